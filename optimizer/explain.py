@@ -1,0 +1,205 @@
+"""Why the answer is what it is: binding constraints, shadow prices, entry thresholds, and conflicts.
+
+Shadow prices come from the LP relaxation when the model has all-or-nothing choices (a MILP has no
+duals of its own); results say so. Entry thresholds re-solve the compiled model with the indsats
+forced in. Conflicts are found with a deletion filter over the user's rows (a minimal set that cannot
+hold together) and sized with an elastic model (the smallest total relaxation that makes it fit).
+"""
+
+from __future__ import annotations
+
+import math
+
+import highspy
+import numpy as np
+import pandas as pd
+
+from optimizer.compiled import CompiledModel, new_highs
+from optimizer.model import INF, LinearModel
+from optimizer.numbers import format_kr
+from optimizer.result import FUNDED_EPS, Binding, Conflict
+from optimizer.status import Status
+
+BIND_TOL = 1e-6
+KRONER_KINDS = {"budget", "udvalg_min", "udvalg_max", "goal_min", "lock", "exclude", "continuity"}
+
+
+def row_activity(model: LinearModel, values: np.ndarray) -> np.ndarray:
+    """Σ coef · value for every row."""
+    return np.array([float(row.coef @ values[row.index]) for row in model.rows])
+
+
+def binding_constraints(model: LinearModel, values: np.ndarray, duals: np.ndarray | None) -> list[Binding]:
+    """The user's and the budget's rows that hold with equality, with their LP (relaxation) duals."""
+    activity = row_activity(model, values)
+    found = []
+    for r, row in enumerate(model.rows):
+        if not row.soft:
+            continue
+        for bound in (row.lower, row.upper):
+            if math.isfinite(bound) and abs(activity[r] - bound) <= BIND_TOL * max(1.0, abs(bound)):
+                price = None if duals is None else float(duals[r])
+                found.append(Binding(row.name, row.kind, row.about, bound, price))
+                break
+    return found
+
+
+def budget_shadow_price(model: LinearModel, duals: np.ndarray | None) -> float | dict | None:
+    """Value gained per extra krone in the pulje (per year for a multi-year pulje)."""
+    if duals is None:
+        return None
+    prices = {}
+    for r, row in enumerate(model.rows):
+        if row.kind == "budget":
+            year = model.instance.years[len(prices)]
+            prices[year] = max(0.0, float(duals[r]))
+    return prices[None] if list(prices) == [None] else prices
+
+
+def entry_thresholds(
+    model: LinearModel, compiled: CompiledModel, amounts: np.ndarray, objective: float
+) -> pd.DataFrame:
+    """For each unfunded indsats, the value per krone at which it would enter the allocation.
+
+    Exact for all-or-nothing indsatser and for LP models; for scalable indsatser in a MILP it is the
+    rise needed to enter at the entry amount named in `entry_kr`.
+    """
+    inst = model.instance
+    value = inst.value_per_kr()
+    relaxed = None if model.is_mip else compiled.solve_relaxation()
+    records = []
+    for i in range(inst.n):
+        if amounts[i].sum() > FUNDED_EPS:
+            continue
+        entry = inst.cost[i] if inst.binary[i] else (inst.low[i] if inst.low[i] > 0 else 0.01 * inst.cost[i])
+        if relaxed is not None:
+            reduced = min(float(relaxed.col_duals[model.x_cols[i, t]]) for t in range(len(inst.years)))
+            rise = max(0.0, -reduced)
+            note = "reduced cost (exact)"
+        else:
+            rise, note = _forced_rise(model, compiled, i, entry, objective)
+        needed = value[i] + rise if rise is not None else math.nan
+        records.append(
+            {
+                "id": inst.ids[i],
+                "name": inst.names[i],
+                "value_per_kr": value[i],
+                "needed_value_per_kr": needed,
+                "rise_pct": (rise / value[i] * 100 if value[i] > 0 else math.inf) if rise is not None else math.nan,
+                "entry_kr": entry,
+                "note": note,
+            }
+        )
+    return pd.DataFrame(
+        records, columns=["id", "name", "value_per_kr", "needed_value_per_kr", "rise_pct", "entry_kr", "note"]
+    )
+
+
+def _forced_rise(model: LinearModel, compiled: CompiledModel, i: int, entry: float, objective: float) -> tuple:
+    best_rise, reason = None, "cannot be funded within the constraints"
+    for t in range(len(model.instance.years)):
+        col = int(model.x_cols[i, t])
+        with compiled.bounds([col], [entry], [model.col_upper[col]]):
+            forced = compiled.solve()
+        if forced.status.has_solution:
+            rise = max(0.0, (objective - forced.objective) / float(forced.values[col]))
+            if best_rise is None or rise < best_rise:
+                best_rise = rise
+                reason = "all-or-nothing: exact" if model.instance.binary[i] else f"to enter at {format_kr(entry)}"
+    return best_rise, reason
+
+
+# --- infeasibility --------------------------------------------------------------------------------
+
+
+def diagnose(model: LinearModel, time_limit: float = 30.0) -> Conflict:
+    """Name a minimal set of the user's constraints that cannot hold together, and by how much."""
+    soft = [r for r, row in enumerate(model.rows) if row.soft]
+    checker = _FeasibilityChecker(model, time_limit)
+    active = list(soft)
+    for r in soft:
+        trial = [a for a in active if a != r]
+        if not checker.feasible(trial):
+            active = trial
+    relax = _elastic(model, active, time_limit)
+    names = tuple(model.rows[r].name for r in active)
+    abouts = tuple(model.rows[r].about for r in active)
+    return Conflict(names, abouts, relax, _conflict_message(model, active, relax))
+
+
+class _FeasibilityChecker:
+    """The model with a zero objective; soft rows are switched on and off by their bounds."""
+
+    def __init__(self, model: LinearModel, time_limit: float):
+        self.model = model
+        self.compiled = CompiledModel(model, time_limit=time_limit)
+        self.compiled.set_objective(np.zeros(model.n_cols))
+        self.soft = [r for r, row in enumerate(model.rows) if row.soft]
+
+    def feasible(self, active: list[int]) -> bool:
+        highs, rows, on = self.compiled.highs, self.model.rows, set(active)
+        idx = np.array(self.soft, dtype=np.int32)
+        lower = np.array([rows[r].lower if r in on else -INF for r in self.soft])
+        upper = np.array([rows[r].upper if r in on else INF for r in self.soft])
+        highs.changeRowsBounds(len(idx), idx, lower, upper)
+        return self.compiled.solve().status is not Status.INFEASIBLE
+
+
+def _elastic(model: LinearModel, active: list[int], time_limit: float) -> dict[str, float]:
+    """Minimize the total violation of the active soft rows (other soft rows dropped)."""
+    highs = new_highs(time_limit)
+    inf = highspy.kHighsInf
+    for j in range(model.n_cols):
+        highs.addCol(0.0, model.col_lower[j], model.col_upper[j], 0, [], [])
+    integer = np.flatnonzero(model.integer).astype(np.int32)
+    if integer.size:
+        highs.changeColsIntegrality(integer.size, integer, [highspy.HighsVarType.kInteger] * integer.size)
+    slack_of: dict[int, list[int]] = {}
+    for r, row in enumerate(model.rows):
+        index, coef = list(row.index), list(row.coef)
+        if row.soft and r not in active:
+            continue
+        if row.soft:
+            slack_of[r] = []
+            for sign, bound in ((1.0, row.lower), (-1.0, row.upper)):
+                if math.isfinite(bound):
+                    highs.addCol(1.0, 0.0, inf, 0, [], [])
+                    col = highs.getNumCol() - 1
+                    slack_of[r].append(col)
+                    index.append(col)
+                    coef.append(sign)
+        lower = row.lower if math.isfinite(row.lower) else -inf
+        upper = row.upper if math.isfinite(row.upper) else inf
+        highs.addRow(lower, upper, len(index), np.array(index, dtype=np.int32), np.array(coef, dtype=float))
+    highs.run()
+    values = np.asarray(highs.getSolution().col_value)
+    return {
+        model.rows[r].name: float(sum(values[c] for c in cols))
+        for r, cols in slack_of.items()
+        if sum(values[c] for c in cols) > BIND_TOL
+    }
+
+
+def _conflict_message(model: LinearModel, active: list[int], relax: dict[str, float]) -> str:
+    rows = [model.rows[r] for r in active]
+    if len(rows) == 1:
+        head = (
+            f"The constraint {rows[0].name} ({rows[0].about}) cannot hold even on its own: it contradicts "
+            "the indsats's own figures (all-or-nothing at cost, minimum or maximum funding)."
+        )
+    else:
+        listed = "\n".join(f"  - {row.name}: {row.about}" for row in rows)
+        head = f"These constraints cannot all hold together:\n{listed}"
+    if not relax:
+        return head
+    fixes = ", ".join(f"{name} by {_amount(model, name, amount)}" for name, amount in relax.items())
+    total = _amount(model, next(iter(relax)), sum(relax.values()))
+    return (
+        f"{head}\nThey are {total} apart. The smallest fix relaxes {fixes} "
+        "(lower a minimum, raise a maximum or the pulje, or drop a lock)."
+    )
+
+
+def _amount(model: LinearModel, name: str, amount: float) -> str:
+    kind = next(row.kind for row in model.rows if row.name == name)
+    return format_kr(amount) if kind in KRONER_KINDS else f"{amount:.3g}"
