@@ -34,9 +34,10 @@ def load_amounts(path: str | Path, *, catalog: pd.DataFrame | None = None, sheet
         year = _year(row.get("year"), number, problems)
         amount = _amount(row.get("amount_kr"), number, problems)
         key = (indsats_id, year)
-        if key in seen:
-            problems.append(Problem(f"{indsats_id} {year} is listed twice (also row {seen[key]})", number, "year"))
-        seen[key] = number
+        if indsats_id and year is not None:
+            if key in seen:
+                problems.append(Problem(f"{indsats_id} {year} is listed twice (also row {seen[key]})", number, "year"))
+            seen[key] = number
         records.append({"id": indsats_id, "year": year, "amount_kr": amount})
     if problems:
         raise CatalogError(table.origin, problems)

@@ -158,6 +158,7 @@ def _validate_table(table: RawTable, goal_table: pd.DataFrame) -> pd.DataFrame:
         raise CatalogError(table.origin, problems)
     known_goals = list(goal_table["key"])
     records, row_of = [], {}
+    numbers = [number for number, _ in table.rows]
     for number, raw in table.rows:
         record = _parse_row(number, raw, known_goals, problems)
         if record["id"]:
@@ -168,7 +169,7 @@ def _validate_table(table: RawTable, goal_table: pd.DataFrame) -> pd.DataFrame:
             else:
                 row_of[record["id"]] = number
         records.append(record)
-    _check_requires(records, row_of, problems)
+    _check_requires(records, numbers, row_of, problems)
     if problems:
         raise CatalogError(table.origin, problems)
     catalog = pd.DataFrame.from_records(records)[[*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]]
@@ -187,9 +188,10 @@ def _validate_table(table: RawTable, goal_table: pd.DataFrame) -> pd.DataFrame:
 
 def _missing_columns(header: list[str]) -> list[Problem]:
     problems = []
+    unknown = [column for column in header if column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     for name in REQUIRED_COLUMNS:
         if name not in header:
-            close = difflib.get_close_matches(name, header, n=1)
+            close = difflib.get_close_matches(name, unknown, n=1)
             hint = f" (is {close[0]!r} meant to be {name!r}?)" if close else ""
             problems.append(Problem(f"missing column {name!r}{hint}", row=1))
     return problems
@@ -226,6 +228,10 @@ def _parse_row(number: int, raw: dict[str, object], known_goals: list[str], prob
 
 def _check_figures(record: dict, problem) -> None:
     cost, low, high = record["cost_kr"], record["min_kr"], record["max_kr"]
+    if math.isnan(high) and not math.isnan(low) and not math.isnan(cost) and low > cost:
+        problem(
+            "min_kr", f"min_kr {format_kr(low)} is above cost_kr {format_kr(cost)} (max_kr is empty, so it is cost_kr)"
+        )
     for column in KR_COLUMNS:
         value = record[column]
         if not math.isnan(value) and value != round(value):
@@ -248,10 +254,9 @@ def _check_figures(record: dict, problem) -> None:
         problem("reach", f"reach {r:g} is above reach_max {r_high:g}")
 
 
-def _check_requires(records: list[dict], row_of: dict[str, int], problems: list[Problem]) -> None:
+def _check_requires(records: list[dict], numbers: list[int], row_of: dict[str, int], problems: list[Problem]) -> None:
     graph = {r["id"]: r["requires"] for r in records if r["id"]}
-    for record in records:
-        number = row_of.get(record["id"])
+    for record, number in zip(records, numbers, strict=True):
         for needed in record["requires"]:
             if needed == record["id"]:
                 problems.append(Problem("an indsats cannot require itself", number, "requires", needed))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def _excel_grid(path: Path, sheet: str | None, preferred: tuple[str, ...]) -> li
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise CatalogError(path.name, [Problem(f"cannot read the workbook: {exc}")]) from None
     try:
         names = list(workbook.sheetnames)
