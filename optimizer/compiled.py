@@ -64,6 +64,7 @@ class CompiledModel:
         self.model = model
         self.highs = new_highs(time_limit)
         self._objective = model.objective.copy()
+        self._lower, self._upper = model.col_lower.copy(), model.col_upper.copy()
         lp = highspy.HighsLp()
         lp.num_col_ = model.n_cols
         lp.num_row_ = len(model.rows)
@@ -89,6 +90,12 @@ class CompiledModel:
         self._objective = np.asarray(objective, dtype=float)
         cost = self.model.solver_objective(self._objective)
         self.highs.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+
+    def set_pulje(self, pulje: np.ndarray) -> None:
+        """A new pulje per year: moves the budget rows and the limits given as a share of the pulje."""
+        lower, upper = self.model.row_bounds(np.asarray(pulje, dtype=float))
+        rows = np.arange(len(lower), dtype=np.int32)
+        self.highs.changeRowsBounds(len(rows), rows, lower, upper)
 
     def solve(self) -> RawSolution:
         """Solve with the current objective and bounds."""
@@ -130,11 +137,16 @@ class CompiledModel:
     def bounds(self, cols: list[int], lower: list[float], upper: list[float]) -> Iterator[None]:
         """Temporarily change column bounds (e.g. force an indsats in), restoring them afterwards."""
         idx = np.array(cols, dtype=np.int32)
-        self.highs.changeColsBounds(len(idx), idx, np.array(lower, dtype=float), np.array(upper, dtype=float))
+        saved = self._lower[idx].copy(), self._upper[idx].copy()
+        self._set_bounds(idx, np.array(lower, dtype=float), np.array(upper, dtype=float))
         try:
             yield
         finally:
-            self.highs.changeColsBounds(len(idx), idx, self.model.col_lower[idx], self.model.col_upper[idx])
+            self._set_bounds(idx, *saved)
+
+    def _set_bounds(self, idx: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        self._lower[idx], self._upper[idx] = lower, upper
+        self.highs.changeColsBounds(len(idx), idx, lower, upper)
 
     def _status(self) -> Status:
         status = self.highs.getModelStatus()

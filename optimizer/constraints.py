@@ -80,6 +80,8 @@ class UdvalgMin(_Limit):
                 kind=self.kind,
                 about=f"spend on udvalg {self.udvalg} at least {self.phrase(b.pulje(t))}",
                 constraint=self,
+                t=t,
+                pulje_share=self.share,
             )
 
 
@@ -104,6 +106,8 @@ class UdvalgMax(_Limit):
                 kind=self.kind,
                 about=f"spend on udvalg {self.udvalg} at most {self.phrase(b.pulje(t))}",
                 constraint=self,
+                t=t,
+                pulje_share=self.share,
             )
 
 
@@ -128,6 +132,8 @@ class GoalMin(_Limit):
                 kind=self.kind,
                 about=f"spend on goal {self.goal} at least {self.phrase(b.pulje(t))}",
                 constraint=self,
+                t=t,
+                pulje_share=self.share,
             )
 
 
@@ -301,6 +307,10 @@ class MinFunding:
         i = inst.index_of(self.id)
         if inst.binary[i]:
             raise SpecError(f"MinFunding({self.id!r}): the indsats is all-or-nothing; make it scalable first")
+        if self.kr > inst.high[i]:
+            raise SpecError(
+                f"MinFunding({self.id!r}): {format_kr(self.kr)} is above its maximum of {format_kr(inst.high[i])}"
+            )
         inst.low[i] = self.kr
 
 
@@ -319,18 +329,25 @@ class MaxFunding:
         i = inst.index_of(self.id)
         if inst.binary[i]:
             raise SpecError(f"MaxFunding({self.id!r}): the indsats is all-or-nothing; make it scalable first")
+        if self.kr < inst.low[i]:
+            raise SpecError(
+                f"MaxFunding({self.id!r}): {format_kr(self.kr)} is below its minimum viable {format_kr(inst.low[i])}"
+            )
         inst.high[i] = self.kr
 
 
 @dataclass(frozen=True)
 class Scalable:
-    """Allow partial funding of an indsats between min_kr and max_kr (overrides the catalog)."""
+    """Allow partial funding of an indsats between min_kr and max_kr (overrides the catalog); id="*" for all."""
 
     id: str
     kind: ClassVar[str] = "scalable"
 
     def apply(self, inst: Instance) -> None:
-        inst.make_scalable(inst.index_of(self.id))
+        for i in range(inst.n) if self.id == "*" else [inst.index_of(self.id)]:
+            inst.make_scalable(i)
+        if self.id == "*":
+            inst.notes.append("Every indsats may be funded partly (Scalable for all): reach scales with the amount.")
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,11 @@ import pandas as pd
 from optimizer.compiled import CompiledModel, new_highs
 from optimizer.model import INF, LinearModel
 from optimizer.numbers import format_kr
-from optimizer.result import FUNDED_EPS, Binding, Conflict
+from optimizer.result import FUNDED_EPS, KRONER_KINDS, Binding, Conflict
 from optimizer.status import Status
 
 BIND_TOL = 1e-6
-KRONER_KINDS = {"budget", "udvalg_min", "udvalg_max", "goal_min", "lock", "exclude", "continuity"}
+MAX_DINKELBACH_STEPS = 20
 
 
 def row_activity(model: LinearModel, values: np.ndarray) -> np.ndarray:
@@ -45,15 +45,21 @@ def binding_constraints(model: LinearModel, values: np.ndarray, duals: np.ndarra
 
 
 def budget_shadow_price(model: LinearModel, duals: np.ndarray | None) -> float | dict | None:
-    """Value gained per extra krone in the pulje (per year for a multi-year pulje)."""
+    """Value gained per extra krone in the pulje (per year for a multi-year pulje).
+
+    Another krone moves the budget row and every limit given as a share of the pulje, so the price is
+    Σ dual × d(bound)/d(pulje) over those rows.
+    """
     if duals is None:
         return None
-    prices = {}
+    years = model.instance.years
+    prices = dict.fromkeys(years, 0.0)
     for r, row in enumerate(model.rows):
         if row.kind == "budget":
-            year = model.instance.years[len(prices)]
-            prices[year] = max(0.0, float(duals[r]))
-    return prices[None] if list(prices) == [None] else prices
+            prices[years[row.t]] += float(duals[r])
+        elif row.pulje_share is not None:
+            prices[years[row.t]] += float(duals[r]) * row.pulje_share
+    return prices[None] if years == [None] else prices
 
 
 def entry_thresholds(
@@ -74,7 +80,7 @@ def entry_thresholds(
         entry = inst.cost[i] if inst.binary[i] else (inst.low[i] if inst.low[i] > 0 else 0.01 * inst.cost[i])
         if relaxed is not None:
             reduced = min(float(relaxed.col_duals[model.x_cols[i, t]]) for t in range(len(inst.years)))
-            rise = max(0.0, -reduced)
+            rise, entry = max(0.0, -reduced), math.nan
             note = "reduced cost (exact)"
         else:
             rise, note = _forced_rise(model, compiled, i, entry, objective)
@@ -96,17 +102,45 @@ def entry_thresholds(
 
 
 def _forced_rise(model: LinearModel, compiled: CompiledModel, i: int, entry: float, objective: float) -> tuple:
+    """The smallest rise in value per krone at which indsats i is funded (at least `entry` in some year).
+
+    Dinkelbach's method on the ratio (optimum − value of s) / kroner to i in s, over the allocations s
+    that fund i: start from the best allocation with i forced in, raise i's value by the ratio it implies,
+    re-solve, and stop when the ratio no longer falls. Exact for all-or-nothing indsatser, also when
+    set-up costs or continuity link the years.
+    """
+    base, cols = model.objective.copy(), model.x_cols[i]
     best_rise, reason = None, "cannot be funded within the constraints"
-    for t in range(len(model.instance.years)):
-        col = int(model.x_cols[i, t])
-        with compiled.bounds([col], [entry], [model.col_upper[col]]):
-            forced = compiled.solve()
-        if forced.status.has_solution:
-            rise = max(0.0, (objective - forced.objective) / float(forced.values[col]))
-            if best_rise is None or rise < best_rise:
+    try:
+        for t in range(len(model.instance.years)):
+            col = int(cols[t])
+            with compiled.bounds([col], [entry], [model.col_upper[col]]):
+                rise = _min_ratio(compiled, base, cols, objective)
+            if rise is not None and (best_rise is None or rise < best_rise):
                 best_rise = rise
                 reason = "all-or-nothing: exact" if model.instance.binary[i] else f"to enter at {format_kr(entry)}"
+    finally:
+        compiled.set_objective(base)
     return best_rise, reason
+
+
+def _min_ratio(compiled: CompiledModel, base: np.ndarray, cols: np.ndarray, objective: float) -> float | None:
+    rise = 0.0
+    for _ in range(MAX_DINKELBACH_STEPS):
+        trial = base.copy()
+        trial[cols] += rise
+        compiled.set_objective(trial)
+        forced = compiled.solve()
+        if not forced.status.has_solution:
+            return None
+        amount = float(forced.values[cols].sum())
+        ratio = max(0.0, (objective - float(base @ forced.values)) / amount)
+        if rise > 0 and ratio >= rise * (1 - 1e-9):
+            return rise
+        rise = ratio
+        if rise == 0.0:
+            return 0.0
+    return rise
 
 
 # --- infeasibility --------------------------------------------------------------------------------
@@ -121,10 +155,10 @@ def diagnose(model: LinearModel, time_limit: float = 30.0) -> Conflict:
         trial = [a for a in active if a != r]
         if not checker.feasible(trial):
             active = trial
-    relax = _elastic(model, active, time_limit)
+    relax, total_kr = _elastic(model, active, time_limit)
     names = tuple(model.rows[r].name for r in active)
     abouts = tuple(model.rows[r].about for r in active)
-    return Conflict(names, abouts, relax, _conflict_message(model, active, relax))
+    return Conflict(names, abouts, relax, _conflict_message(model, active, relax, total_kr), total_kr)
 
 
 class _FeasibilityChecker:
@@ -145,9 +179,12 @@ class _FeasibilityChecker:
         return self.compiled.solve().status is not Status.INFEASIBLE
 
 
-def _elastic(model: LinearModel, active: list[int], time_limit: float) -> dict[str, float]:
-    """Minimize the total violation of the active soft rows (other soft rows dropped)."""
+def _elastic(model: LinearModel, active: list[int], time_limit: float) -> tuple[dict[str, float], float]:
+    """Minimize the total violation of the active soft rows (other soft rows dropped), weighed in kroner.
+
+    Returns each relaxed row's violation in its own unit, and the total in kroner."""
     highs = new_highs(time_limit)
+    highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
     inf = highspy.kHighsInf
     for j in range(model.n_cols):
         highs.addCol(0.0, model.col_lower[j], model.col_upper[j], 0, [], [])
@@ -163,7 +200,7 @@ def _elastic(model: LinearModel, active: list[int], time_limit: float) -> dict[s
             slack_of[r] = []
             for sign, bound in ((1.0, row.lower), (-1.0, row.upper)):
                 if math.isfinite(bound):
-                    highs.addCol(1.0, 0.0, inf, 0, [], [])
+                    highs.addCol(_kroner_per_unit(model, row), 0.0, inf, 0, [], [])
                     col = highs.getNumCol() - 1
                     slack_of[r].append(col)
                     index.append(col)
@@ -173,14 +210,25 @@ def _elastic(model: LinearModel, active: list[int], time_limit: float) -> dict[s
         highs.addRow(lower, upper, len(index), np.array(index, dtype=np.int32), np.array(coef, dtype=float))
     highs.run()
     values = np.asarray(highs.getSolution().col_value)
-    return {
+    relax = {
         model.rows[r].name: float(sum(values[c] for c in cols))
         for r, cols in slack_of.items()
         if sum(values[c] for c in cols) > BIND_TOL
     }
+    return relax, float(highs.getInfo().objective_function_value)
 
 
-def _conflict_message(model: LinearModel, active: list[int], relax: dict[str, float]) -> str:
+def _kroner_per_unit(model: LinearModel, row) -> float:
+    """Weigh a relaxation in kroner, so rows in other units (shares, counts) compare fairly."""
+    inst = model.instance
+    if row.kind == "requires":
+        return float(inst.cost[inst.index_of(row.constraint.id)])  # a share of 1 of the dependent indsats
+    if row.kind == "exclusive":
+        return float(max(inst.cost[inst.index_of(i)] for i in row.constraint.ids))  # one more funded indsats
+    return 1.0
+
+
+def _conflict_message(model: LinearModel, active: list[int], relax: dict[str, float], total_kr: float) -> str:
     rows = [model.rows[r] for r in active]
     if len(rows) == 1:
         head = (
@@ -193,13 +241,14 @@ def _conflict_message(model: LinearModel, active: list[int], relax: dict[str, fl
     if not relax:
         return head
     fixes = ", ".join(f"{name} by {_amount(model, name, amount)}" for name, amount in relax.items())
-    total = _amount(model, next(iter(relax)), sum(relax.values()))
     return (
-        f"{head}\nThey are {total} apart. The smallest fix relaxes {fixes} "
+        f"{head}\nThey are {format_kr(total_kr)} apart. The smallest fix relaxes {fixes} "
         "(lower a minimum, raise a maximum or the pulje, or drop a lock)."
     )
 
 
 def _amount(model: LinearModel, name: str, amount: float) -> str:
     kind = next(row.kind for row in model.rows if row.name == name)
-    return format_kr(amount) if kind in KRONER_KINDS else f"{amount:.3g}"
+    if kind in KRONER_KINDS:
+        return format_kr(amount)
+    return f"{amount:.3g} (a funded share)" if kind == "requires" else f"{amount:.3g}"

@@ -40,6 +40,8 @@ class Row:
     about: str
     soft: bool
     constraint: object = None
+    t: int | None = None  # the year index the row belongs to, if any
+    pulje_share: float | None = None  # the bound is this share of the pulje (limits given as share=)
 
 
 @dataclass
@@ -73,6 +75,18 @@ class LinearModel:
         for i in range(n):
             bonus[self.x_cols[i]] = TIE_BREAK * (n - rank[i]) / n
         return objective / scale * (1.0 + bonus)
+
+    def row_bounds(self, pulje: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Row bounds for another pulje per year: budget rows and limits given as a share move with it."""
+        lower = np.array([row.lower for row in self.rows], dtype=float)
+        upper = np.array([row.upper for row in self.rows], dtype=float)
+        for r, row in enumerate(self.rows):
+            if row.kind == "budget":
+                upper[r] = pulje[row.t] - self.instance.fixed[row.t]
+            elif row.pulje_share is not None:
+                bound = row.pulje_share * pulje[row.t]
+                lower[r], upper[r] = (bound, upper[r]) if np.isfinite(row.lower) else (lower[r], bound)
+        return lower, upper
 
     def column_matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The constraint matrix in compressed-column form (start, index, value)."""
@@ -183,13 +197,15 @@ class ModelBuilder:
         about: str,
         constraint: object = None,
         soft: bool = True,
+        t: int | None = None,
+        pulje_share: float | None = None,
     ) -> None:
         if name in self._row_names:
             raise SpecError(f"the constraint {name} is given twice")
         self._row_names.add(name)
         index = np.array(list(terms), dtype=int)
         coef = np.array(list(terms.values()), dtype=float)
-        self.rows.append(Row(name, kind, index, coef, lower, upper, about, soft, constraint))
+        self.rows.append(Row(name, kind, index, coef, lower, upper, about, soft, constraint, t, pulje_share))
 
     def build(self, constraints: list[object]) -> LinearModel:
         inst = self.inst
@@ -208,6 +224,7 @@ class ModelBuilder:
                 terms,
                 upper=available,
                 kind="budget",
+                t=t,
                 about=f"the pulje of {format_kr(inst.pulje[t])}{fixed}",
             )
         from optimizer.constraints import Requires

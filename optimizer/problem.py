@@ -31,6 +31,7 @@ class Assumptions:
     intensity: how much one person reached counts (default 1; e.g. 3 for a year-long programme).
     udvalg_split: for an indsats shared by udvalg, its split, e.g. {"x": {"SU": 0.7, "KFU": 0.3}}.
     range_reach: how a stated range ("40-60") is read when no point figure is given: low, mid, high.
+    reasons: why, per assumption, keyed "reach.<id>", "cost.<id>" or "intensity.<id>"; shown with it.
     """
 
     reach: Mapping[str, float] = field(default_factory=dict)
@@ -38,6 +39,7 @@ class Assumptions:
     intensity: Mapping[str, float] = field(default_factory=dict)
     udvalg_split: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     range_reach: str = "low"
+    reasons: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.range_reach not in RANGE_POLICIES:
@@ -78,6 +80,7 @@ class Instance:
     reach_units: list[str]
     notes: list[str] = field(default_factory=list)
     fixed_lines: list[tuple[str, float]] = field(default_factory=list)
+    unstated_scalable: list[str] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -175,7 +178,7 @@ def prepare(
         fixed_lines=fixed_lines,
     )
     excluded = _excluded_everywhere(constraints, len(years))
-    _check_costs(inst, rows, excluded)
+    _check_costs(inst, fixed_rows, assumptions, excluded)
     _set_bounds(inst, rows)
     _set_reach(inst, rows, assumptions, excluded)
     for constraint in constraints:
@@ -183,6 +186,7 @@ def prepare(
             constraint.apply(inst)
         elif not hasattr(constraint, "compile"):
             raise SpecError(f"{constraint!r} is not a pulje constraint")
+    _note_unstated_scalability(inst)
     _note_assumptions(inst, assumptions)
     return inst
 
@@ -221,18 +225,11 @@ def _check_assumption_ids(assumptions: Assumptions, known: set[str]) -> None:
 
 
 def _fixed_lines(rows: pd.DataFrame, assumptions: Assumptions, n_years: int) -> tuple[np.ndarray, list]:
-    missing = [
-        i for i, c in zip(rows["id"], rows["cost_kr"], strict=True) if math.isnan(c) and i not in assumptions.cost
-    ]
-    if missing:
-        raise MissingDataError(
-            f"the amount of fixed line(s) {', '.join(missing)} is not stated; supply it as a cost assumption",
-            missing,
-        )
+    """The fixed lines' total per year; a line without an amount counts 0 here and is reported by _check_costs."""
     lines = [
         (name, assumptions.cost.get(i, c)) for i, name, c in zip(rows["id"], rows["name"], rows["cost_kr"], strict=True)
     ]
-    return np.full(n_years, sum(kr for _, kr in lines), dtype=float), lines
+    return np.full(n_years, sum(kr for _, kr in lines if not math.isnan(kr)), dtype=float), lines
 
 
 def _excluded_everywhere(constraints: list[object], n_years: int) -> set[str]:
@@ -241,13 +238,16 @@ def _excluded_everywhere(constraints: list[object], n_years: int) -> set[str]:
     return {c.id for c in constraints if isinstance(c, Exclude) and (c.year is None or n_years == 1)}
 
 
-def _check_costs(inst: Instance, rows: pd.DataFrame, excluded: set[str]) -> None:
-    missing = [i for i, c in zip(inst.ids, inst.cost, strict=True) if math.isnan(c) and i not in excluded]
+def _check_costs(inst: Instance, fixed_rows: pd.DataFrame, assumptions: Assumptions, excluded: set[str]) -> None:
+    """Refuse, listing every indsats and fixed line whose cost is not stated (unless assumed or excluded)."""
+    stated = zip(fixed_rows["id"], fixed_rows["cost_kr"], strict=True)
+    missing = [i for i, c in stated if math.isnan(c) and i not in assumptions.cost]
+    missing += [i for i, c in zip(inst.ids, inst.cost, strict=True) if math.isnan(c) and i not in excluded]
     if missing:
         raise MissingDataError(
             "cost_kr is not stated for: "
             + ", ".join(missing)
-            + ". Supply a cost assumption for each (or exclude them).",
+            + ". Supply a cost assumption for each (or exclude the indsatser).",
             missing,
         )
     inst.cost = np.where(np.isnan(inst.cost), 1.0, inst.cost)  # excluded rows: any positive placeholder
@@ -264,9 +264,14 @@ def _set_bounds(inst: Instance, rows: pd.DataFrame) -> None:
         else:
             inst.low[i] = 0.0 if math.isnan(inst.low[i]) else inst.low[i]
             inst.high[i] = cost if math.isnan(inst.high[i]) else inst.high[i]
-    if unstated:
+    inst.unstated_scalable = unstated
+
+
+def _note_unstated_scalability(inst: Instance) -> None:
+    still = [i for i in inst.unstated_scalable if inst.binary[inst.index_of(i)]]
+    if still:
         inst.notes.append(
-            f"Scalability is not stated for {len(unstated)} indsats(er) ({', '.join(unstated)}): "
+            f"Scalability is not stated for {len(still)} indsats(er) ({', '.join(still)}): "
             "each is funded at its full cost or not at all. Use Scalable(id) to allow partial funding."
         )
 
@@ -334,12 +339,19 @@ def _splits(rows: pd.DataFrame, assumptions: Assumptions) -> dict[str, dict[str,
 
 
 def _note_assumptions(inst: Instance, assumptions: Assumptions) -> None:
+    def why(key: str) -> str:
+        reason = assumptions.reasons.get(key)
+        return f"user assumption: {reason}" if reason else "user assumption"
+
     for indsats_id, value in assumptions.reach.items():
-        inst.notes.append(f"Assumed reach of {indsats_id}: {value:g} per year (user assumption).")
+        inst.notes.append(f"Assumed reach of {indsats_id}: {value:g} per year ({why(f'reach.{indsats_id}')}).")
     for indsats_id, value in assumptions.cost.items():
-        inst.notes.append(f"Assumed cost of {indsats_id}: {format_kr(value)} per year (user assumption).")
+        inst.notes.append(f"Assumed cost of {indsats_id}: {format_kr(value)} per year ({why(f'cost.{indsats_id}')}).")
     for indsats_id, value in assumptions.intensity.items():
-        inst.notes.append(f"Intensity of {indsats_id}: {value:g} (one person reached counts {value:g} times).")
+        inst.notes.append(
+            f"Intensity of {indsats_id}: {value:g}, one person reached counts {value:g} times "
+            f"({why(f'intensity.{indsats_id}')})."
+        )
     for indsats_id, split in assumptions.udvalg_split.items():
         parts = ", ".join(f"{u} {s:.0%}" for u, s in split.items())
         inst.notes.append(f"Udvalg split of {indsats_id}: {parts} (user assumption).")

@@ -38,8 +38,9 @@ class Conflict:
 
     names: tuple[str, ...]
     abouts: tuple[str, ...]
-    relax: dict[str, float]
+    relax: dict[str, float]  # row -> how far it must give, in its own unit (kroner for most rows)
     message: str
+    total_kr: float  # the smallest total relaxation, weighed in kroner
 
 
 @dataclass
@@ -77,10 +78,11 @@ class Allocation:
 
     @property
     def shadow_prices(self) -> pd.DataFrame:
-        """Binding constraints with their shadow price (value gained per unit the limit is loosened)."""
+        """Binding constraints with their shadow price: value gained per unit the limit is loosened
+        (per krone for limits in kroner; `per_100k_kr` gives it per 100.000 kr.)."""
         return pd.DataFrame(
-            [(b.name, b.kind, b.about, b.bound, b.shadow_price) for b in self.binding],
-            columns=["constraint", "kind", "about", "bound", "shadow_price"],
+            [(b.name, b.kind, b.about, b.bound, b.shadow_price, _per_100k(b)) for b in self.binding],
+            columns=["constraint", "kind", "about", "bound", "shadow_price", "per_100k_kr"],
         )
 
     def raise_for_status(self) -> Allocation:
@@ -111,7 +113,7 @@ class Allocation:
         return {
             "status": self.status.value,
             "status_text": self.status.describe(),
-            "objective": _round(self.objective, 6),
+            "objective": _json_number(self.objective),
             "allocation": rows,
             "shadow_price_budget": _json_number(self.shadow_price_budget),
             "shadow_price_from_lp_relaxation": self.duals_from_relaxation,
@@ -124,6 +126,7 @@ class Allocation:
             else {
                 "constraints": list(self.conflict.names),
                 "relax": self.conflict.relax,
+                "total_kr": self.conflict.total_kr,
                 "message": self.conflict.message,
             },
             "assumptions": self.assumptions,
@@ -235,6 +238,15 @@ def _shadow_lines(result: Allocation) -> list[str]:
         f"Another 100.000 kr. in the pulje{'' if year is None else f' {year}'} buys {p * 100_000:,.2f} value{source}"
         for year, p in prices.items()
     ]
+
+
+KRONER_KINDS = frozenset({"budget", "udvalg_min", "udvalg_max", "goal_min", "lock", "exclude", "continuity"})
+
+
+def _per_100k(binding: Binding) -> float:
+    if binding.shadow_price is None or binding.kind not in KRONER_KINDS:
+        return math.nan
+    return binding.shadow_price * 100_000
 
 
 def _round(value: float, digits: int = 2) -> float:

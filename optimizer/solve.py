@@ -171,7 +171,7 @@ def write_model(model: LinearModel, path: str | Path) -> Path:
     path = Path(path)
     problem, _ = to_pulp(model)
     if path.suffix.lower() == ".mps":
-        problem.writeMPS(str(path))
+        problem.writeMPS(str(path), with_objsense=True)
     elif path.suffix.lower() == ".lp":
         problem.writeLP(str(path))
     else:
