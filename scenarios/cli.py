@@ -1,0 +1,352 @@
+"""The `pulje` command line: solve a catalog, run, compare, sweep and stress-test scenarios.
+
+Errors are printed as one clear message on stderr with exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from optimizer import (
+    Assumptions,
+    Exclude,
+    GoalMin,
+    Lock,
+    PuljeError,
+    Scalable,
+    UdvalgMax,
+    UdvalgMin,
+    load_catalog,
+)
+from optimizer.numbers import NumberFormatError, parse_number
+from scenarios import report
+from scenarios.compare import compare
+from scenarios.export import write_csv, write_excel, write_tables_excel
+from scenarios.frontier import frontier
+from scenarios.robustness import robustness
+from scenarios.run import ScenarioRun, baseline, run
+from scenarios.spec import Scenario, load_scenario
+from scenarios.sweep import sweep_budget
+
+FORMATS = ("table", "json", "csv")
+
+
+class UsageError(PuljeError):
+    """A command-line argument that cannot be read."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `pulje` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.command(args)
+    except PuljeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 2
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+def _solve(args: argparse.Namespace) -> int:
+    catalog = load_catalog(args.catalog, goals=args.goals, sheet=args.sheet)
+    scenario = Scenario(
+        name=Path(args.catalog).stem,
+        catalog=Path(args.catalog).resolve(),
+        budget=_budget(args.budget),
+        goal_weights=_pairs(args.goal_weight, "--goal-weight"),
+        evidence_weight=args.evidence_weight,
+        constraints=tuple(_constraints(args)),
+        assumptions=Assumptions(
+            reach=_pairs(args.assume_reach, "--assume-reach"),
+            cost=_pairs(args.assume_cost, "--assume-cost", money=True),
+            intensity=_pairs(args.intensity, "--intensity"),
+            range_reach=args.range_reach,
+        ),
+        goals=Path(args.goals).resolve() if args.goals else None,
+        solver=args.solver,
+    )
+    result = run(scenario, catalog=catalog)  # the catalog as read with --goals/--sheet
+    if args.write_model:
+        result.result.write_model(args.write_model)
+    return _emit_run(result, args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    result = run(scenario)
+    comparison = compare(baseline(scenario), result) if args.compare_baseline and scenario.optimize else None
+    return _emit_run(result, args, comparison=comparison)
+
+
+def _compare(args: argparse.Namespace) -> int:
+    scenarios = [load_scenario(path) for path in args.scenarios]
+    runs = [run(s) for s in scenarios]
+    if args.baseline:
+        runs.insert(0, baseline(scenarios[0]))
+    if len(runs) < 2:
+        raise UsageError("compare needs two scenarios, or one with --baseline")
+    comparison = compare(*runs)
+    if args.excel:
+        write_excel(runs[-1], args.excel, comparison=comparison)
+    if args.format == "json":
+        _print_json(report.comparison_dict(comparison))
+    elif args.format == "csv":
+        write_csv(comparison.by_indsats, sys.stdout)
+    else:
+        print(report.comparison_text(comparison))
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    start, stop, step = (
+        _money(v, flag) for v, flag in ((args.start, "--from"), (args.stop, "--to"), (args.step, "--step"))
+    )
+    if step <= 0 or stop < start:
+        raise UsageError("--step must be positive and --to at least --from")
+    count = int((stop - start) // step) + 1
+    budgets = [start + k * step for k in range(count)]
+    result = sweep_budget(scenario, budgets, progress=not args.quiet)
+    tables = {"sweep": result.points, "entries": result.entries}
+    if args.excel:
+        write_tables_excel(tables, args.excel)
+    if args.format == "json":
+        _print_json(report.frames_dict(tables))
+    elif args.format == "csv":
+        write_csv(result.points, sys.stdout)
+    else:
+        print(report.sweep_text(result))
+    return 0
+
+
+def _robustness(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    result = robustness(scenario, args.n, seed=args.seed, progress=not args.quiet)
+    if args.excel:
+        write_tables_excel({"robusthed": result.table}, args.excel)
+    if args.format == "json":
+        _print_json(report.robustness_dict(result))
+    elif args.format == "csv":
+        write_csv(result.table, sys.stdout)
+    else:
+        print(report.robustness_text(result))
+    return 0
+
+
+def _frontier(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    result = frontier(scenario, args.goal_a, args.goal_b, points=args.points, progress=not args.quiet)
+    if args.excel:
+        write_tables_excel({"frontier": result.points, "amounts": result.amounts.reset_index()}, args.excel)
+    if args.format == "json":
+        _print_json(report.frames_dict({"frontier": result.points, "amounts": result.amounts.reset_index()}))
+    elif args.format == "csv":
+        write_csv(result.points, sys.stdout)
+    else:
+        print(report.frontier_text(result))
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    catalog = load_catalog(args.catalog, goals=args.goals, sheet=args.sheet)
+    print(f"{args.catalog}: {len(catalog)} rows, no problems.")
+    return 0
+
+
+# --- output -------------------------------------------------------------------------------------
+
+
+def _emit_run(result: ScenarioRun, args: argparse.Namespace, *, comparison=None) -> int:
+    if args.excel:
+        write_excel(result, args.excel, comparison=comparison)
+    if args.format == "json":
+        data = result.result.to_dict()
+        if comparison is not None:
+            data["comparison"] = report.comparison_dict(comparison)
+        _print_json(data)
+    elif args.format == "csv":
+        write_csv(result.result.allocation, sys.stdout)
+    else:
+        print(report.run_text(result, explain=getattr(args, "explain", False)))
+        if comparison is not None:
+            print()
+            print(report.comparison_text(comparison))
+    return 0 if result.result.is_ok else 1
+
+
+def _print_json(data: dict) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+# --- argument parsing -----------------------------------------------------------------------------
+
+
+def _money(text: str, flag: str) -> float:
+    try:
+        value = parse_number(text)
+    except NumberFormatError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+    if value != value or value < 0:
+        raise UsageError(f"{flag}: expected a non-negative amount in kroner, got {text!r}")
+    return value
+
+
+def _budget(values: list[str]) -> float | dict[int, float]:
+    if len(values) == 1 and "=" not in values[0]:
+        return _money(values[0], "--budget")
+    budget = {}
+    for value in values:
+        year, sep, amount = value.partition("=")
+        if not sep or not year.strip().isdigit():
+            raise UsageError(f"--budget: expected KR, or YEAR=KR for each year, got {value!r}")
+        budget[int(year)] = _money(amount, f"--budget {year}")
+    return budget
+
+
+def _pairs(values: list[str] | None, flag: str, *, money: bool = False) -> dict[str, float]:
+    result = {}
+    for value in values or []:
+        key, sep, number = value.partition("=")
+        if not sep or not key:
+            raise UsageError(f"{flag}: expected KEY=VALUE, got {value!r}")
+        result[key.strip()] = _money(number, flag) if money else _float(number, flag)
+    return result
+
+
+def _float(text: str, flag: str) -> float:
+    try:
+        value = parse_number(text)
+    except NumberFormatError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+    if value != value or value < 0:
+        raise UsageError(f"{flag}: expected a non-negative number, got {text!r}")
+    return value
+
+
+def _limit(value: str, flag: str) -> tuple[str, dict[str, float]]:
+    key, sep, amount = value.partition("=")
+    if not sep or not key:
+        raise UsageError(f"{flag}: expected NAME=KR or NAME=PCT%, got {value!r}")
+    amount = amount.strip()
+    if amount.endswith("%"):
+        return key.strip(), {"share": _float(amount[:-1], flag) / 100}
+    return key.strip(), {"kr": _money(amount, flag)}
+
+
+def _constraints(args: argparse.Namespace) -> list[object]:
+    constraints: list[object] = [Scalable(i) for i in args.scalable or []]
+    constraints += [Lock(key, kr) for key, kr in _pairs(args.lock, "--lock", money=True).items()]
+    constraints += [Exclude(i) for i in args.exclude or []]
+    for values, cls, field in (
+        (args.udvalg_min, UdvalgMin, "udvalg"),
+        (args.udvalg_max, UdvalgMax, "udvalg"),
+        (args.goal_min, GoalMin, "goal"),
+    ):
+        for value in values or []:
+            name, limit = _limit(value, f"--{cls.kind.replace('_', '-')}")
+            constraints.append(cls(**{field: name}, **limit))
+    return constraints
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pulje", description="Allocate a municipal pulje across indsatser, and explain it."
+    )
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    p = sub.add_parser("solve", help="solve a catalog for a budget")
+    p.add_argument("catalog", help="catalog file (.csv or .xlsx)")
+    p.add_argument(
+        "--budget",
+        action="append",
+        required=True,
+        metavar="KR",
+        help="the pulje in kroner, or YEAR=KR per year (repeat)",
+    )
+    p.add_argument("--goal-weight", action="append", metavar="KEY=W", help="weight of a goal (default 1)")
+    p.add_argument("--evidence-weight", type=float, default=1.0, metavar="W", help="value × (1 + W × stars); default 1")
+    p.add_argument(
+        "--assume-reach", action="append", metavar="ID=N", help="reach per year for an indsats the catalog lacks"
+    )
+    p.add_argument(
+        "--assume-cost", action="append", metavar="ID=KR", help="cost per year for an indsats the catalog lacks"
+    )
+    p.add_argument(
+        "--intensity", action="append", metavar="ID=X", help="how much one person reached counts (default 1)"
+    )
+    p.add_argument(
+        "--range-reach", choices=("low", "mid", "high"), default="low", help="how a stated reach range is read"
+    )
+    p.add_argument("--scalable", action="append", metavar="ID", help="allow partial funding ('*' for all)")
+    p.add_argument("--lock", action="append", metavar="ID=KR", help="fund an indsats with exactly KR")
+    p.add_argument("--exclude", action="append", metavar="ID", help="fund an indsats with nothing")
+    p.add_argument("--udvalg-min", action="append", metavar="U=KR|U=PCT%", help="spend at least this on an udvalg")
+    p.add_argument("--udvalg-max", action="append", metavar="U=KR|U=PCT%", help="spend at most this on an udvalg")
+    p.add_argument("--goal-min", action="append", metavar="G=KR|G=PCT%", help="spend at least this on a goal")
+    p.add_argument("--goals", help="goals file (default: goals.csv next to the catalog)")
+    p.add_argument("--sheet", help="sheet of an Excel catalog (default: 'indsatser')")
+    p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+    p.add_argument("--write-model", metavar="FILE", help="write the model as .lp or .mps for an auditor")
+    p.add_argument("--explain", action="store_true", help="also show what unfunded indsatser would need")
+    _output(p)
+    p.set_defaults(command=_solve)
+
+    p = sub.add_parser("run", help="run a scenario file")
+    p.add_argument("scenario", help="scenario .toml")
+    p.add_argument("--compare-baseline", action="store_true", help="compare with the scenario's baseline allocation")
+    p.add_argument("--explain", action="store_true", help="also show what unfunded indsatser would need")
+    _output(p)
+    p.set_defaults(command=_run)
+
+    p = sub.add_parser("compare", help="compare scenario files")
+    p.add_argument("scenarios", nargs="+", help="scenario .toml files")
+    p.add_argument("--baseline", action="store_true", help="include the first scenario's baseline allocation")
+    _output(p)
+    p.set_defaults(command=_compare)
+
+    p = sub.add_parser("sweep", help="value against budget")
+    p.add_argument("scenario")
+    p.add_argument("--from", dest="start", required=True, metavar="KR")
+    p.add_argument("--to", dest="stop", required=True, metavar="KR")
+    p.add_argument("--step", required=True, metavar="KR")
+    _output(p, quiet=True)
+    p.set_defaults(command=_sweep)
+
+    p = sub.add_parser("robustness", help="Monte Carlo over uncertain weights and reaches")
+    p.add_argument("scenario")
+    p.add_argument("-n", type=int, default=10_000, help="number of draws (default 10000)")
+    p.add_argument("--seed", type=int, default=0)
+    _output(p, quiet=True)
+    p.set_defaults(command=_robustness)
+
+    p = sub.add_parser("frontier", help="Pareto frontier between two goals")
+    p.add_argument("scenario")
+    p.add_argument("goal_a")
+    p.add_argument("goal_b")
+    p.add_argument("--points", type=int, default=11)
+    _output(p, quiet=True)
+    p.set_defaults(command=_frontier)
+
+    p = sub.add_parser("validate", help="check a catalog file and list every problem")
+    p.add_argument("catalog")
+    p.add_argument("--goals")
+    p.add_argument("--sheet")
+    p.set_defaults(command=_validate)
+    return parser
+
+
+def _output(parser: argparse.ArgumentParser, *, quiet: bool = False) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    parser.add_argument("--excel", metavar="OUT.xlsx", help="also write an Excel workbook")
+    if quiet:
+        parser.add_argument("--quiet", action="store_true", help="no progress bar")

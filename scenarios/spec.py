@@ -1,0 +1,365 @@
+"""A scenario as a small TOML file that diffs well: catalog, budget, weights, constraints, assumptions.
+
+Paths in the file are relative to the file. Loading reports every problem with its key path
+(e.g. `constraints[2].share`), not only the first. See scenarios/examples/ for annotated examples.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomli_w
+
+from optimizer.constraints import CONSTRAINTS
+from optimizer.errors import PuljeError
+from optimizer.problem import DEFAULT_EVIDENCE_WEIGHT, RANGE_POLICIES, Assumptions
+
+
+class ScenarioError(PuljeError, ValueError):
+    """A scenario file with problems; lists each with its key path."""
+
+    def __init__(self, origin: str, problems: list[str]):
+        self.origin = origin
+        self.problems = list(problems)
+        count = len(problems)
+        super().__init__(
+            f"{origin}: {count} problem{'s' if count != 1 else ''}" + "".join(f"\n  - {p}" for p in problems)
+        )
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """What robustness() draws: goal weights around the chosen ones, reach within ranges.
+
+    goal_weight_sd: spread of each goal weight as a relative standard deviation (lognormal; 0 = fixed).
+    reach_ranges: whether to draw reach uniformly within each stated range (reach_min-reach_max).
+    reach: extra ranges per indsats, {id: (low, high)}, as user assumptions.
+    """
+
+    goal_weight_sd: float = 0.2
+    reach_ranges: bool = True
+    reach: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named what-if: which catalog, the pulje, the weights, the constraints and the assumptions.
+
+    optimize=False values the `baseline` allocation instead of optimizing (e.g. the decided plan).
+    """
+
+    name: str
+    catalog: Path
+    budget: float | dict[int, float]
+    goal_weights: dict[str, float] = field(default_factory=dict)
+    evidence_weight: float = DEFAULT_EVIDENCE_WEIGHT
+    constraints: tuple = ()
+    assumptions: Assumptions = field(default_factory=Assumptions)
+    description: str = ""
+    goals: Path | None = None
+    baseline: Path | None = None
+    optimize: bool = True
+    solver: str = "highs"
+    uncertainty: Uncertainty = field(default_factory=Uncertainty)
+
+    def replace(self, **changes: object) -> Scenario:
+        """A copy with some fields changed (e.g. another budget), for sweeps and what-ifs."""
+        return dataclasses.replace(self, **changes)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario TOML file; raises ScenarioError listing every problem with its key path."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(path.name, [f"file not found: {path}"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(path.name, [f"not valid TOML: {exc}"]) from None
+    return scenario_from_dict(data, base=path.parent, origin=path.name)
+
+
+def save_scenario(scenario: Scenario, path: str | Path) -> Path:
+    """Write a scenario as TOML (paths relative to the file), so that load_scenario gives it back."""
+    path = Path(path)
+    path.write_text(tomli_w.dumps(scenario_to_dict(scenario, base=path.parent)), encoding="utf-8")
+    return path
+
+
+def scenario_from_dict(data: dict, *, base: Path = Path("."), origin: str = "scenario") -> Scenario:
+    """Build a Scenario from parsed TOML, collecting every problem."""
+    problems: list[str] = []
+    reader = _Reader(data, problems)
+    known = {
+        "name", "description", "catalog", "goals", "baseline", "optimize", "solver", "budget", "weights",
+        "assumptions", "constraints", "uncertainty",
+    }  # fmt: skip
+    problems.extend(f"{key}: unknown key (known: {', '.join(sorted(known))})" for key in data if key not in known)
+    name = reader.text("name", required=True)
+    catalog = reader.path("catalog", base, required=True)
+    budget = _budget(data.get("budget"), problems)
+    weights = data.get("weights", {})
+    goal_weights = _numbers(weights.get("goals", {}), "weights.goals", problems) if isinstance(weights, dict) else {}
+    evidence = reader.number(("weights", "evidence"), default=DEFAULT_EVIDENCE_WEIGHT)
+    assumptions = _assumptions(data.get("assumptions", {}), problems)
+    constraints = _constraints(data.get("constraints", []), problems)
+    uncertainty = _uncertainty(data.get("uncertainty", {}), problems)
+    solver = reader.text("solver") or "highs"
+    if solver not in ("highs", "cbc"):
+        problems.append(f"solver: {solver!r} is not a solver (use highs or cbc)")
+    optimize = data.get("optimize", True)
+    if not isinstance(optimize, bool):
+        problems.append("optimize: expected true or false")
+    baseline = reader.path("baseline", base)
+    if optimize is False and baseline is None:
+        problems.append("optimize: false needs a baseline allocation file to value")
+    if problems:
+        raise ScenarioError(origin, problems)
+    return Scenario(
+        name=name,
+        catalog=catalog,
+        budget=budget,
+        goal_weights=goal_weights,
+        evidence_weight=evidence,
+        constraints=tuple(constraints),
+        assumptions=assumptions,
+        description=reader.text("description"),
+        goals=reader.path("goals", base),
+        baseline=baseline,
+        optimize=optimize,
+        solver=solver,
+        uncertainty=uncertainty,
+    )
+
+
+def scenario_to_dict(scenario: Scenario, *, base: Path = Path(".")) -> dict:
+    """The TOML form of a scenario (the inverse of scenario_from_dict)."""
+    data: dict = {"name": scenario.name}
+    if scenario.description:
+        data["description"] = scenario.description
+    data["catalog"] = _relative(scenario.catalog, base)
+    for key in ("goals", "baseline"):
+        if getattr(scenario, key) is not None:
+            data[key] = _relative(getattr(scenario, key), base)
+    if not scenario.optimize:
+        data["optimize"] = False
+    if scenario.solver != "highs":
+        data["solver"] = scenario.solver
+    budget = scenario.budget
+    data["budget"] = {str(year): amount for year, amount in budget.items()} if isinstance(budget, dict) else budget
+    data["weights"] = {"evidence": scenario.evidence_weight, "goals": dict(scenario.goal_weights)}
+    data["assumptions"] = _assumptions_to_dict(scenario.assumptions)
+    data["constraints"] = [_constraint_to_dict(c) for c in scenario.constraints]
+    u = scenario.uncertainty
+    data["uncertainty"] = {
+        "goal_weight_sd": u.goal_weight_sd,
+        "reach_ranges": u.reach_ranges,
+        "reach": {key: list(value) for key, value in u.reach.items()},
+    }
+    return data
+
+
+# --- readers ---------------------------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, data: dict, problems: list[str]):
+        self.data, self.problems = data, problems
+
+    def text(self, key: str, *, required: bool = False) -> str:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.problems.append(f"{key}: missing")
+            return ""
+        if not isinstance(value, str):
+            self.problems.append(f"{key}: expected text, got {value!r}")
+            return ""
+        return value
+
+    def path(self, key: str, base: Path, *, required: bool = False) -> Path | None:
+        text = self.text(key, required=required)
+        if not text:
+            return None
+        path = (base / text).resolve() if not Path(text).is_absolute() else Path(text)
+        if not path.exists():
+            self.problems.append(f"{key}: file not found: {text}")
+        return path
+
+    def number(self, keys: tuple[str, ...], *, default: float) -> float:
+        value: object = self.data
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is None:
+            return default
+        if not _is_number(value) or value < 0:
+            self.problems.append(f"{'.'.join(keys)}: expected a non-negative number, got {value!r}")
+            return default
+        return float(value)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and not math.isnan(value)
+
+
+def _budget(value: object, problems: list[str]) -> float | dict[int, float]:
+    if value is None:
+        problems.append("budget: missing (kroner, or a table of kroner per year)")
+        return 0.0
+    if isinstance(value, dict):
+        budget = {}
+        for year, amount in value.items():
+            if not str(year).isdigit():
+                problems.append(f"budget.{year}: the keys of a budget table are years")
+            elif not _is_number(amount) or amount < 0:
+                problems.append(f"budget.{year}: expected a non-negative amount in kroner, got {amount!r}")
+            else:
+                budget[int(year)] = float(amount)
+        if not value:
+            problems.append("budget: the table has no years")
+        return budget
+    if not _is_number(value) or value < 0:
+        problems.append(f"budget: expected a non-negative amount in kroner, got {value!r}")
+        return 0.0
+    return float(value)
+
+
+def _numbers(table: object, where: str, problems: list[str]) -> dict[str, float]:
+    if not isinstance(table, dict):
+        problems.append(f"{where}: expected a table of numbers")
+        return {}
+    result = {}
+    for key, value in table.items():
+        if isinstance(value, dict):  # {value = 40, why = "..."}
+            value = value.get("value")
+        if not _is_number(value) or value < 0:
+            problems.append(f"{where}.{key}: expected a non-negative number, got {value!r}")
+        else:
+            result[key] = float(value)
+    return result
+
+
+def _assumptions(table: object, problems: list[str]) -> Assumptions:
+    if not isinstance(table, dict):
+        problems.append("assumptions: expected a table")
+        return Assumptions()
+    known = {"reach", "cost", "intensity", "udvalg_split", "range_reach"}
+    problems.extend(
+        f"assumptions.{key}: unknown key (known: {', '.join(sorted(known))})" for key in table if key not in known
+    )
+    reasons = {
+        f"{what}.{key}": str(value["why"])
+        for what in ("reach", "cost", "intensity")
+        for key, value in (table.get(what) or {}).items()
+        if isinstance(value, dict) and "why" in value
+    }
+    splits = {}
+    for key, split in (table.get("udvalg_split") or {}).items():
+        splits[key] = _numbers(split, f"assumptions.udvalg_split.{key}", problems)
+    range_reach = table.get("range_reach", "low")
+    if range_reach not in RANGE_POLICIES:
+        problems.append(f"assumptions.range_reach: expected one of {', '.join(RANGE_POLICIES)}, got {range_reach!r}")
+        range_reach = "low"
+    values = {
+        what: _numbers(table.get(what) or {}, f"assumptions.{what}", problems)
+        for what in ("reach", "cost", "intensity")
+    }
+    for key, value in values["cost"].items():
+        if value == 0:
+            problems.append(f"assumptions.cost.{key}: a cost must be positive")
+    if any(p.startswith("assumptions.") for p in problems):
+        return Assumptions()
+    return Assumptions(udvalg_split=splits, range_reach=range_reach, reasons=reasons, **values)
+
+
+def _constraints(items: object, problems: list[str]) -> list:
+    if not isinstance(items, list):
+        problems.append("constraints: expected a list of tables ([[constraints]])")
+        return []
+    constraints = []
+    for n, item in enumerate(items):
+        where = f"constraints[{n}]"
+        if not isinstance(item, dict) or "kind" not in item:
+            problems.append(f"{where}: expected a table with a kind (one of {', '.join(CONSTRAINTS)})")
+            continue
+        cls = CONSTRAINTS.get(item["kind"])
+        if cls is None:
+            problems.append(f"{where}.kind: unknown constraint {item['kind']!r} (known: {', '.join(CONSTRAINTS)})")
+            continue
+        fields = {f.name for f in dataclasses.fields(cls)}
+        arguments = {k: tuple(v) if isinstance(v, list) else v for k, v in item.items() if k != "kind"}
+        unknown = sorted(set(arguments) - fields)
+        if unknown:
+            problems.append(
+                f"{where}: unknown field(s) {unknown} for {item['kind']} (fields: {', '.join(sorted(fields))})"
+            )
+            continue
+        try:
+            constraints.append(cls(**arguments))
+        except (TypeError, ValueError) as exc:
+            problems.append(f"{where}: {exc}")
+    return constraints
+
+
+def _uncertainty(table: object, problems: list[str]) -> Uncertainty:
+    if not isinstance(table, dict):
+        problems.append("uncertainty: expected a table")
+        return Uncertainty()
+    sd = table.get("goal_weight_sd", Uncertainty.goal_weight_sd)
+    if not _is_number(sd) or sd < 0:
+        problems.append(f"uncertainty.goal_weight_sd: expected a non-negative number, got {sd!r}")
+        sd = 0.0
+    ranges = table.get("reach_ranges", True)
+    if not isinstance(ranges, bool):
+        problems.append("uncertainty.reach_ranges: expected true or false")
+        ranges = True
+    reach = {}
+    for key, pair in (table.get("reach") or {}).items():
+        if not (
+            isinstance(pair, list)
+            and len(pair) == 2
+            and all(_is_number(v) and v >= 0 for v in pair)
+            and pair[0] <= pair[1]
+        ):
+            problems.append(f"uncertainty.reach.{key}: expected [low, high] with 0 ≤ low ≤ high, got {pair!r}")
+        else:
+            reach[key] = (float(pair[0]), float(pair[1]))
+    return Uncertainty(goal_weight_sd=float(sd), reach_ranges=ranges, reach=reach)
+
+
+# --- writers ---------------------------------------------------------------------------------------
+
+
+def _assumptions_to_dict(assumptions: Assumptions) -> dict:
+    reasons = assumptions.reasons
+    data: dict = {"range_reach": assumptions.range_reach}
+    for what in ("reach", "cost", "intensity"):
+        values = getattr(assumptions, what)
+        data[what] = {
+            key: {"value": value, "why": reasons[f"{what}.{key}"]} if f"{what}.{key}" in reasons else value
+            for key, value in values.items()
+        }
+    data["udvalg_split"] = {key: dict(split) for key, split in assumptions.udvalg_split.items()}
+    return data
+
+
+def _constraint_to_dict(constraint: object) -> dict:
+    data = {"kind": constraint.kind}
+    for f in dataclasses.fields(constraint):
+        value = getattr(constraint, f.name)
+        if value is None or value == f.default:
+            continue
+        data[f.name] = list(value) if isinstance(value, tuple) else value
+    return data
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return os.path.relpath(path, base.resolve())
+    except ValueError:  # another drive on Windows
+        return str(path)
