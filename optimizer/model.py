@@ -56,6 +56,8 @@ class LinearModel:
     objective: np.ndarray  # value per column (0 for indicator columns)
     rows: list[Row]
     x_cols: np.ndarray  # (n, years) -> column index
+    indicator_cols: dict[tuple[int, int], int] = field(default_factory=dict)  # (i, t) -> binary "funded"
+    start_cols: dict[tuple[int, int], int] = field(default_factory=dict)  # (i, t) -> binary "starts this year"
 
     @property
     def is_mip(self) -> bool:
@@ -213,10 +215,10 @@ class ModelBuilder:
             if inst.binary[i] or inst.low[i] > 0:
                 for t in range(self.n_years):
                     self.indicator(i, t)
-        setup_cols = self._setup_columns()
+        start_cols = self._setup_columns()
         for t in range(self.n_years):
             terms = {self.x(i, t): 1.0 for i in range(inst.n)}
-            terms.update({col: inst.setup[i] for (i, tt), col in setup_cols.items() if tt == t})
+            terms.update({col: inst.setup[i] for (i, tt), col in start_cols.items() if tt == t})
             available = inst.pulje[t] - inst.fixed[t]
             fixed = f" after {format_kr(inst.fixed[t])} in fixed lines" if inst.fixed[t] else ""
             self.add_row(
@@ -242,6 +244,8 @@ class ModelBuilder:
             objective=np.array(self.objective, dtype=float),
             rows=self.rows,
             x_cols=self.x_cols,
+            indicator_cols=dict(self._indicators),
+            start_cols=start_cols,
         )
 
     def _setup_columns(self) -> dict[tuple[int, int], int]:

@@ -272,7 +272,7 @@ def _note_unstated_scalability(inst: Instance) -> None:
     if still:
         inst.notes.append(
             f"Scalability is not stated for {len(still)} indsats(er) ({', '.join(still)}): "
-            "each is funded at its full cost or not at all. Use Scalable(id) to allow partial funding."
+            "each is funded at its full cost or not at all. Scalable(id) (CLI: --scalable ID) allows partial funding."
         )
 
 

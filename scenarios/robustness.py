@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from optimizer import enumeration
 from optimizer.compiled import CompiledModel
 from optimizer.errors import SpecError
 from optimizer.result import FUNDED_EPS
@@ -36,27 +37,17 @@ class Robustness:
 
 
 def robustness(scenario: Scenario, n: int = 10_000, *, seed: int = 0, progress: bool = False) -> Robustness:
-    """Solve `n` draws of the uncertain inputs and summarise how stable each indsats's funding is."""
+    """Solve `n` draws of the uncertain inputs and summarise how stable each indsats's funding is.
+
+    Small all-or-nothing models take the exact enumeration fast path (optimizer.enumeration); others
+    re-solve the compiled HiGHS model with each draw's objective.
+    """
     if n < 1:
         raise SpecError("robustness needs at least one draw")
     inst, model = instance_and_model(scenario)
     coefficients, uncertain = _draw_values(scenario, inst, n, np.random.default_rng(seed))
-    compiled = CompiledModel(model)
-    amounts = np.zeros((n, inst.n))
-    objectives = np.zeros(n)
-    column_values = np.zeros(model.n_cols)
-    for d in progress_bar(range(n), enabled=progress, desc="robustness", total=n):
-        column_values[model.x_cols] = coefficients[d][:, None]
-        compiled.set_objective(column_values)
-        solution = compiled.solve()
-        if not solution.status.has_solution:
-            raise SpecError(f"draw {d} has no feasible allocation ({solution.status.describe()})")
-        amounts[d] = solution.values[model.x_cols].sum(axis=1)
-        objectives[d] = solution.objective
-    column_values[model.x_cols] = coefficients.mean(axis=0)[:, None]
-    compiled.set_objective(column_values)
-    robust = compiled.solve()
-    robust_amounts = robust.values[model.x_cols].sum(axis=1)
+    solve_draws = _enumerated if enumeration.applies(model) else _compiled
+    amounts, objectives, robust_amounts, robust_objective = solve_draws(model, coefficients, progress)
     table = pd.DataFrame(
         {
             "id": inst.ids,
@@ -70,7 +61,40 @@ def robustness(scenario: Scenario, n: int = 10_000, *, seed: int = 0, progress: 
             "robust_kr": robust_amounts,
         }
     )
-    return Robustness(n, seed, table, objectives, robust.objective, uncertain)
+    return Robustness(n, seed, table, objectives, robust_objective, uncertain)
+
+
+def _compiled(model, coefficients: np.ndarray, progress: bool) -> tuple:
+    """Re-solve the compiled model with each draw's objective; the robust allocation uses the mean."""
+    compiled = CompiledModel(model)
+    n = len(coefficients)
+    amounts, objectives = np.zeros((n, model.instance.n)), np.zeros(n)
+    column_values = np.zeros(model.n_cols)
+    for d in progress_bar(range(n), enabled=progress, desc="robustness", total=n):
+        column_values[model.x_cols] = coefficients[d][:, None]
+        compiled.set_objective(column_values)
+        solution = compiled.solve()
+        if not solution.status.has_solution:
+            raise SpecError(f"draw {d} has no feasible allocation ({solution.status.describe()})")
+        amounts[d] = solution.values[model.x_cols].sum(axis=1)
+        objectives[d] = solution.objective
+    column_values[model.x_cols] = coefficients.mean(axis=0)[:, None]
+    compiled.set_objective(column_values)
+    robust = compiled.solve()
+    return amounts, objectives, robust.values[model.x_cols].sum(axis=1), robust.objective
+
+
+def _enumerated(model, coefficients: np.ndarray, progress: bool) -> tuple:
+    """Pick each draw's best from the listed feasible choices of an all-or-nothing model."""
+    listed = enumeration.EnumeratedModel(model)
+    if not listed.feasible:
+        raise SpecError("the scenario has no feasible allocation")
+    best = listed.best(coefficients)
+    amounts = listed.kroner[best]
+    objectives = np.einsum("dn,dn->d", coefficients, amounts)
+    mean = coefficients.mean(axis=0)
+    robust = listed.kroner[listed.best(mean)[0]]
+    return amounts, objectives, robust, float(mean @ robust)
 
 
 def _draw_values(scenario: Scenario, inst, n: int, rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
