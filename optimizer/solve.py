@@ -73,10 +73,10 @@ def solve(
     )
     model = build_model(inst, constraints)
     raw = run_pulp(model, choice, time_limit)
-    compiled = CompiledModel(model, time_limit=time_limit)
     amounts = _amounts(model, raw)
     result = _allocation(inst, model, raw.status, raw.objective, amounts, choice.value)
     if raw.status.has_solution:
+        compiled = CompiledModel(model, time_limit=time_limit)
         relaxed = compiled.solve_relaxation()
         duals = relaxed.row_duals if relaxed.status is Status.OPTIMAL else None
         result.binding = binding_constraints(model, raw.values, duals)
