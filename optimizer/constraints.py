@@ -55,6 +55,23 @@ class _Limit:
         amount = format_kr(self.limit(pulje))
         return amount if self.share is None else f"{amount} ({self.share:.0%} of the pulje)"
 
+    def _limit_rows(self, b: ModelBuilder, label: str, members: list[tuple[int, float]], *, at_least: bool) -> None:
+        """One row per year: Σ weight · x[i,t] at least (or at most) the limit."""
+        for t in b.years_of(self.year):
+            bound = self.limit(b.pulje(t))
+            b.add_row(
+                b.row_name(self.kind, label, t=t),
+                {b.x(i, t): weight for i, weight in members},
+                lower=bound if at_least else -math.inf,
+                upper=math.inf if at_least else bound,
+                kind=self.kind,
+                about=f"spend on {self.kind.split('_')[0]} {label} "
+                f"{'at least' if at_least else 'at most'} {self.phrase(b.pulje(t))}",
+                constraint=self,
+                t=t,
+                pulje_share=self.share,
+            )
+
 
 # --- rule constraints: rows ---------------------------------------------------------------------
 
@@ -71,18 +88,7 @@ class UdvalgMin(_Limit):
     kind: ClassVar[str] = "udvalg_min"
 
     def compile(self, b: ModelBuilder) -> None:
-        members = b.udvalg_members(self.udvalg)
-        for t in b.years_of(self.year):
-            b.add_row(
-                b.row_name(self.kind, self.udvalg, t=t),
-                {b.x(i, t): split for i, split in members},
-                lower=self.limit(b.pulje(t)),
-                kind=self.kind,
-                about=f"spend on udvalg {self.udvalg} at least {self.phrase(b.pulje(t))}",
-                constraint=self,
-                t=t,
-                pulje_share=self.share,
-            )
+        self._limit_rows(b, self.udvalg, b.udvalg_members(self.udvalg), at_least=True)
 
 
 @dataclass(frozen=True)
@@ -97,18 +103,7 @@ class UdvalgMax(_Limit):
     kind: ClassVar[str] = "udvalg_max"
 
     def compile(self, b: ModelBuilder) -> None:
-        members = b.udvalg_members(self.udvalg)
-        for t in b.years_of(self.year):
-            b.add_row(
-                b.row_name(self.kind, self.udvalg, t=t),
-                {b.x(i, t): split for i, split in members},
-                upper=self.limit(b.pulje(t)),
-                kind=self.kind,
-                about=f"spend on udvalg {self.udvalg} at most {self.phrase(b.pulje(t))}",
-                constraint=self,
-                t=t,
-                pulje_share=self.share,
-            )
+        self._limit_rows(b, self.udvalg, b.udvalg_members(self.udvalg), at_least=False)
 
 
 @dataclass(frozen=True)
@@ -123,18 +118,7 @@ class GoalMin(_Limit):
     kind: ClassVar[str] = "goal_min"
 
     def compile(self, b: ModelBuilder) -> None:
-        members = b.goal_members(self.goal)
-        for t in b.years_of(self.year):
-            b.add_row(
-                b.row_name(self.kind, self.goal, t=t),
-                {b.x(i, t): 1.0 for i in members},
-                lower=self.limit(b.pulje(t)),
-                kind=self.kind,
-                about=f"spend on goal {self.goal} at least {self.phrase(b.pulje(t))}",
-                constraint=self,
-                t=t,
-                pulje_share=self.share,
-            )
+        self._limit_rows(b, self.goal, [(i, 1.0) for i in b.goal_members(self.goal)], at_least=True)
 
 
 @dataclass(frozen=True)

@@ -99,12 +99,17 @@ def scenario_from_dict(data: dict, *, base: Path = Path("."), origin: str = "sce
         "name", "description", "catalog", "goals", "baseline", "optimize", "solver", "budget", "weights",
         "assumptions", "constraints", "uncertainty",
     }  # fmt: skip
-    problems.extend(f"{key}: unknown key (known: {', '.join(sorted(known))})" for key in data if key not in known)
+    problems.extend(_unknown_keys(data, known, ""))
     name = reader.text("name", required=True)
     catalog = reader.path("catalog", base, required=True)
     budget = _budget(data.get("budget"), problems)
     weights = data.get("weights", {})
-    goal_weights = _numbers(weights.get("goals", {}), "weights.goals", problems) if isinstance(weights, dict) else {}
+    if isinstance(weights, dict):
+        problems.extend(_unknown_keys(weights, {"evidence", "goals"}, "weights"))
+        goal_weights = _numbers(weights.get("goals", {}), "weights.goals", problems)
+    else:
+        problems.append("weights: expected a table")
+        goal_weights = {}
     evidence = reader.number(("weights", "evidence"), default=DEFAULT_EVIDENCE_WEIGHT)
     assumptions = _assumptions(data.get("assumptions", {}), problems)
     constraints = _constraints(data.get("constraints", []), problems)
@@ -203,6 +208,11 @@ class _Reader:
         return float(value)
 
 
+def _unknown_keys(table: dict, known: set[str], where: str) -> list[str]:
+    prefix = f"{where}." if where else ""
+    return [f"{prefix}{key}: unknown key (known: {', '.join(sorted(known))})" for key in table if key not in known]
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and not math.isnan(value)
 
@@ -248,10 +258,7 @@ def _assumptions(table: object, problems: list[str]) -> Assumptions:
     if not isinstance(table, dict):
         problems.append("assumptions: expected a table")
         return Assumptions()
-    known = {"reach", "cost", "intensity", "udvalg_split", "range_reach"}
-    problems.extend(
-        f"assumptions.{key}: unknown key (known: {', '.join(sorted(known))})" for key in table if key not in known
-    )
+    problems.extend(_unknown_keys(table, {"reach", "cost", "intensity", "udvalg_split", "range_reach"}, "assumptions"))
     reasons = {
         f"{what}.{key}": str(value["why"])
         for what in ("reach", "cost", "intensity")
@@ -310,6 +317,7 @@ def _uncertainty(table: object, problems: list[str]) -> Uncertainty:
     if not isinstance(table, dict):
         problems.append("uncertainty: expected a table")
         return Uncertainty()
+    problems.extend(_unknown_keys(table, {"goal_weight_sd", "reach_ranges", "reach"}, "uncertainty"))
     sd = table.get("goal_weight_sd", Uncertainty.goal_weight_sd)
     if not _is_number(sd) or sd < 0:
         problems.append(f"uncertainty.goal_weight_sd: expected a non-negative number, got {sd!r}")
