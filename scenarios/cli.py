@@ -9,8 +9,10 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+
+import pandas as pd
 
 from optimizer import (
     Assumptions,
@@ -99,15 +101,13 @@ def _compare(args: argparse.Namespace) -> int:
     if len(runs) < 2:
         raise UsageError("compare needs two scenarios, or one with --baseline")
     comparison = compare(*runs)
-    if args.excel:
-        write_excel(runs[-1], args.excel, comparison=comparison)
-    if args.format == "json":
-        _print_json(report.comparison_dict(comparison))
-    elif args.format == "csv":
-        write_csv(comparison.by_indsats, sys.stdout)
-    else:
-        print(report.comparison_text(comparison))
-    return 0
+    return _emit(
+        args,
+        text=lambda: report.comparison_text(comparison),
+        data=lambda: report.comparison_dict(comparison),
+        table=comparison.by_indsats,
+        excel=lambda path: write_excel(runs[-1], path, comparison=comparison),
+    )
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -117,47 +117,29 @@ def _sweep(args: argparse.Namespace) -> int:
     )
     if step <= 0 or stop < start:
         raise UsageError("--step must be positive and --to at least --from")
-    count = int((stop - start) // step) + 1
-    budgets = [start + k * step for k in range(count)]
+    budgets = [start + k * step for k in range(int((stop - start) // step) + 1)]
     result = sweep_budget(scenario, budgets, progress=not args.quiet)
     tables = {"sweep": result.points, "entries": result.entries}
-    if args.excel:
-        write_tables_excel(tables, args.excel)
-    if args.format == "json":
-        _print_json(report.frames_dict(tables))
-    elif args.format == "csv":
-        write_csv(result.points, sys.stdout)
-    else:
-        print(report.sweep_text(result))
-    return 0
+    return _emit(args, text=lambda: report.sweep_text(result), tables=tables, table=result.points)
 
 
 def _robustness(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     result = robustness(scenario, args.n, seed=args.seed, progress=not args.quiet)
-    if args.excel:
-        write_tables_excel({"robusthed": result.table}, args.excel)
-    if args.format == "json":
-        _print_json(report.robustness_dict(result))
-    elif args.format == "csv":
-        write_csv(result.table, sys.stdout)
-    else:
-        print(report.robustness_text(result))
-    return 0
+    return _emit(
+        args,
+        text=lambda: report.robustness_text(result),
+        data=lambda: report.robustness_dict(result),
+        tables={"robusthed": result.table},
+        table=result.table,
+    )
 
 
 def _frontier(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     result = frontier(scenario, args.goal_a, args.goal_b, points=args.points, progress=not args.quiet)
-    if args.excel:
-        write_tables_excel({"frontier": result.points, "amounts": result.amounts.reset_index()}, args.excel)
-    if args.format == "json":
-        _print_json(report.frames_dict({"frontier": result.points, "amounts": result.amounts.reset_index()}))
-    elif args.format == "csv":
-        write_csv(result.points, sys.stdout)
-    else:
-        print(report.frontier_text(result))
-    return 0
+    tables = {"frontier": result.points, "amounts": result.amounts.reset_index()}
+    return _emit(args, text=lambda: report.frontier_text(result), tables=tables, table=result.points)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -185,6 +167,27 @@ def _emit_run(result: ScenarioRun, args: argparse.Namespace, *, comparison=None)
             print()
             print(report.comparison_text(comparison))
     return 0 if result.result.is_ok else 1
+
+
+def _emit(
+    args: argparse.Namespace,
+    *,
+    text: Callable[[], str],
+    table: pd.DataFrame,
+    tables: dict[str, pd.DataFrame] | None = None,
+    data: Callable[[], dict] | None = None,
+    excel: Callable[[str], object] | None = None,
+) -> int:
+    """Write --excel if asked, then print in the chosen format (JSON defaults to the tables as records)."""
+    if args.excel:
+        (excel or (lambda path: write_tables_excel(tables, path)))(args.excel)
+    if args.format == "json":
+        _print_json(data() if data else report.frames_dict(tables))
+    elif args.format == "csv":
+        write_csv(table, sys.stdout)
+    else:
+        print(text())
+    return 0
 
 
 def _print_json(data: dict) -> None:

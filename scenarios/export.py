@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import math
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 from openpyxl import Workbook
@@ -57,21 +58,25 @@ def write_excel(run: ScenarioRun, path: str | Path, *, comparison: Comparison | 
     return path
 
 
-def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a table as CSV (UTF-8), with formula-like text cells neutralized for spreadsheets."""
-    path = Path(path)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(frame.columns)
-        for row in frame.itertuples(index=False):
-            writer.writerow([csv_safe(value) for value in row])
-    return path
+def write_csv(frame: pd.DataFrame, target: str | Path | TextIO) -> None:
+    """Write a table as CSV (UTF-8) to a file or an open text stream such as sys.stdout, with
+    formula-like text cells neutralized for spreadsheets."""
+    if isinstance(target, str | Path):
+        with Path(target).open("w", newline="", encoding="utf-8") as handle:
+            write_csv(frame, handle)
+        return
+    writer = csv.writer(target)
+    writer.writerow(frame.columns)
+    for row in frame.itertuples(index=False):
+        writer.writerow([csv_safe(value) for value in row])
 
 
 def csv_safe(value: object) -> object:
     """A cell value for CSV: text that a spreadsheet would run as a formula gets a leading apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
+    if isinstance(value, float) and math.isnan(value):
+        return ""
     if isinstance(value, list | tuple):
         return ";".join(map(str, value))
     return value
