@@ -131,8 +131,13 @@ def prepare(
     evidence_weight: float = DEFAULT_EVIDENCE_WEIGHT,
     constraints: Iterable[object] = (),
     assumptions: Assumptions | None = None,
+    optimizing: bool = True,
 ) -> Instance:
-    """Check the inputs against the catalog and build the Instance, applying figure constraints."""
+    """Check the inputs against the catalog and build the Instance, applying figure constraints.
+
+    optimizing=False (valuing a given allocation) leaves out the notes on how the optimizer would
+    fund indsatser whose scalability is not stated: a given amount is valued as it is.
+    """
     catalog = validate_catalog(catalog)
     assumptions = assumptions or Assumptions()
     constraints = list(constraints)
@@ -186,7 +191,8 @@ def prepare(
             constraint.apply(inst)
         elif not hasattr(constraint, "compile"):
             raise SpecError(f"{constraint!r} is not a pulje constraint")
-    _note_unstated_scalability(inst)
+    if optimizing:
+        _note_unstated_scalability(inst)
     _note_assumptions(inst, assumptions)
     return inst
 

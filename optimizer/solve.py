@@ -104,7 +104,14 @@ def evaluate(
     Indsatser not listed get nothing; fixed lines in `amounts` are ignored (they come off the top).
     """
     started = time.perf_counter()
-    inst = prepare(catalog, budget, goal_weights=goal_weights, evidence_weight=evidence_weight, assumptions=assumptions)
+    inst = prepare(
+        catalog,
+        budget,
+        goal_weights=goal_weights,
+        evidence_weight=evidence_weight,
+        assumptions=assumptions,
+        optimizing=False,
+    )
     matrix = _amount_matrix(inst, amounts, set(catalog.loc[catalog["fixed"], "id"]))
     value = float((matrix * inst.value_per_kr()[:, None]).sum())
     result = _allocation(inst, None, Status.EVALUATED, value, matrix, "")

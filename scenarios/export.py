@@ -129,7 +129,7 @@ def _allocation(sheet: Worksheet, run: ScenarioRun) -> None:
     total_row = sheet.max_row + 1
     sheet.cell(total_row, 1, T["total"]).font = Font(bold=True)
     for column, key in enumerate(labels, start=1):
-        if key == "amount_kr" or key.startswith("amount_kr_") or key in ("value", "cost_kr"):
+        if key == "amount_kr" or key.startswith("amount_kr_") or key == "value":
             _put(sheet.cell(total_row, column), float(frame[key].sum()), KR if key != "value" else NUMBER)
             sheet.cell(total_row, column).font = Font(bold=True)
 

@@ -55,7 +55,7 @@ def sweep_budget(scenario: Scenario, budgets: Iterable[float], *, progress: bool
                 "budget_kr": budget,
                 "status": solution.status.value,
                 "objective": solution.objective,
-                "allocated_kr": float(np.nansum(amounts)),
+                "allocated_kr": float(amounts.sum()),
                 "entered": [inst.ids[i] for i in np.flatnonzero(funded & ~was)],
                 "left": [inst.ids[i] for i in np.flatnonzero(was & ~funded)],
             }

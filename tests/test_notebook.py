@@ -1,0 +1,126 @@
+"""The example notebook runs top to bottom in the project's own interpreter and shows what it promises."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from ipykernel.kernelspec import install as install_kernelspec
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOK = NOTEBOOKS / "pulje_example.ipynb"
+KERNEL = "python3"
+
+
+def _kernel_manager(spec_prefix: Path) -> AsyncKernelManager:
+    """A kernel manager whose "python3" kernel is this interpreter (the venv's python), whatever is installed.
+
+    A "python3" kernelspec found on the usual Jupyter paths may start another interpreter: one in
+    ~/.local/share/jupyter or /usr/share/jupyter, or a bare "python" resolved through PATH. So the
+    test writes a fresh spec for sys.executable into a temporary prefix (ipykernel's own installer,
+    as `python -m ipykernel install --prefix` does) and lets the kernel manager search only there.
+    Nothing is written into the repository or the user's Jupyter folders.
+    """
+    install_kernelspec(user=False, prefix=str(spec_prefix), kernel_name=KERNEL)
+    specs = KernelSpecManager(kernel_dirs=[str(spec_prefix / "share" / "jupyter" / "kernels")])
+    return AsyncKernelManager(kernel_name=KERNEL, kernel_spec_manager=specs)
+
+
+@pytest.fixture(scope="module")
+def kernel_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The kernel's temporary folder (its TMPDIR): the notebook's Excel file lands here, pytest cleans it up."""
+    return tmp_path_factory.mktemp("kernel_tmp")
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory, kernel_tmp: Path) -> nbformat.NotebookNode:
+    """The notebook after running every cell; a failing cell fails the test with its CellExecutionError."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    km = _kernel_manager(tmp_path_factory.mktemp("kernelspec"))
+    assert km.kernel_spec is not None
+    assert km.kernel_spec.argv[0] == sys.executable, km.kernel_spec.argv
+    client = NotebookClient(
+        nb, km=km, timeout=180, kernel_name=KERNEL, resources={"metadata": {"path": str(NOTEBOOKS)}}
+    )
+    # cleanup_kc: the client shuts down the kernel it started (also when a cell fails), as with its own manager.
+    temp = dict.fromkeys(("TMPDIR", "TEMP", "TMP"), str(kernel_tmp))  # what tempfile.mkdtemp() reads
+    client.execute(cleanup_kc=True, env={**os.environ, **temp})
+    return nb
+
+
+def _texts(nb: nbformat.NotebookNode) -> list[str]:
+    """The text of every code cell's outputs (streams, results, displays), one string per cell."""
+    texts = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        parts = []
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream":
+                parts.append(output.text)
+            elif output.output_type in ("execute_result", "display_data"):
+                parts.append(output.get("data", {}).get("text/plain", ""))
+        texts.append("".join(parts))
+    return texts
+
+
+def test_committed_notebook_is_clean() -> None:
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == KERNEL
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert code, "the notebook has no code cells"
+    for cell in code:
+        assert cell.outputs == [], f"cell {cell.get('id')} has stored outputs"
+        assert cell.execution_count is None, f"cell {cell.get('id')} has an execution count"
+
+
+def test_every_cell_ran(executed: nbformat.NotebookNode) -> None:
+    code = [cell for cell in executed.cells if cell.cell_type == "code"]
+    assert all(isinstance(cell.execution_count, int) for cell in code)
+    errors = [o for cell in code for o in cell.outputs if o.output_type == "error"]
+    assert errors == []
+
+
+def test_missing_reach_is_refused_by_name(executed: nbformat.NotebookNode) -> None:
+    refusals = [text for text in _texts(executed) if "MissingDataError" in text]
+    assert refusals, "no cell printed the MissingDataError"
+    assert "fb21-aaben-raadgivning" in refusals[0]
+    assert "fb21-farvel-til-farvede-forventninger" in refusals[0]
+
+
+def test_the_sweep_is_plotted(executed: nbformat.NotebookNode) -> None:
+    images = [
+        output
+        for cell in executed.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if "image/png" in output.get("data", {})
+    ]
+    assert images, "no cell displayed a PNG image (the budget sweep plot)"
+
+
+def test_the_excel_export_is_reopened(executed: nbformat.NotebookNode, kernel_tmp: Path) -> None:
+    text = "\n".join(_texts(executed))
+    assert "'Fordeling'" in text
+    assert "'Sammenligning'" in text  # the comparison went into the workbook
+    assert "I alt, tilskud 2021-2022: 1.342.000 kr." in text  # 722.000 + 700.000 - 2 × 40.000 in fixed lines
+    written = [line.removeprefix("Written to ") for line in text.splitlines() if line.startswith("Written to ")]
+    assert len(written) == 1, "the notebook should say where it wrote the workbook"
+    workbook = Path(written[0])
+    assert workbook.is_file()
+    assert workbook.resolve().is_relative_to(kernel_tmp.resolve())
+    assert not workbook.resolve().is_relative_to(ROOT)
+
+
+def test_the_notebook_ends_with_its_assumptions(executed: nbformat.NotebookNode) -> None:
+    last = _texts(executed)[-1]
+    assert "fb21-aaben-raadgivning" in last
+    assert "many of them returning" in last  # the reason given in the scenario file reaches the reader
