@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import time
+import warnings
 from collections.abc import Iterable, Mapping
 from enum import Enum
 from pathlib import Path
@@ -133,7 +134,9 @@ def run_pulp(model: LinearModel, solver: Solver, time_limit: float = DEFAULT_TIM
         new_highs()  # swallows HiGHS's one-time banner before PuLP creates its own instance
         engine = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=MIP_REL_GAP)
     else:
-        engine = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=MIP_REL_GAP)
+        with warnings.catch_warnings():  # PuLP 3 warns that its bundled CBC goes away in PuLP 4 (pinned < 4)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            engine = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=MIP_REL_GAP)
     try:
         problem.solve(engine)
     except pulp.PulpSolverError as exc:
@@ -151,7 +154,7 @@ def to_pulp(model: LinearModel, objective: np.ndarray | None = None) -> tuple[pu
     problem = pulp.LpProblem("pulje", pulp.LpMaximize)
     names = _unique_names(model.col_names)
     variables = [
-        pulp.LpVariable(
+        problem.add_variable(
             name,
             lowBound=model.col_lower[j],
             upBound=model.col_upper[j],

@@ -144,8 +144,15 @@ def _frontier(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.catalog, goals=args.goals, sheet=args.sheet)
-    print(f"{args.catalog}: {len(catalog)} rows, no problems.")
-    return 0
+    flat = catalog.assign(**{c: catalog[c].map(";".join) for c in ("goals", "requires")})
+    flat["udvalg"] = catalog["udvalg"].map("/".join)
+    return _emit(
+        args,
+        text=lambda: f"{args.catalog}: {len(catalog)} rows, no problems.",
+        data=lambda: {"catalog": str(args.catalog), "rows": len(catalog), "problems": []},
+        table=flat,
+        tables={"katalog": flat},
+    )
 
 
 # --- output -------------------------------------------------------------------------------------
@@ -344,10 +351,11 @@ def _parser() -> argparse.ArgumentParser:
     _output(p, quiet=True)
     p.set_defaults(command=_frontier)
 
-    p = sub.add_parser("validate", help="check a catalog file and list every problem")
+    p = sub.add_parser("validate", help="check a catalog file and list every problem (csv: the validated rows)")
     p.add_argument("catalog")
     p.add_argument("--goals")
     p.add_argument("--sheet")
+    _output(p)
     p.set_defaults(command=_validate)
     return parser
 

@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from optimizer.result import year_column
 from scenarios.compare import Comparison
 from scenarios.run import ScenarioRun
+from scenarios.spec import constraint_to_dict
 from ui_text import EXCEL as T
 
 KR = '#,##0 "kr."'
@@ -66,7 +67,7 @@ def write_csv(frame: pd.DataFrame, target: str | Path | TextIO) -> None:
             write_csv(frame, handle)
         return
     writer = csv.writer(target)
-    writer.writerow(frame.columns)
+    writer.writerow([csv_safe(str(column)) for column in frame.columns])
     for row in frame.itertuples(index=False):
         writer.writerow([csv_safe(value) for value in row])
 
@@ -135,11 +136,13 @@ def _allocation(sheet: Worksheet, run: ScenarioRun) -> None:
 
 
 def _constraints(sheet: Worksheet, run: ScenarioRun) -> None:
-    constraints = [repr(c) for c in run.scenario.constraints] or [T["none"]]
-    _lines(sheet, T["constraints_head"], constraints)
-    sheet.append([])
-    sheet.append([T["binding_head"]])
-    sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+    constraints = [
+        f"{fields.pop('kind')}: " + ", ".join(f"{key} = {value}" for key, value in fields.items())
+        for fields in map(constraint_to_dict, run.scenario.constraints)
+    ]
+    _lines(sheet, T["constraints_head"], constraints or [T["none"]])
+    heading = sheet.max_row + 2
+    sheet.cell(heading, 1, T["binding_head"]).font = Font(bold=True)
     _table(
         sheet,
         run.result.shadow_prices,
@@ -149,7 +152,7 @@ def _constraints(sheet: Worksheet, run: ScenarioRun) -> None:
             "bound": T["bound"],
             "shadow_price": T["shadow_price_col"],
         },
-        start=sheet.max_row + 1,
+        start=heading + 1,
     )
 
 
@@ -162,12 +165,11 @@ def _comparison(sheet: Worksheet, comparison: Comparison) -> None:
         "change": T["change"],
     }
     _table(sheet, comparison.by_indsats, labels, formats=dict.fromkeys(comparison.names, KR))
-    sheet.append([])
     _table(
         sheet,
         comparison.objective,
         {"run": T["scenario"], "objective": T["objective"], "allocated_kr": T["allocated"]},
-        start=sheet.max_row + 1,
+        start=sheet.max_row + 2,
     )
 
 
@@ -182,12 +184,13 @@ def _table(
     first = 1 if start is None and sheet.max_row == 1 and sheet["A1"].value is None else (start or sheet.max_row + 1)
     keys = [key for key in labels if key in frame.columns]
     for column, key in enumerate(keys, start=1):
-        cell = sheet.cell(first, column, labels[key])
+        cell = sheet.cell(first, column)
+        _put(cell, labels[key], None)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for r, record in enumerate(frame[keys].itertuples(index=False), start=first + 1):
         for column, (key, value) in enumerate(zip(keys, record, strict=True), start=1):
-            _put(sheet.cell(r, column), value, (formats or {}).get(key) or _format(key))
+            _put(sheet.cell(r, column), value, (formats or {}).get(key) or _format(str(key)))
     _widths(sheet, [max(10, min(50, len(str(labels[k])) + 4)) for k in keys])
 
 

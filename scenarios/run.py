@@ -74,7 +74,13 @@ def baseline(scenario: Scenario, *, catalog: pd.DataFrame | None = None) -> Scen
 
 
 def instance_and_model(scenario: Scenario) -> tuple[Instance, LinearModel]:
-    """The prepared Instance and the model of a scenario, for the compiled fast paths."""
+    """The prepared Instance and the model of a scenario, for the compiled fast paths (sweeps, frontiers,
+    robustness), which optimize: a scenario that only values a given allocation is refused."""
+    if not scenario.optimize:
+        raise SpecError(
+            f"scenario {scenario.name!r} values a given allocation (optimize = false); "
+            "sweeps, frontiers and robustness need a scenario that optimizes"
+        )
     inst = prepare(
         catalog_of(scenario),
         scenario.budget,

@@ -87,8 +87,41 @@ def load_scenario(path: str | Path) -> Scenario:
 def save_scenario(scenario: Scenario, path: str | Path) -> Path:
     """Write a scenario as TOML (paths relative to the file), so that load_scenario gives it back."""
     path = Path(path)
-    path.write_text(tomli_w.dumps(scenario_to_dict(scenario, base=path.parent)), encoding="utf-8")
+    path.write_text(scenario_toml(scenario, base=path.parent), encoding="utf-8")
     return path
+
+
+def scenario_toml(scenario: Scenario, *, base: Path = Path(".")) -> str:
+    """The scenario as TOML text: stable key order, whole kroner without decimals, and every
+    constraint as its own [[constraints]] table, so that one added constraint is one added block."""
+    data = _whole(scenario_to_dict(scenario, base=base))
+    for key in ("budget", "weights", "assumptions", "uncertainty"):
+        if isinstance(data.get(key), dict):
+            data[key] = _sorted(data[key])
+    constraints, uncertainty = data.pop("constraints"), data.pop("uncertainty")
+    blocks = [tomli_w.dumps(data)] + ["[[constraints]]\n" + tomli_w.dumps(c) for c in constraints]
+    return "\n".join([*blocks, tomli_w.dumps({"uncertainty": uncertainty})])
+
+
+def _sorted(table: dict) -> dict:
+    """A table with its keys (and its sub-tables' keys) sorted, years numerically; empty sub-tables left out."""
+    keys = sorted(table, key=lambda k: (0, int(k), "") if str(k).isdigit() else (1, 0, str(k)))
+    return {
+        key: _sorted(table[key]) if isinstance(table[key], dict) else table[key]
+        for key in keys
+        if table[key] != {}
+    }
+
+
+def _whole(value: object) -> object:
+    """Whole floats written as ints (700000, not 700000.0), in nested tables and lists too."""
+    if isinstance(value, dict):
+        return {key: _whole(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def scenario_from_dict(data: dict, *, base: Path = Path("."), origin: str = "scenario") -> Scenario:
@@ -101,19 +134,17 @@ def scenario_from_dict(data: dict, *, base: Path = Path("."), origin: str = "sce
     }  # fmt: skip
     problems.extend(_unknown_keys(data, known, ""))
     name = reader.text("name", required=True)
+    description = reader.text("description")
     catalog = reader.path("catalog", base, required=True)
+    goals = reader.path("goals", base)
     budget = _budget(data.get("budget"), problems)
-    weights = data.get("weights", {})
-    if isinstance(weights, dict):
-        problems.extend(_unknown_keys(weights, {"evidence", "goals"}, "weights"))
-        goal_weights = _numbers(weights.get("goals", {}), "weights.goals", problems)
-    else:
-        problems.append("weights: expected a table")
-        goal_weights = {}
+    weights = _table(data, "weights", "weights", problems)
+    problems.extend(_unknown_keys(weights, {"evidence", "goals"}, "weights"))
+    goal_weights = _numbers(_table(weights, "goals", "weights.goals", problems), "weights.goals", problems)
     evidence = reader.number(("weights", "evidence"), default=DEFAULT_EVIDENCE_WEIGHT)
-    assumptions = _assumptions(data.get("assumptions", {}), problems)
+    assumptions = _assumptions(_table(data, "assumptions", "assumptions", problems), problems)
     constraints = _constraints(data.get("constraints", []), problems)
-    uncertainty = _uncertainty(data.get("uncertainty", {}), problems)
+    uncertainty = _uncertainty(_table(data, "uncertainty", "uncertainty", problems), problems)
     solver = reader.text("solver") or "highs"
     if solver not in ("highs", "cbc"):
         problems.append(f"solver: {solver!r} is not a solver (use highs or cbc)")
@@ -133,8 +164,8 @@ def scenario_from_dict(data: dict, *, base: Path = Path("."), origin: str = "sce
         evidence_weight=evidence,
         constraints=tuple(constraints),
         assumptions=assumptions,
-        description=reader.text("description"),
-        goals=reader.path("goals", base),
+        description=description,
+        goals=goals,
         baseline=baseline,
         optimize=optimize,
         solver=solver,
@@ -159,7 +190,7 @@ def scenario_to_dict(scenario: Scenario, *, base: Path = Path(".")) -> dict:
     data["budget"] = {str(year): amount for year, amount in budget.items()} if isinstance(budget, dict) else budget
     data["weights"] = {"evidence": scenario.evidence_weight, "goals": dict(scenario.goal_weights)}
     data["assumptions"] = _assumptions_to_dict(scenario.assumptions)
-    data["constraints"] = [_constraint_to_dict(c) for c in scenario.constraints]
+    data["constraints"] = [constraint_to_dict(c) for c in scenario.constraints]
     u = scenario.uncertainty
     data["uncertainty"] = {
         "goal_weight_sd": u.goal_weight_sd,
@@ -208,6 +239,15 @@ class _Reader:
         return float(value)
 
 
+def _table(data: dict, key: str, where: str, problems: list[str]) -> dict:
+    """data[key] if it is a table (missing: empty); anything else is a problem at `where`."""
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        problems.append(f"{where}: expected a table, got {value!r}")
+        return {}
+    return value
+
+
 def _unknown_keys(table: dict, known: set[str], where: str) -> list[str]:
     prefix = f"{where}." if where else ""
     return [f"{prefix}{key}: unknown key (known: {', '.join(sorted(known))})" for key in table if key not in known]
@@ -254,19 +294,16 @@ def _numbers(table: object, where: str, problems: list[str]) -> dict[str, float]
     return result
 
 
-def _assumptions(table: object, problems: list[str]) -> Assumptions:
-    if not isinstance(table, dict):
-        problems.append("assumptions: expected a table")
-        return Assumptions()
+def _assumptions(table: dict, problems: list[str]) -> Assumptions:
     problems.extend(_unknown_keys(table, {"reach", "cost", "intensity", "udvalg_split", "range_reach"}, "assumptions"))
     reasons = {
         f"{what}.{key}": str(value["why"])
         for what in ("reach", "cost", "intensity")
-        for key, value in (table.get(what) or {}).items()
+        for key, value in _table(table, what, f"assumptions.{what}", []).items()
         if isinstance(value, dict) and "why" in value
     }
     splits = {}
-    for key, split in (table.get("udvalg_split") or {}).items():
+    for key, split in _table(table, "udvalg_split", "assumptions.udvalg_split", problems).items():
         splits[key] = _numbers(split, f"assumptions.udvalg_split.{key}", problems)
     range_reach = table.get("range_reach", "low")
     if range_reach not in RANGE_POLICIES:
@@ -294,6 +331,9 @@ def _constraints(items: object, problems: list[str]) -> list:
         if not isinstance(item, dict) or "kind" not in item:
             problems.append(f"{where}: expected a table with a kind (one of {', '.join(CONSTRAINTS)})")
             continue
+        if not isinstance(item["kind"], str):
+            problems.append(f"{where}.kind: expected one of {', '.join(CONSTRAINTS)}, got {item['kind']!r}")
+            continue
         cls = CONSTRAINTS.get(item["kind"])
         if cls is None:
             problems.append(f"{where}.kind: unknown constraint {item['kind']!r} (known: {', '.join(CONSTRAINTS)})")
@@ -313,10 +353,7 @@ def _constraints(items: object, problems: list[str]) -> list:
     return constraints
 
 
-def _uncertainty(table: object, problems: list[str]) -> Uncertainty:
-    if not isinstance(table, dict):
-        problems.append("uncertainty: expected a table")
-        return Uncertainty()
+def _uncertainty(table: dict, problems: list[str]) -> Uncertainty:
     problems.extend(_unknown_keys(table, {"goal_weight_sd", "reach_ranges", "reach"}, "uncertainty"))
     sd = table.get("goal_weight_sd", Uncertainty.goal_weight_sd)
     if not _is_number(sd) or sd < 0:
@@ -327,7 +364,7 @@ def _uncertainty(table: object, problems: list[str]) -> Uncertainty:
         problems.append("uncertainty.reach_ranges: expected true or false")
         ranges = True
     reach = {}
-    for key, pair in (table.get("reach") or {}).items():
+    for key, pair in _table(table, "reach", "uncertainty.reach", problems).items():
         if not (
             isinstance(pair, list)
             and len(pair) == 2
@@ -356,7 +393,8 @@ def _assumptions_to_dict(assumptions: Assumptions) -> dict:
     return data
 
 
-def _constraint_to_dict(constraint: object) -> dict:
+def constraint_to_dict(constraint: object) -> dict:
+    """A constraint as its TOML table: kind first, then the fields that differ from their defaults."""
     data = {"kind": constraint.kind}
     for f in dataclasses.fields(constraint):
         value = getattr(constraint, f.name)
