@@ -107,9 +107,7 @@ def _sorted(table: dict) -> dict:
     """A table with its keys (and its sub-tables' keys) sorted, years numerically; empty sub-tables left out."""
     keys = sorted(table, key=lambda k: (0, int(k), "") if str(k).isdigit() else (1, 0, str(k)))
     return {
-        key: _sorted(table[key]) if isinstance(table[key], dict) else table[key]
-        for key in keys
-        if table[key] != {}
+        key: _sorted(table[key]) if isinstance(table[key], dict) else table[key] for key in keys if table[key] != {}
     }
 
 
