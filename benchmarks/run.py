@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from optimizer import Assumptions, Scalable, load_catalog, solve
+from optimizer import AllOrNothing, Assumptions, Scalable, load_catalog, solve
 from optimizer.compiled import CompiledModel
 from optimizer.pabulib import read_pabulib
 from scenarios import load_scenario, robustness, sweep_budget
@@ -107,10 +107,12 @@ def bench_scenarios() -> list[dict]:
             "seconds": timed(lambda: sweep_budget(copenhagen, budgets), 3),
         }
     )
+    copenhagen_all_or_nothing = copenhagen.replace(constraints=(*copenhagen.constraints, AllOrNothing("*")))
     for label, scenario, draws in (
-        ("copenhagen (LP)", copenhagen, 10_000),
-        ("frederiksberg scalable (LP)", max_reach, 10_000),
-        ("frederiksberg all-or-nothing (MILP)", all_or_nothing, 1_000),
+        ("copenhagen, scalable (LP re-solves)", copenhagen, 10_000),
+        ("frederiksberg, scalable (LP re-solves)", max_reach, 10_000),
+        ("frederiksberg, all-or-nothing (16 choices: enumeration)", all_or_nothing, 10_000),
+        ("copenhagen, all-or-nothing (30 indsatser: MILP re-solves)", copenhagen_all_or_nothing, 500),
     ):
         seconds = timed(lambda s=scenario, n=draws: robustness(s, n, seed=1), repeat=1)
         rows.append(

@@ -266,14 +266,15 @@ class FixedLine:
 
 @dataclass(frozen=True)
 class AllOrNothing:
-    """Fund the indsats at its full cost or not at all (a binary variable), whatever the catalog says."""
+    """Fund the indsats at its full cost or not at all (a binary variable), whatever the catalog says;
+    id="*" for all."""
 
     id: str
     kind: ClassVar[str] = "all_or_nothing"
 
     def apply(self, inst: Instance) -> None:
-        i = inst.index_of(self.id)
-        inst.binary[i], inst.low[i], inst.high[i] = True, inst.cost[i], inst.cost[i]
+        for i in range(inst.n) if self.id == "*" else [inst.index_of(self.id)]:
+            inst.binary[i], inst.low[i], inst.high[i] = True, inst.cost[i], inst.cost[i]
 
 
 @dataclass(frozen=True)

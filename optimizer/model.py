@@ -16,6 +16,7 @@ Objective: maximize Σ value_per_kr_i · x[i,t]
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -70,13 +71,18 @@ class LinearModel:
     def solver_objective(self, objective: np.ndarray | None = None) -> np.ndarray:
         """The objective handed to the solver: scaled to max 1 with a tiny bonus for lower ids."""
         objective = self.objective if objective is None else objective
-        scale = np.max(np.abs(objective)) if objective.size and np.max(np.abs(objective)) > 0 else 1.0
+        largest = np.max(np.abs(objective)) if objective.size else 0.0
+        return objective / (largest if largest > 0 else 1.0) * self._tie_break
+
+    @cached_property
+    def _tie_break(self) -> np.ndarray:
+        """1 + a bonus of at most TIE_BREAK on each x column, larger for lower ids."""
         n = self.instance.n
         rank = np.argsort(np.argsort(self.instance.ids))
-        bonus = np.zeros(self.n_cols)
+        factor = np.ones(self.n_cols)
         for i in range(n):
-            bonus[self.x_cols[i]] = TIE_BREAK * (n - rank[i]) / n
-        return objective / scale * (1.0 + bonus)
+            factor[self.x_cols[i]] += TIE_BREAK * (n - rank[i]) / n
+        return factor
 
     def row_bounds(self, pulje: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Row bounds for another pulje per year: budget rows and limits given as a share move with it."""

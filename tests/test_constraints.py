@@ -31,6 +31,7 @@ from optimizer import (
     solve,
     validate_catalog,
 )
+from optimizer.examples import greedy
 
 COLUMNS = (
     "id", "name", "udvalg", "goals", "cost_kr", "min_kr", "max_kr", "reach", "reach_min", "reach_max",
@@ -605,3 +606,15 @@ def test_min_funding_above_the_maximum_is_a_spec_error() -> None:
     same contradiction (min_kr above max_kr) in a file, so a constraint should not slip it through either."""
     with pytest.raises(SpecError, match=r"MinFunding\('c'\)"):
         _solve_base([MinFunding("c", 200_000)])  # c costs (and can take at most) 100.000 kr.
+
+
+def test_all_or_nothing_for_every_indsats() -> None:
+    """AllOrNothing("*") turns every scalable indsats into 0 or its full cost."""
+    example = greedy()
+    scalable = solve(example.catalog, example.budget, evidence_weight=0)
+    assert any(0 < a < c for a, c in zip(scalable.allocation["amount_kr"], scalable.allocation["cost_kr"], strict=True))
+    result = solve(example.catalog, example.budget, evidence_weight=0, constraints=[AllOrNothing("*")])
+    for amount, cost in zip(result.allocation["amount_kr"], result.allocation["cost_kr"], strict=True):
+        assert amount == pytest.approx(0.0, abs=0.5) or amount == pytest.approx(cost)
+    # beta (200.000, reach 200) alone fits the 250.000; alfa or gamma cannot join it: value 200
+    assert result.objective == pytest.approx(200.0, rel=1e-6)
