@@ -43,7 +43,7 @@ def raw(path: Path) -> pd.DataFrame:
 
 
 def is_fixed(frame: pd.DataFrame) -> pd.Series:
-    return frame["fixed"].fillna(False).astype(str).str.lower().isin({"true", "1"})
+    return frame["fixed"].astype("string").fillna("").str.lower().isin({"true", "1"})
 
 
 def stated_reach(row: pd.Series, assumed: dict[str, float]) -> float:
