@@ -79,7 +79,6 @@ class Instance:
     requires: list[tuple[str, str]]  # (id, prerequisite) from the catalog
     reach_units: list[str]
     notes: list[str] = field(default_factory=list)
-    fixed_lines: list[tuple[str, float]] = field(default_factory=list)
     unstated_scalable: list[str] = field(default_factory=list)
 
     @property
@@ -110,17 +109,19 @@ class Instance:
 
     def value_per_kr(self) -> np.ndarray:
         """Value per krone: reach per krone × weighted goal coverage × evidence factor × intensity."""
-        coverage = np.array([sum(self.goal_weights.get(g, 1.0) for g in goals) for goals in self.goals])
-        evidence = 1.0 + self.evidence_weight * self.stars
-        return self.reach / self.cost * coverage * evidence * self.intensity
+        return self.value_by_goal().sum(axis=1)
 
     def value_by_goal(self) -> np.ndarray:
         """Per-indsats value per krone split by goal (n × goals); rows sum to value_per_kr()."""
-        base = self.reach / self.cost * (1.0 + self.evidence_weight * self.stars) * self.intensity
-        member = np.array(
-            [[self.goal_weights.get(g, 1.0) * (g in goals) for g in self.goal_keys] for goals in self.goals]
-        )
-        return base[:, None] * member.reshape(self.n, len(self.goal_keys))
+        weights = np.array([self.goal_weights.get(g, 1.0) for g in self.goal_keys])
+        return (self.reach[:, None] * self.value_per_reach_and_weight()) * weights[None, :]
+
+    def value_per_reach_and_weight(self) -> np.ndarray:
+        """(1 + w_e · stars) · intensity / cost for each goal an indsats serves, 0 elsewhere (n × goals):
+        the value per krone before reach and goal weight, which robustness draws multiply by."""
+        member = np.array([[g in goals for g in self.goal_keys] for goals in self.goals], dtype=float)
+        per_krone = (1.0 + self.evidence_weight * self.stars) * self.intensity / self.cost
+        return per_krone[:, None] * member.reshape(self.n, len(self.goal_keys))
 
 
 def prepare(
@@ -150,7 +151,7 @@ def prepare(
     notes: list[str] = []
     fixed_rows = catalog[catalog["fixed"]]
     rows = catalog[~catalog["fixed"]].reset_index(drop=True)
-    fixed, fixed_lines = _fixed_lines(fixed_rows, assumptions, len(years))
+    fixed = _fixed_total(fixed_rows, assumptions, len(years))
     inst = Instance(
         ids=list(rows["id"]),
         names=list(rows["name"]),
@@ -180,7 +181,6 @@ def prepare(
         requires=[(i, r) for i, reqs in zip(rows["id"], rows["requires"], strict=True) for r in reqs],
         reach_units=list(rows["reach_unit"]),
         notes=notes,
-        fixed_lines=fixed_lines,
     )
     excluded = _excluded_everywhere(constraints, len(years))
     _check_costs(inst, fixed_rows, assumptions, excluded)
@@ -230,12 +230,10 @@ def _check_assumption_ids(assumptions: Assumptions, known: set[str]) -> None:
                 raise SpecError(f"assumed {what} for unknown indsats id {key!r}")
 
 
-def _fixed_lines(rows: pd.DataFrame, assumptions: Assumptions, n_years: int) -> tuple[np.ndarray, list]:
+def _fixed_total(rows: pd.DataFrame, assumptions: Assumptions, n_years: int) -> np.ndarray:
     """The fixed lines' total per year; a line without an amount counts 0 here and is reported by _check_costs."""
-    lines = [
-        (name, assumptions.cost.get(i, c)) for i, name, c in zip(rows["id"], rows["name"], rows["cost_kr"], strict=True)
-    ]
-    return np.full(n_years, sum(kr for _, kr in lines if not math.isnan(kr)), dtype=float), lines
+    amounts = [assumptions.cost.get(i, c) for i, c in zip(rows["id"], rows["cost_kr"], strict=True)]
+    return np.full(n_years, sum(kr for kr in amounts if not math.isnan(kr)), dtype=float)
 
 
 def _excluded_everywhere(constraints: list[object], n_years: int) -> set[str]:

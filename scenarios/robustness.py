@@ -100,9 +100,8 @@ def _enumerated(model, coefficients: np.ndarray, progress: bool) -> tuple:
 def _draw_values(scenario: Scenario, inst, n: int, rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
     """Value per krone for each draw and indsats (n × indsatser), and what was drawn, in words."""
     spec = scenario.uncertainty
-    base = inst.value_by_goal() / np.where(inst.reach > 0, inst.reach, 1.0)[:, None]  # per unit of reach
+    base = inst.value_per_reach_and_weight()  # n × goals
     weights = np.array([inst.goal_weights.get(g, 1.0) for g in inst.goal_keys])
-    base = base / np.where(weights > 0, weights, 1.0)[None, :]  # per unit of goal weight
     uncertain = []
     if spec.goal_weight_sd > 0:
         sigma = math.sqrt(math.log(1 + spec.goal_weight_sd**2))
