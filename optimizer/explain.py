@@ -17,7 +17,7 @@ import pandas as pd
 from optimizer.compiled import CompiledModel, new_highs
 from optimizer.model import INF, LinearModel
 from optimizer.numbers import format_kr
-from optimizer.result import FUNDED_EPS, KRONER_KINDS, Binding, Conflict
+from optimizer.result import ENTRY_COLUMNS, FUNDED_EPS, KRONER_KINDS, Binding, Conflict
 from optimizer.status import Status
 
 BIND_TOL = 1e-6
@@ -96,9 +96,7 @@ def entry_thresholds(
                 "note": note,
             }
         )
-    return pd.DataFrame(
-        records, columns=["id", "name", "value_per_kr", "needed_value_per_kr", "rise_pct", "entry_kr", "note"]
-    )
+    return pd.DataFrame(records, columns=ENTRY_COLUMNS)
 
 
 def _forced_rise(model: LinearModel, compiled: CompiledModel, i: int, entry: float, objective: float) -> tuple:

@@ -19,6 +19,7 @@ from optimizer.status import Status
 
 FUNDED_EPS = 0.5  # kroner: an amount below this counts as not funded
 NO_UDVALG = "(intet udvalg)"
+ENTRY_COLUMNS = ["id", "name", "value_per_kr", "needed_value_per_kr", "rise_pct", "entry_kr", "note"]
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class Allocation:
     def entry_thresholds(self) -> pd.DataFrame:
         """For each unfunded indsats: the value per krone it would need to be funded (computed on first use)."""
         if self.entry_function is None:
-            return pd.DataFrame(columns=["id", "name", "value_per_kr", "needed_value_per_kr", "rise_pct", "note"])
+            return pd.DataFrame(columns=ENTRY_COLUMNS)
         return self.entry_function()
 
     @property
@@ -108,7 +109,7 @@ class Allocation:
             for row in self.allocation.itertuples(index=False):
                 entry = {"id": row.id, "amount_kr": _round(row.amount_kr), "share": _round(row.funded_share, 6)}
                 if len(self.years) > 1:
-                    entry["by_year"] = {str(y): _round(getattr(row, _year_column(y))) for y in self.years}
+                    entry["by_year"] = {str(y): _round(getattr(row, year_column(y))) for y in self.years}
                 rows.append(entry)
         return {
             "status": self.status.value,
@@ -141,7 +142,7 @@ class Allocation:
         if self.is_ok:
             for year in self.years:
                 label = "" if year is None else f" {year}"
-                used = self.allocation[_year_column(year)].sum()
+                used = self.allocation[year_column(year)].sum()
                 fixed = self.fixed.get(year, 0.0)
                 lines.append(
                     f"Pulje{label}: {format_kr(self.pulje[year])}, fixed lines {format_kr(fixed)}, "
@@ -172,7 +173,7 @@ def tabulate(inst: Instance, amounts: np.ndarray) -> tuple[pd.DataFrame, pd.Data
     )
     if len(inst.years) > 1:
         for t, year in enumerate(inst.years):
-            frame[_year_column(year)] = amounts[:, t]
+            frame[year_column(year)] = amounts[:, t]
     frame["funded_share"] = total / (inst.cost * len(inst.years))
     frame["reach_used"] = inst.reach
     frame["reach_unit"] = inst.reach_units
@@ -197,7 +198,7 @@ def _by_udvalg(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
         )
         record = {"udvalg": name, "amount_kr": float(share @ amounts.sum(axis=1))}
         if len(inst.years) > 1:
-            record.update({_year_column(y): float(share @ amounts[:, t]) for t, y in enumerate(inst.years)})
+            record.update({year_column(y): float(share @ amounts[:, t]) for t, y in enumerate(inst.years)})
         records.append(record)
     return pd.DataFrame(records)
 
@@ -219,13 +220,9 @@ def _by_goal(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
-def _year_column(year: object) -> str:
-    return "amount_kr" if year is None else f"amount_kr_{year}"
-
-
 def year_column(year: object) -> str:
     """The allocation column holding the amounts of `year` (amount_kr for a single-year pulje)."""
-    return _year_column(year)
+    return "amount_kr" if year is None else f"amount_kr_{year}"
 
 
 def _shadow_lines(result: Allocation) -> list[str]:
