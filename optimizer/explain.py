@@ -22,6 +22,7 @@ from optimizer.status import Status
 
 BIND_TOL = 1e-6
 MAX_DINKELBACH_STEPS = 20
+ENTRY_SHARE = 0.01  # a scalable indsats "enters" when it gets at least this share of its cost
 
 
 def row_activity(model: LinearModel, values: np.ndarray) -> np.ndarray:
@@ -65,25 +66,20 @@ def budget_shadow_price(model: LinearModel, duals: np.ndarray | None) -> float |
 def entry_thresholds(
     model: LinearModel, compiled: CompiledModel, amounts: np.ndarray, objective: float
 ) -> pd.DataFrame:
-    """For each unfunded indsats, the value per krone at which it would enter the allocation.
+    """For each unfunded indsats, the value per krone at which it would enter the allocation: at its
+    full cost (all-or-nothing), its minimum viable amount, or else 1 % of its cost (`entry_kr`).
 
-    Exact for all-or-nothing indsatser and for LP models; for scalable indsatser in a MILP it is the
-    rise needed to enter at the entry amount named in `entry_kr`.
+    Found by re-solving with the indsats forced in (not from reduced costs, which a degenerate LP, e.g.
+    one whose budget is exactly used up by indsatser at their maximum, can report as 0).
     """
     inst = model.instance
     value = inst.value_per_kr()
-    relaxed = None if model.is_mip else compiled.solve_relaxation()
     records = []
     for i in range(inst.n):
         if amounts[i].sum() > FUNDED_EPS:
             continue
-        entry = inst.cost[i] if inst.binary[i] else (inst.low[i] if inst.low[i] > 0 else 0.01 * inst.cost[i])
-        if relaxed is not None:
-            reduced = min(float(relaxed.col_duals[model.x_cols[i, t]]) for t in range(len(inst.years)))
-            rise, entry = max(0.0, -reduced), math.nan
-            note = "reduced cost (exact)"
-        else:
-            rise, note = _forced_rise(model, compiled, i, entry, objective)
+        entry = inst.cost[i] if inst.binary[i] else (inst.low[i] if inst.low[i] > 0 else ENTRY_SHARE * inst.cost[i])
+        rise, note = _forced_rise(model, compiled, i, entry, objective)
         needed = value[i] + rise if rise is not None else math.nan
         records.append(
             {
@@ -104,8 +100,8 @@ def _forced_rise(model: LinearModel, compiled: CompiledModel, i: int, entry: flo
 
     Dinkelbach's method on the ratio (optimum − value of s) / kroner to i in s, over the allocations s
     that fund i: start from the best allocation with i forced in, raise i's value by the ratio it implies,
-    re-solve, and stop when the ratio no longer falls. Exact for all-or-nothing indsatser, also when
-    set-up costs or continuity link the years.
+    re-solve, and stop when the ratio no longer falls. Exact for all-or-nothing indsatser (also when
+    set-up costs or continuity link the years) and for entering at the entry amount otherwise.
     """
     base, cols = model.objective.copy(), model.x_cols[i]
     best_rise, reason = None, "cannot be funded within the constraints"

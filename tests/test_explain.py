@@ -360,3 +360,22 @@ def test_summary_mentions_the_assumptions() -> None:
     assert any("tavs" in line and "full cost or not at all" in line for line in lines), "the unstated scalability"
     assert any("priser" in line and "40.000 kr." in line for line in lines), "the fixed line"
     assert "40.000 kr." in text and "150.000 kr." in text
+
+
+def test_lp_entry_threshold_over_years_is_the_smallest_rise() -> None:
+    """Two years, scalable. In 2021 c is excluded, so b competes with a (1 per 1.000 kr.); in 2022 with c
+    (1,5 per 1.000 kr.). b enters first in 2021, at 1 per 1.000 kr.: the smaller of the two rises."""
+    rows = [
+        {"id": "a", "udvalg": "SU", "goals": "job", "cost_kr": 100_000, "reach": 100},
+        {"id": "b", "udvalg": "SU", "goals": "job", "cost_kr": 100_000, "reach": 80},
+        {"id": "c", "udvalg": "SU", "goals": "job", "cost_kr": 100_000, "reach": 150},
+    ]
+    budget = {2021: 100_000, 2022: 100_000}
+    rules = [Exclude("c", year=2021), Exclude("a", year=2022)]
+    result = solve(make_catalog(rows), budget, evidence_weight=0, constraints=rules)
+    entry = result.entry_thresholds.set_index("id")
+    assert list(entry.index) == ["b"]
+    assert entry.at["b", "needed_value_per_kr"] == pytest.approx(100 / 100_000, rel=1e-6)
+    for reach, enters in ((101, True), (99, False)):
+        bumped = solve(with_reach(rows, {"b": reach}), budget, evidence_weight=0, constraints=rules)
+        assert (funded(bumped, "b") > 0.5) is enters
