@@ -63,12 +63,14 @@ def load_goals(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
 def validate_catalog(
     frame: pd.DataFrame, *, goals: pd.DataFrame | dict[str, str] | None = None, origin: str = "catalog"
 ) -> pd.DataFrame:
-    """Validate a catalog given as a DataFrame (e.g. built in a notebook) the same way as a file.
+    """Validate a catalog given as a DataFrame (e.g. built or edited in a notebook) the same way as a file.
 
-    Without `goals`, any goal key is accepted and used as its own title.
+    An already validated catalog is checked again (an edit may have broken it) against the goals it was
+    loaded with. Without `goals` and without such goals, any goal key is accepted as its own title.
     """
-    if isinstance(frame.attrs.get("validated"), bool) and frame.attrs["validated"]:
-        return frame
+    origin = frame.attrs.get("origin", origin)
+    if goals is None and frame.attrs.get("goals"):
+        goals = dict(frame.attrs["goals"])
     records = frame.to_dict(orient="records")
     header = [str(column).strip().lower() for column in frame.columns]
     rows = [
@@ -178,7 +180,6 @@ def _validate_table(table: RawTable, goal_table: pd.DataFrame) -> pd.DataFrame:
     for column in extra:
         catalog[column] = [_text(raw.get(column)) for _, raw in table.rows]
     catalog.attrs.update(
-        validated=True,
         origin=table.origin,
         goals=dict(zip(goal_table["key"], goal_table["title"], strict=True)),
         rows=dict(row_of),
@@ -284,7 +285,10 @@ def _check_requires(records: list[dict], numbers: list[int], row_of: dict[str, i
 
 
 def _cell(value: object) -> object:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+    """A DataFrame cell as the parsers take it: lists stay lists, every kind of missing becomes None."""
+    if isinstance(value, list | tuple):
+        return value
+    return None if value is None or pd.isna(value) else value
 
 
 def _text(value: object) -> str:
@@ -339,7 +343,7 @@ def _parse_bool(value: object, column: str, problem) -> bool | None:
 
 
 def _parse_list(value: object, sep: str, column: str, problem) -> tuple[str, ...]:
-    text = _text(value)
+    text = sep.join(map(str, value)) if isinstance(value, list | tuple) else _text(value)
     if not text:
         return ()
     parts = [part.strip() for part in text.split(sep)]
@@ -349,4 +353,6 @@ def _parse_list(value: object, sep: str, column: str, problem) -> tuple[str, ...
 
 
 def _split(value: object, sep: str) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [str(part).strip() for part in value if str(part).strip()]
     return [part.strip() for part in _text(value).split(sep) if part.strip()]

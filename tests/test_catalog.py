@@ -547,7 +547,6 @@ def test_validate_catalog_dataframe() -> None:
     assert catalog.iloc[0]["goals"] == ("job", "skole")
     assert catalog.iloc[0]["cost_kr"] == 150_000
     assert catalog.iloc[0]["stars"] == 1
-    assert catalog.attrs["validated"] is True
     assert catalog.attrs["goals"] == {"job": "job", "skole": "skole"}
 
 
@@ -558,9 +557,22 @@ def test_validate_catalog_nan_cells_are_empty() -> None:
     assert math.isnan(catalog.iloc[1]["cost_kr"])
 
 
-def test_validate_catalog_returns_validated_frame_unchanged() -> None:
-    catalog = validate_catalog(frame(row()))
-    assert validate_catalog(catalog) is catalog
+def test_validate_catalog_of_a_validated_catalog_gives_it_back() -> None:
+    catalog = validate_catalog(frame(row(id="a", udvalg="SU/KFU", goals="job;skole"), row(id="b", scalable="")))
+    again = validate_catalog(catalog)
+    pd.testing.assert_frame_equal(again, catalog)
+    assert again.attrs["goals"] == catalog.attrs["goals"]
+
+
+def test_an_edited_validated_catalog_is_checked_again() -> None:
+    """Editing a loaded catalog in a notebook (a negative reach, an unknown goal) is caught, not trusted."""
+    catalog = validate_catalog(frame(row(id="a"), row(id="b")), goals=GOALS)
+    edited = catalog.assign(reach=[10.0, -5.0])
+    with pytest.raises(CatalogError, match=r"row 3, column reach"):
+        validate_catalog(edited)
+    renamed = catalog.assign(goals=[("job",), ("nope",)])
+    with pytest.raises(CatalogError, match=r"unknown goal key 'nope'"):
+        validate_catalog(renamed)
 
 
 def test_validate_catalog_with_goals_rejects_unknown_key() -> None:
