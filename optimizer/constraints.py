@@ -277,6 +277,15 @@ class AllOrNothing:
             inst.binary[i], inst.low[i], inst.high[i] = True, inst.cost[i], inst.cost[i]
 
 
+def _scalable_index(constraint: MinFunding | MaxFunding, inst: Instance) -> int:
+    """The indsats's row; funding bounds make sense only for an indsats that may be funded partly."""
+    i = inst.index_of(constraint.id)
+    if inst.binary[i]:
+        name = type(constraint).__name__
+        raise SpecError(f"{name}({constraint.id!r}): the indsats is all-or-nothing; make it scalable first")
+    return i
+
+
 @dataclass(frozen=True)
 class MinFunding:
     """Minimum viable funding: the indsats gets 0 or at least `kr` (overrides min_kr)."""
@@ -289,9 +298,7 @@ class MinFunding:
         _check_kr(self.kr, f"MinFunding({self.id!r}).kr")
 
     def apply(self, inst: Instance) -> None:
-        i = inst.index_of(self.id)
-        if inst.binary[i]:
-            raise SpecError(f"MinFunding({self.id!r}): the indsats is all-or-nothing; make it scalable first")
+        i = _scalable_index(self, inst)
         if self.kr > inst.high[i]:
             raise SpecError(
                 f"MinFunding({self.id!r}): {format_kr(self.kr)} is above its maximum of {format_kr(inst.high[i])}"
@@ -311,9 +318,7 @@ class MaxFunding:
         _check_kr(self.kr, f"MaxFunding({self.id!r}).kr")
 
     def apply(self, inst: Instance) -> None:
-        i = inst.index_of(self.id)
-        if inst.binary[i]:
-            raise SpecError(f"MaxFunding({self.id!r}): the indsats is all-or-nothing; make it scalable first")
+        i = _scalable_index(self, inst)
         if self.kr < inst.low[i]:
             raise SpecError(
                 f"MaxFunding({self.id!r}): {format_kr(self.kr)} is below its minimum viable {format_kr(inst.low[i])}"

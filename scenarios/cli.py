@@ -206,13 +206,7 @@ def _print_json(data: dict) -> None:
 
 
 def _money(text: str, flag: str) -> float:
-    try:
-        value = parse_number(text)
-    except NumberFormatError as exc:
-        raise UsageError(f"{flag}: {exc}") from None
-    if value != value or value < 0:
-        raise UsageError(f"{flag}: expected a non-negative amount in kroner, got {text!r}")
-    return value
+    return _float(text, flag, what="amount in kroner")
 
 
 def _budget(values: list[str]) -> float | dict[int, float]:
@@ -237,13 +231,14 @@ def _pairs(values: list[str] | None, flag: str, *, money: bool = False) -> dict[
     return result
 
 
-def _float(text: str, flag: str) -> float:
+def _float(text: str, flag: str, *, what: str = "number") -> float:
+    """A non-negative number from the command line, Danish formats accepted."""
     try:
         value = parse_number(text)
     except NumberFormatError as exc:
         raise UsageError(f"{flag}: {exc}") from None
     if value != value or value < 0:
-        raise UsageError(f"{flag}: expected a non-negative number, got {text!r}")
+        raise UsageError(f"{flag}: expected a non-negative {what}, got {text!r}")
     return value
 
 
