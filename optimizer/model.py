@@ -84,6 +84,12 @@ class LinearModel:
             factor[self.x_cols[i]] += TIE_BREAK * (n - rank[i]) / n
         return factor
 
+    def objective_for(self, value_per_kr: np.ndarray) -> np.ndarray:
+        """An objective over the columns from a value per krone per indsats (the same in every year)."""
+        objective = np.zeros(self.n_cols)
+        objective[self.x_cols] = np.asarray(value_per_kr, dtype=float)[:, None]
+        return objective
+
     def row_bounds(self, pulje: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Row bounds for another pulje per year: budget rows and limits given as a share move with it."""
         lower = np.array([row.lower for row in self.rows], dtype=float)

@@ -44,8 +44,8 @@ def frontier(scenario: Scenario, goal_a: str, goal_b: str, *, points: int = 11, 
         if goal not in inst.goal_keys:
             raise SpecError(f"unknown goal {goal!r} (goals: {', '.join(inst.goal_keys)})")
     by_goal = inst.value_by_goal()
-    value_a = _column_values(model, by_goal[:, inst.goal_keys.index(goal_a)])
-    value_b = _column_values(model, by_goal[:, inst.goal_keys.index(goal_b)])
+    value_a = model.objective_for(by_goal[:, inst.goal_keys.index(goal_a)])
+    value_b = model.objective_for(by_goal[:, inst.goal_keys.index(goal_b)])
     index = np.flatnonzero(value_b)
     model.rows.append(Row(f"frontier[{goal_b}]", "frontier", index, value_b[index], -INF, INF, "ε on goal B", False))
     compiled = CompiledModel(model)
@@ -79,13 +79,6 @@ def frontier(scenario: Scenario, goal_a: str, goal_b: str, *, points: int = 11, 
         {n: v[model.x_cols].sum(axis=1) for n, (_, _, _, v) in enumerate(kept)}, index=pd.Index(inst.ids, name="id")
     )
     return Frontier(goal_a, goal_b, table, amounts)
-
-
-def _column_values(model, per_indsats: np.ndarray) -> np.ndarray:
-    values = np.zeros(model.n_cols)
-    for i, value in enumerate(per_indsats):
-        values[model.x_cols[i]] = value
-    return values
 
 
 def _non_dominated(found: list[tuple]) -> list[tuple]:

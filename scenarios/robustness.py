@@ -69,17 +69,14 @@ def _compiled(model, coefficients: np.ndarray, progress: bool) -> tuple:
     compiled = CompiledModel(model)
     n = len(coefficients)
     amounts, objectives = np.zeros((n, model.instance.n)), np.zeros(n)
-    column_values = np.zeros(model.n_cols)
     for d in progress_bar(range(n), enabled=progress, desc="robustness", total=n):
-        column_values[model.x_cols] = coefficients[d][:, None]
-        compiled.set_objective(column_values)
+        compiled.set_objective(model.objective_for(coefficients[d]))
         solution = compiled.solve()
         if not solution.status.has_solution:
             raise SpecError(f"draw {d} has no feasible allocation ({solution.status.describe()})")
         amounts[d] = solution.values[model.x_cols].sum(axis=1)
         objectives[d] = solution.objective
-    column_values[model.x_cols] = coefficients.mean(axis=0)[:, None]
-    compiled.set_objective(column_values)
+    compiled.set_objective(model.objective_for(coefficients.mean(axis=0)))
     robust = compiled.solve()
     return amounts, objectives, robust.values[model.x_cols].sum(axis=1), robust.objective
 
