@@ -134,22 +134,54 @@ class Allocation:
             "solver": self.solver,
         }
 
+    @property
+    def budget_use(self) -> pd.DataFrame:
+        """Per year: the pulje, the fixed lines taken off the top, what is allocated and what is left."""
+        records = []
+        for year in self.years:
+            allocated = float(self.allocation[year_column(year)].sum())
+            fixed = self.fixed.get(year, 0.0)
+            records.append(
+                {
+                    "year": year,
+                    "pulje_kr": self.pulje[year],
+                    "fixed_kr": fixed,
+                    "allocated_kr": allocated,
+                    "unused_kr": self.pulje[year] - fixed - allocated,
+                }
+            )
+        return pd.DataFrame(records, columns=["year", "pulje_kr", "fixed_kr", "allocated_kr", "unused_kr"])
+
+    @property
+    def shadow_price_by_year(self) -> dict:
+        """The budget's shadow price as {year: price} (year None for a single-year pulje); empty if unknown."""
+        price = self.shadow_price_budget
+        if price is None:
+            return {}
+        return dict(price) if isinstance(price, dict) else {None: price}
+
+    def outcome_lines(self) -> list[str]:
+        """The pulje's use per year, the total value and the value of another 100.000 kr., in plain words."""
+        lines = [
+            f"Pulje{'' if use.year is None else f' {use.year}'}: {format_kr(use.pulje_kr)}, "
+            f"fixed lines {format_kr(use.fixed_kr)}, allocated {format_kr(use.allocated_kr)}, "
+            f"unused {format_kr(use.unused_kr)}"
+            for use in self.budget_use.itertuples(index=False)
+        ]
+        lines.append(f"Total value (objective): {self.objective:,.2f}.")
+        source = " (from the LP relaxation: the model has all-or-nothing choices)" if self.duals_from_relaxation else ""
+        for year, price in self.shadow_price_by_year.items():
+            label = "" if year is None else f" {year}"
+            lines.append(f"Another 100.000 kr. in the pulje{label} buys {price * 100_000:,.2f} value{source}")
+        return lines
+
     def summary(self) -> str:
         """A plain-language account of the result, for a terminal or a committee note."""
         lines = [self.status.describe()]
         if self.conflict is not None:
             lines.append(self.conflict.message)
         if self.is_ok:
-            for year in self.years:
-                label = "" if year is None else f" {year}"
-                used = self.allocation[year_column(year)].sum()
-                fixed = self.fixed.get(year, 0.0)
-                lines.append(
-                    f"Pulje{label}: {format_kr(self.pulje[year])}, fixed lines {format_kr(fixed)}, "
-                    f"allocated {format_kr(used)}, unused {format_kr(self.pulje[year] - fixed - used)}"
-                )
-            lines.append(f"Total value (objective): {self.objective:,.2f}.")
-            lines.extend(_shadow_lines(self))
+            lines.extend(self.outcome_lines())
         if self.assumptions:
             lines.append("Assumptions:")
             lines.extend(f"  - {note}" for note in self.assumptions)
@@ -223,18 +255,6 @@ def _by_goal(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
 def year_column(year: object) -> str:
     """The allocation column holding the amounts of `year` (amount_kr for a single-year pulje)."""
     return "amount_kr" if year is None else f"amount_kr_{year}"
-
-
-def _shadow_lines(result: Allocation) -> list[str]:
-    price = result.shadow_price_budget
-    if price is None:
-        return []
-    source = " (from the LP relaxation: the model has all-or-nothing choices)" if result.duals_from_relaxation else ""
-    prices = price if isinstance(price, dict) else {None: price}
-    return [
-        f"Another 100.000 kr. in the pulje{'' if year is None else f' {year}'} buys {p * 100_000:,.2f} value{source}"
-        for year, p in prices.items()
-    ]
 
 
 KRONER_KINDS = frozenset({"budget", "udvalg_min", "udvalg_max", "goal_min", "lock", "exclude", "continuity"})

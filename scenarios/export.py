@@ -93,21 +93,16 @@ def _summary(sheet: Worksheet, run: ScenarioRun) -> None:
         (T["status"], T["status_" + result.status.value], None),
         (T["objective"], result.objective, NUMBER),
     ]
-    for year in result.years:
-        suffix = "" if year is None else f" {year}"
-        allocated = float(result.allocation[year_column(year)].sum())
-        fixed = result.fixed[year]
+    for use in result.budget_use.itertuples(index=False):
+        suffix = "" if use.year is None else f" {use.year}"
         rows += [
-            (T["pulje"] + suffix, result.pulje[year], KR),
-            (T["fixed_lines"] + suffix, fixed, KR),
-            (T["allocated"] + suffix, allocated, KR),
-            (T["unused"] + suffix, result.pulje[year] - fixed - allocated, KR),
+            (T["pulje"] + suffix, use.pulje_kr, KR),
+            (T["fixed_lines"] + suffix, use.fixed_kr, KR),
+            (T["allocated"] + suffix, use.allocated_kr, KR),
+            (T["unused"] + suffix, use.unused_kr, KR),
         ]
-    price = result.shadow_price_budget
-    for year, value in price.items() if isinstance(price, dict) else [(None, price)]:
-        if value is not None:
-            label = T["shadow_price"] + ("" if year is None else f" {year}")
-            rows.append((label, value * 100_000, NUMBER))
+    for year, value in result.shadow_price_by_year.items():
+        rows.append((T["shadow_price"] + ("" if year is None else f" {year}"), value * 100_000, NUMBER))
     if result.duals_from_relaxation:
         rows.append((T["shadow_note"], T["shadow_relaxation"], None))
     sheet.append([T["summary_head"]])

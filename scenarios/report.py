@@ -22,7 +22,7 @@ def run_text(run: ScenarioRun, *, explain: bool = False) -> str:
     if result.conflict is not None:
         parts.append(result.conflict.message)
     if result.is_ok:
-        parts.append(result.summary().split("\n", 1)[1].split("\nAssumptions:")[0])
+        parts.extend(result.outcome_lines())
         columns = ["id", "udvalg", "cost_kr", "amount_kr"]
         columns += [c for c in result.allocation.columns if c.startswith("amount_kr_")]
         columns += ["funded_share", "value", "value_per_kr"]
