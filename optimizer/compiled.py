@@ -71,8 +71,7 @@ class CompiledModel:
         lp.col_cost_ = model.solver_objective()
         lp.col_lower_ = model.col_lower
         lp.col_upper_ = model.col_upper
-        lp.row_lower_ = np.array([row.lower for row in model.rows], dtype=float)
-        lp.row_upper_ = np.array([row.upper for row in model.rows], dtype=float)
+        lp.row_lower_, lp.row_upper_ = model.row_bounds()
         start, index, value = model.column_matrix()
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = start

@@ -61,8 +61,7 @@ def _feasible_choices(model: LinearModel) -> np.ndarray:
     matrix = np.zeros((len(model.rows), model.n_cols))
     for r, row in enumerate(model.rows):
         matrix[r, row.index] = row.coef
-    lower = np.array([row.lower for row in model.rows])
-    upper = np.array([row.upper for row in model.rows])
+    lower, upper = model.row_bounds()
     tol_low, tol_high = FEASIBILITY_TOL * (1 + np.abs(lower)), FEASIBILITY_TOL * (1 + np.abs(upper))
     found = []
     for start in range(0, 1 << width, CHUNK):

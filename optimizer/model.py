@@ -90,10 +90,13 @@ class LinearModel:
         objective[self.x_cols] = np.asarray(value_per_kr, dtype=float)[:, None]
         return objective
 
-    def row_bounds(self, pulje: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Row bounds for another pulje per year: budget rows and limits given as a share move with it."""
+    def row_bounds(self, pulje: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The rows' lower and upper bounds; for another pulje per year, budget rows and limits given as a
+        share of the pulje move with it."""
         lower = np.array([row.lower for row in self.rows], dtype=float)
         upper = np.array([row.upper for row in self.rows], dtype=float)
+        if pulje is None:
+            return lower, upper
         for r, row in enumerate(self.rows):
             if row.kind == "budget":
                 upper[r] = pulje[row.t] - self.instance.fixed[row.t]

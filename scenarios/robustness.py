@@ -44,8 +44,9 @@ def robustness(scenario: Scenario, n: int = 10_000, *, seed: int = 0, progress: 
     """
     if n < 1:
         raise SpecError("robustness needs at least one draw")
-    inst, model = instance_and_model(scenario)
-    coefficients, uncertain = _draw_values(scenario, inst, n, np.random.default_rng(seed))
+    catalog = catalog_of(scenario)
+    inst, model = instance_and_model(scenario, catalog=catalog)
+    coefficients, uncertain = _draw_values(scenario, inst, n, np.random.default_rng(seed), catalog=catalog)
     solve_draws = _enumerated if enumeration.applies(model) else _compiled
     amounts, objectives, robust_amounts, robust_objective = solve_draws(model, coefficients, progress)
     table = pd.DataFrame(
@@ -94,7 +95,9 @@ def _enumerated(model, coefficients: np.ndarray, progress: bool) -> tuple:
     return amounts, objectives, robust, float(mean @ robust)
 
 
-def _draw_values(scenario: Scenario, inst, n: int, rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
+def _draw_values(
+    scenario: Scenario, inst, n: int, rng: np.random.Generator, *, catalog: pd.DataFrame | None = None
+) -> tuple[np.ndarray, list[str]]:
     """Value per krone for each draw and indsats (n × indsatser), and what was drawn, in words."""
     spec = scenario.uncertainty
     base = inst.value_per_reach_and_weight()  # n × goals
@@ -107,7 +110,7 @@ def _draw_values(scenario: Scenario, inst, n: int, rng: np.random.Generator) -> 
     else:
         factors = np.ones((n, len(weights)))
     reach = np.tile(inst.reach, (n, 1))
-    low, high = _reach_ranges(scenario, inst)
+    low, high = _reach_ranges(scenario, inst, catalog_of(scenario) if catalog is None else catalog)
     drawn = np.flatnonzero(high > low)
     if drawn.size:
         reach[:, drawn] = rng.uniform(low[drawn], high[drawn], size=(n, drawn.size))
@@ -116,10 +119,10 @@ def _draw_values(scenario: Scenario, inst, n: int, rng: np.random.Generator) -> 
     return values, uncertain
 
 
-def _reach_ranges(scenario: Scenario, inst) -> tuple[np.ndarray, np.ndarray]:
+def _reach_ranges(scenario: Scenario, inst, catalog: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     low, high = inst.reach.copy(), inst.reach.copy()
     if scenario.uncertainty.reach_ranges:
-        catalog = catalog_of(scenario).set_index("id")
+        catalog = catalog.set_index("id")
         for i, indsats_id in enumerate(inst.ids):
             if indsats_id in scenario.assumptions.reach:
                 continue

@@ -73,7 +73,7 @@ def baseline(scenario: Scenario, *, catalog: pd.DataFrame | None = None) -> Scen
     return ScenarioRun(base, result, catalog)
 
 
-def instance_and_model(scenario: Scenario) -> tuple[Instance, LinearModel]:
+def instance_and_model(scenario: Scenario, *, catalog: pd.DataFrame | None = None) -> tuple[Instance, LinearModel]:
     """The prepared Instance and the model of a scenario, for the compiled fast paths (sweeps, frontiers,
     robustness), which optimize: a scenario that only values a given allocation is refused."""
     if not scenario.optimize:
@@ -82,7 +82,7 @@ def instance_and_model(scenario: Scenario) -> tuple[Instance, LinearModel]:
             "sweeps, frontiers and robustness need a scenario that optimizes"
         )
     inst = prepare(
-        catalog_of(scenario),
+        catalog_of(scenario) if catalog is None else catalog,
         scenario.budget,
         goal_weights=scenario.goal_weights,
         evidence_weight=scenario.evidence_weight,
