@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
+
+from optimizer import validate_catalog
+from optimizer.catalog import REQUIRED_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -14,6 +18,15 @@ FREDERIKSBERG_2021_TILSKUD = DATA / "frederiksberg" / "handleplan_2021_2022_tils
 FREDERIKSBERG_2019 = DATA / "frederiksberg" / "handleplan_2019.csv"
 COPENHAGEN = DATA / "copenhagen" / "bruttokatalog_2019_2022.csv"
 PABULIB = Path(os.environ.get("PULJE_PABULIB_DIR", ROOT.parent / "shared" / "external" / "pabulib"))
+
+
+def make_catalog(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """A validated catalog from a few rows: unlisted columns empty, every indsats scalable unless the row says."""
+    columns = [*REQUIRED_COLUMNS, "requires"]
+    records = [
+        {**dict.fromkeys(columns, ""), "name": row["id"], "scalable": "true", "source": "test", **row} for row in rows
+    ]
+    return validate_catalog(pd.DataFrame(records, columns=columns))
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-import pandas as pd
 import pytest
 
 from optimizer import (
@@ -29,23 +28,11 @@ from optimizer import (
     UdvalgMax,
     UdvalgMin,
     solve,
-    validate_catalog,
 )
 from optimizer.examples import greedy
+from tests.conftest import make_catalog
 
-COLUMNS = (
-    "id", "name", "udvalg", "goals", "cost_kr", "min_kr", "max_kr", "reach", "reach_min", "reach_max",
-    "reach_unit", "stars", "scalable", "source", "quote", "note", "requires",
-)  # fmt: skip
 KR_TOL = 1.0  # kroner
-
-
-def make_catalog(rows: list[dict[str, object]]) -> pd.DataFrame:
-    """A validated catalog from a few rows: unlisted columns empty, every indsats scalable unless the row says."""
-    records = [
-        {**dict.fromkeys(COLUMNS, ""), "name": row["id"], "scalable": "true", "source": "test", **row} for row in rows
-    ]
-    return validate_catalog(pd.DataFrame(records, columns=list(COLUMNS)))
 
 
 # Value per krone with evidence weight 0 and goal weights 1 is reach / cost (each indsats serves one goal):

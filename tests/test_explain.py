@@ -27,22 +27,8 @@ from optimizer import (
     UdvalgMax,
     evaluate,
     solve,
-    validate_catalog,
 )
-
-COLUMNS = (
-    "id", "name", "udvalg", "goals", "cost_kr", "min_kr", "max_kr", "reach", "reach_min", "reach_max",
-    "reach_unit", "stars", "scalable", "source", "quote", "note", "requires",
-)  # fmt: skip
-
-
-def make_catalog(rows: list[dict[str, object]]) -> pd.DataFrame:
-    """A validated catalog from a few rows: unlisted columns empty, every indsats scalable unless the row says."""
-    records = [
-        {**dict.fromkeys(COLUMNS, ""), "name": row["id"], "scalable": "true", "source": "test", **row} for row in rows
-    ]
-    return validate_catalog(pd.DataFrame(records, columns=list(COLUMNS)))
-
+from tests.conftest import make_catalog
 
 # Evidence weight 0, one goal each: value per krone = reach / cost. a 3 per 1.000 kr., b 2, c 1, d 0.2; each
 # costs 100.000 kr. and is scalable. Fractional knapsack: the marginal krone goes to b below 200.000, to c
