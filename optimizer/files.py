@@ -19,6 +19,9 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     target = Path(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     os.close(handle)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)  # the mode a plain open() would give, not mkstemp's 0600
     try:
         yield Path(temporary)
         os.replace(temporary, target)
