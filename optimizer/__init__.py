@@ -5,15 +5,17 @@
 >>> result = solve(catalog, 700_000, assumptions=...)  # see README
 """
 
-from optimizer.amounts import load_amounts
-from optimizer.catalog import load_catalog, load_goals, validate_catalog
+from optimizer.amounts import load_amounts, load_asks
+from optimizer.catalog import load_catalog, load_goals, validate_catalog, with_asks
 from optimizer.constraints import (
     CONSTRAINTS,
     AllOrNothing,
+    Constraint,
     Continuity,
     Exclude,
     FixedLine,
     GoalMin,
+    GoalValueMin,
     Lock,
     MaxFunding,
     MinFunding,
@@ -25,22 +27,26 @@ from optimizer.constraints import (
     UdvalgMin,
 )
 from optimizer.errors import CatalogError, InfeasibleError, MissingDataError, PuljeError, SolverError, SpecError
-from optimizer.problem import Assumptions
-from optimizer.result import Allocation
-from optimizer.solve import Solver, evaluate, solve
+from optimizer.inputs import Assumptions, Inputs
+from optimizer.numbers import format_kr
+from optimizer.result import Result
+from optimizer.solve import Compiled, Solver, compile_inputs, evaluate, solve
 from optimizer.status import Status
 
 __all__ = [
     "CONSTRAINTS",
     "AllOrNothing",
-    "Allocation",
     "Assumptions",
     "CatalogError",
+    "Compiled",
+    "Constraint",
     "Continuity",
     "Exclude",
     "FixedLine",
     "GoalMin",
+    "GoalValueMin",
     "InfeasibleError",
+    "Inputs",
     "Lock",
     "MaxFunding",
     "MinFunding",
@@ -48,6 +54,7 @@ __all__ = [
     "MutuallyExclusive",
     "PuljeError",
     "Requires",
+    "Result",
     "Scalable",
     "SetupCost",
     "Solver",
@@ -56,10 +63,14 @@ __all__ = [
     "Status",
     "UdvalgMax",
     "UdvalgMin",
+    "compile_inputs",
     "evaluate",
+    "format_kr",
     "load_amounts",
+    "load_asks",
     "load_catalog",
     "load_goals",
     "solve",
     "validate_catalog",
+    "with_asks",
 ]

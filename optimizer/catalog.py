@@ -1,88 +1,112 @@
-"""The catalog schema (one row per indsats) and its loading and validation from CSV or Excel.
+"""The catalog schema (one row per indsats) and its loading and validation from CSV, Excel or a DataFrame.
 
-The schema is documented in data/README.md. load_catalog() returns a validated DataFrame:
-udvalg, goals and requires become tuples, figures become floats with NaN for "not stated".
+The schema is documented in data/README.md. load_catalog() returns a validated DataFrame: udvalg,
+goals and requires become tuples, figures floats with NaN for "not stated", per-year asks a tuple of
+(year, kroner) pairs. Text cells are parsed once, at load; a catalog that is already typed (loaded, or
+built in a notebook) is re-checked by a cheap vectorised pass, so an edited DataFrame is never trusted.
 """
 
 from __future__ import annotations
 
 import difflib
-import math
+from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from optimizer import cells
+from optimizer.amounts import load_asks
 from optimizer.errors import CatalogError, Problem
-from optimizer.numbers import NumberFormatError, format_kr, parse_number
-from optimizer.tables import RawTable, read_table
+from optimizer.numbers import format_kr
+from optimizer.tables import EXCEL_SUFFIXES, RawTable, read_table, sheet_names
 
-REQUIRED_COLUMNS = (
-    "id", "name", "udvalg", "goals", "cost_kr", "min_kr", "max_kr", "reach", "reach_min", "reach_max",
-    "reach_unit", "stars", "scalable", "source", "quote", "note",
-)  # fmt: skip
-OPTIONAL_COLUMNS = ("fixed", "requires", "focus_area", "derivation", "setup_kr", "intensity")
+REQUIRED_COLUMNS = ("id", "name", "goals", "cost_kr")
 KR_COLUMNS = ("cost_kr", "min_kr", "max_kr", "setup_kr")
-REACH_COLUMNS = ("reach", "reach_min", "reach_max")
+FIGURE_COLUMNS = (*KR_COLUMNS, "reach", "reach_min", "reach_max", "intensity")
 TEXT_COLUMNS = ("name", "reach_unit", "source", "quote", "note", "focus_area", "derivation")
-UDVALG_SEP = "/"
-LIST_SEP = ";"
+LIST_COLUMNS = {"udvalg": "/", "goals": ";", "requires": ";"}
+SCHEMA = (
+    "id", "name", "udvalg", "goals", "cost_kr", "min_kr", "max_kr", "reach", "reach_min", "reach_max",
+    "reach_unit", "stars", "scalable", "fixed", "requires", "setup_kr", "intensity", "asks",
+    "focus_area", "derivation", "source", "quote", "note",
+)  # fmt: skip
+UDVALG_SEP, LIST_SEP = "/", ";"
 CATALOG_SHEETS = ("indsatser", "catalog", "katalog")
 GOALS_SHEETS = ("goals", "målsætninger", "maalsaetninger")
-_TRUE = {"true", "ja", "yes", "1", "x", "sand", "y", "j"}
-_FALSE = {"false", "nej", "no", "0", "falsk", "n"}
+ASKS_SHEETS = ("asks", "ansøgt", "ansoegt")
 
 
 def load_catalog(
-    path: str | Path, *, goals: str | Path | pd.DataFrame | None = None, sheet: str | None = None
+    path: str | Path,
+    *,
+    goals: str | Path | pd.DataFrame | None = None,
+    asks: str | Path | pd.DataFrame | None = None,
+    sheet: str | None = None,
 ) -> pd.DataFrame:
     """Load and validate a catalog of indsatser from .csv or .xlsx.
 
-    The goal keys are checked against `goals` (a goals file or DataFrame with key,title); when it is
-    not given, against the workbook's "goals" sheet or a goals.csv next to the catalog.
+    Goal keys are checked against `goals` (a file or DataFrame with key,title); when it is not given,
+    against the workbook's "goals" sheet or a goals.csv (or <stem>_goals.csv) next to the catalog; with
+    neither, each goal key is its own title and results say so. Per-year asks (id, year, cost_kr) come
+    from `asks`, the workbook's "asks" sheet or a <stem>_asks.csv next to the catalog.
     Raises CatalogError listing every problem with its row and column.
     """
     path = Path(path)
     table = read_table(path, sheet=sheet, preferred=CATALOG_SHEETS)
-    goal_table = _find_goals(path, goals)
-    if goal_table is None:
-        raise CatalogError(
-            path.name,
-            [Problem("no goals file: put goals.csv (columns key,title) next to the catalog, or pass goals=")],
-        )
-    catalog = _validate_table(table, goal_table)
+    goal_table = _goals_beside(path, goals)
+    frame = pd.DataFrame([row for _, row in table.rows], columns=table.header, dtype=object)
+    catalog = _validate(frame, np.array([number for number, _ in table.rows]), goal_table, origin=table.origin)
     catalog.attrs["origin"] = str(path)
+    asks_table = _asks_beside(path, asks, catalog)
+    if asks_table is not None:
+        catalog = with_asks(catalog, asks_table)
     return catalog
 
 
 def load_goals(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
     """Load a goals file (columns key, title; source and quote optional) and check its keys are unique."""
-    table = read_table(path, sheet=sheet, preferred=GOALS_SHEETS)
-    return _goals_from_table(table)
+    return _goals_from_table(read_table(path, sheet=sheet, preferred=GOALS_SHEETS))
 
 
 def validate_catalog(
-    frame: pd.DataFrame, *, goals: pd.DataFrame | dict[str, str] | None = None, origin: str = "catalog"
+    frame: pd.DataFrame, *, goals: pd.DataFrame | Mapping[str, str] | None = None, origin: str = "catalog"
 ) -> pd.DataFrame:
-    """Validate a catalog given as a DataFrame (e.g. built or edited in a notebook) the same way as a file.
+    """Validate a catalog given as a DataFrame (built or edited in a notebook) the same way as a file.
 
-    An already validated catalog is checked again (an edit may have broken it) against the goals it was
-    loaded with. Without `goals` and without such goals, any goal key is accepted as its own title.
+    Optional columns may be left out. An already validated catalog is checked again (an edit may have
+    broken it) against the goals it was loaded with; without goals, any goal key is its own title.
+    A catalog indexed by id (`set_index("id")`) is taken with its index as the id column.
     """
+    if not isinstance(frame, pd.DataFrame):
+        raise CatalogError(origin, [Problem(f"expected a DataFrame, got {type(frame).__name__}")])
     origin = frame.attrs.get("origin", origin)
-    if goals is None and frame.attrs.get("goals"):
-        goals = dict(frame.attrs["goals"])
-    records = frame.to_dict(orient="records")
+    if "id" not in frame.columns and frame.index.name == "id":
+        frame = frame.reset_index()
+    goal_table = None
+    if goals is not None:
+        goal_table = _goals_frame(goals)
+    elif frame.attrs.get("goals") and not frame.attrs.get("goals_assumed"):
+        goal_table = _goals_frame(frame.attrs["goals"])
     header = [str(column).strip().lower() for column in frame.columns]
-    rows = [
-        (number, {str(k).strip().lower(): _cell(v) for k, v in record.items()})
-        for number, record in enumerate(records, start=2)
-    ]
-    table = RawTable(origin=origin, header=header, rows=rows)
-    if goals is None:
-        used = sorted({key for _, row in rows for key in _split(row.get("goals"), LIST_SEP)})
-        goals = {key: key for key in used}
-    goal_table = _goals_frame(goals)
-    return _validate_table(table, goal_table)
+    renamed = frame.set_axis(header, axis=1) if header != list(frame.columns) else frame
+    return _validate(renamed, np.arange(2, len(frame) + 2), goal_table, origin=origin)
+
+
+def with_asks(catalog: pd.DataFrame, asks: pd.DataFrame) -> pd.DataFrame:
+    """The catalog with per-year asks (long format: id, year, cost_kr) in its `asks` column.
+
+    Like the baseline, the long format lists what is asked: an indsats with rows asks for nothing in a year
+    the file covers but it has no row for (the pool table's blank cell). An indsats without any row asks
+    its cost_kr in every year.
+    """
+    covered = sorted({int(year) for year in asks["year"]})
+    by_id: dict[str, dict[int, float]] = {}
+    for indsats_id, year, cost in zip(asks["id"], asks["year"], asks["cost_kr"], strict=True):
+        by_id.setdefault(str(indsats_id), dict.fromkeys(covered, 0.0))[int(year)] = float(cost)
+    result = catalog.copy()
+    result["asks"] = [tuple(sorted(by_id.get(i, {}).items())) for i in catalog["id"]]
+    return validate_catalog(result)
 
 
 def goal_titles(catalog: pd.DataFrame) -> dict[str, str]:
@@ -94,39 +118,53 @@ def goal_titles(catalog: pd.DataFrame) -> dict[str, str]:
     return titles
 
 
+def goals_assumed(catalog: pd.DataFrame) -> bool:
+    """True when the catalog came without a goals file, so each goal key is its own title."""
+    return bool(catalog.attrs.get("goals_assumed"))
+
+
 def join_list(values: tuple[str, ...], sep: str = LIST_SEP) -> str:
     """The file form of a list cell: ("SU", "KFU") -> "SU/KFU" with sep="/"."""
     return sep.join(values)
 
 
-# --- goals --------------------------------------------------------------------------------------
+# --- goals and asks beside a catalog file -------------------------------------------------------
 
 
-def _find_goals(path: Path, goals: str | Path | pd.DataFrame | None) -> pd.DataFrame | None:
+def _goals_beside(path: Path, goals: str | Path | pd.DataFrame | None) -> pd.DataFrame | None:
     if isinstance(goals, pd.DataFrame):
         return _goals_frame(goals)
     if goals is not None:
         return load_goals(goals)
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        from optimizer.tables import sheet_names
-
-        names = {name.lower() for name in sheet_names(path)}
-        if any(wanted in names for wanted in GOALS_SHEETS):
-            return load_goals(path)
+    if path.suffix.lower() in EXCEL_SUFFIXES and any(w in _lower_sheets(path) for w in GOALS_SHEETS):
+        return load_goals(path)
     for candidate in (path.with_name(f"{path.stem}_goals.csv"), path.with_name("goals.csv")):
-        if candidate.exists():
+        if candidate.is_file():
             return load_goals(candidate)
     return None
 
 
-def _goals_frame(goals: pd.DataFrame | dict[str, str]) -> pd.DataFrame:
-    if isinstance(goals, dict):
+def _asks_beside(path: Path, asks: str | Path | pd.DataFrame | None, catalog: pd.DataFrame) -> pd.DataFrame | None:
+    if isinstance(asks, pd.DataFrame):
+        return asks
+    if asks is not None:
+        return load_asks(asks, catalog=catalog)
+    if path.suffix.lower() in EXCEL_SUFFIXES and any(w in _lower_sheets(path) for w in ASKS_SHEETS):
+        return load_asks(path, catalog=catalog)
+    candidate = path.with_name(f"{path.stem}_asks.csv")
+    return load_asks(candidate, catalog=catalog) if candidate.is_file() else None
+
+
+def _lower_sheets(path: Path) -> set[str]:
+    return {name.lower() for name in sheet_names(path)}
+
+
+def _goals_frame(goals: pd.DataFrame | Mapping[str, str]) -> pd.DataFrame:
+    if isinstance(goals, Mapping):
         return pd.DataFrame({"key": list(goals), "title": list(goals.values())})
     header = [str(c).strip().lower() for c in goals.columns]
-    rows = [
-        (n, {str(k).strip().lower(): _cell(v) for k, v in rec.items()})
-        for n, rec in enumerate(goals.to_dict(orient="records"), start=2)
-    ]
+    records = goals.to_dict(orient="records")
+    rows = [(n, {str(k).strip().lower(): v for k, v in rec.items()}) for n, rec in enumerate(records, start=2)]
     return _goals_from_table(RawTable(origin="goals", header=header, rows=rows))
 
 
@@ -137,15 +175,14 @@ def _goals_from_table(table: RawTable) -> pd.DataFrame:
     keys: dict[str, int] = {}
     records = []
     for number, row in table.rows:
-        key = _text(row.get("key"))
+        key = cells.text(row.get("key"))
         if not key:
             problems.append(Problem("empty goal key", row=number, column="key"))
-            continue
-        if key in keys:
+        elif key in keys:
             problems.append(Problem(f"duplicate goal key {key!r} (also row {keys[key]})", number, "key"))
-            continue
-        keys[key] = number
-        records.append({"key": key, "title": _text(row.get("title")) or key})
+        else:
+            keys[key] = number
+            records.append({"key": key, "title": cells.text(row.get("title")) or key})
     if problems:
         raise CatalogError(table.origin, problems)
     return pd.DataFrame(records, columns=["key", "title"])
@@ -154,205 +191,161 @@ def _goals_from_table(table: RawTable) -> pd.DataFrame:
 # --- validation ---------------------------------------------------------------------------------
 
 
-def _validate_table(table: RawTable, goal_table: pd.DataFrame) -> pd.DataFrame:
-    problems = _missing_columns(table.header)
+def _validate(
+    cells_frame: pd.DataFrame, row_numbers: np.ndarray, goal_table: pd.DataFrame | None, *, origin: str
+) -> pd.DataFrame:
+    """Parse and check every column (cells_frame: one column per header, row_numbers as the user sees them),
+    then the rules between columns; raises CatalogError with all problems at once."""
+    problems = _column_problems(list(cells_frame.columns))
     if problems:
-        raise CatalogError(table.origin, problems)
-    known_goals = list(goal_table["key"])
-    records, row_of = [], {}
-    numbers = [number for number, _ in table.rows]
-    for number, raw in table.rows:
-        record = _parse_row(number, raw, known_goals, problems)
-        if record["id"]:
-            if record["id"] in row_of:
-                problems.append(
-                    Problem(f"duplicate id {record['id']!r} (also row {row_of[record['id']]})", number, "id")
-                )
-            else:
-                row_of[record["id"]] = number
-        records.append(record)
-    _check_requires(records, numbers, row_of, problems)
+        raise CatalogError(origin, problems)
+    n = len(cells_frame)
+    parsed: dict[str, np.ndarray] = {}
+
+    def take(column: str, result: tuple[np.ndarray, cells.Problems]) -> None:
+        values, found = result
+        parsed[column] = values
+        for k, message in found:
+            given = cells_frame[column].iloc[k] if column in cells_frame.columns else None
+            problems.append(Problem(message, int(row_numbers[k]), column, given))
+
+    def column_of(name: str, default: object) -> pd.Series:
+        if name in cells_frame.columns:
+            return cells_frame[name]
+        return pd.Series([default] * n, dtype=object)
+
+    parsed["id"] = cells.texts(column_of("id", ""))
+    for name in TEXT_COLUMNS:
+        parsed[name] = cells.texts(column_of(name, ""))
+    for name, sep in LIST_COLUMNS.items():
+        take(name, cells.lists(column_of(name, ""), sep, name))
+    for name in FIGURE_COLUMNS:
+        take(name, cells.numbers(column_of(name, np.nan), name))
+    take("stars", cells.stars(column_of("stars", np.nan)))
+    take("scalable", cells.flags(column_of("scalable", None), "scalable"))
+    take("fixed", cells.flags(column_of("fixed", None), "fixed"))
+    take("asks", cells.asks(column_of("asks", ())))
+    parsed["fixed"] = np.array([bool(v) for v in parsed["fixed"]], dtype=bool)
+    titles = _titles(goal_table, parsed["goals"])
+    problems.extend(_row_problems(parsed, row_numbers, titles))
+    problems.sort(key=lambda p: (p.row or 0, SCHEMA.index(p.column) if p.column in SCHEMA else 99))
     if problems:
-        raise CatalogError(table.origin, problems)
-    catalog = pd.DataFrame.from_records(records)[[*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]]
-    catalog["scalable"] = catalog["scalable"].astype("boolean")
-    extra = [c for c in table.header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-    for column in extra:
-        catalog[column] = [_text(raw.get(column)) for _, raw in table.rows]
-    catalog.attrs.update(
-        origin=table.origin,
-        goals=dict(zip(goal_table["key"], goal_table["title"], strict=True)),
-        rows=dict(row_of),
-    )
-    return catalog
+        raise CatalogError(origin, problems)
+    return _frame(parsed, cells_frame, origin, titles, goals_assumed=goal_table is None)
 
 
-def _missing_columns(header: list[str]) -> list[Problem]:
+def _column_problems(header: list[str]) -> list[Problem]:
     problems = []
-    unknown = [column for column in header if column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        if name in seen:
+            problems.append(Problem(f"column {name!r} appears twice (columns {seen[name]} and {position})", row=1))
+        seen.setdefault(name, position)
+    unknown = [c for c in header if c not in SCHEMA]
     for name in REQUIRED_COLUMNS:
         if name not in header:
             close = difflib.get_close_matches(name, unknown, n=1)
             hint = f" (is {close[0]!r} meant to be {name!r}?)" if close else ""
             problems.append(Problem(f"missing column {name!r}{hint}", row=1))
+            unknown = [c for c in unknown if c not in close]
+    for name in unknown:
+        close = difflib.get_close_matches(name, [c for c in SCHEMA if c not in header], n=1, cutoff=0.8)
+        if close:
+            problems.append(Problem(f"unknown column {name!r}: did you mean {close[0]!r}?", row=1))
     return problems
 
 
-def _parse_row(number: int, raw: dict[str, object], known_goals: list[str], problems: list[Problem]) -> dict:
-    def problem(column: str, message: str) -> None:
-        problems.append(Problem(message, row=number, column=column, value=raw.get(column)))
-
-    record: dict[str, object] = {"id": _text(raw.get("id"))}
-    if not record["id"]:
-        problem("id", "empty id: every indsats needs a unique id")
-    for column in TEXT_COLUMNS:
-        record[column] = _text(raw.get(column))
-    if not record["name"]:
-        problem("name", "empty name")
-    record["fixed"] = _parse_bool(raw.get("fixed"), "fixed", problem)
-    record["fixed"] = bool(record["fixed"])
-    record["scalable"] = _parse_bool(raw.get("scalable"), "scalable", problem)
-    record["udvalg"] = _parse_list(raw.get("udvalg"), UDVALG_SEP, "udvalg", problem)
-    record["goals"] = _parse_list(raw.get("goals"), LIST_SEP, "goals", problem)
-    record["requires"] = _parse_list(raw.get("requires"), LIST_SEP, "requires", problem)
-    for key in record["goals"]:
-        if key not in known_goals:
-            problem("goals", f"unknown goal key {key!r} (known: {', '.join(known_goals)})")
-    if not record["goals"] and not record["fixed"]:
-        problem("goals", "no goals: an indsats must serve at least one goal (only fixed lines may have none)")
-    for column in (*KR_COLUMNS, *REACH_COLUMNS, "intensity"):
-        record[column] = _parse_amount(raw.get(column), column, problem)
-    record["stars"] = _parse_stars(raw.get("stars"), problem)
-    _check_figures(record, problem)
-    return record
+def _titles(goal_table: pd.DataFrame | None, goals: np.ndarray) -> dict[str, str]:
+    if goal_table is not None:
+        return dict(zip(goal_table["key"], goal_table["title"], strict=True))
+    return {key: key for key in dict.fromkeys(key for keys in goals for key in keys)}
 
 
-def _check_figures(record: dict, problem) -> None:
-    cost, low, high = record["cost_kr"], record["min_kr"], record["max_kr"]
-    if math.isnan(high) and not math.isnan(low) and not math.isnan(cost) and low > cost:
-        problem(
-            "min_kr", f"min_kr {format_kr(low)} is above cost_kr {format_kr(cost)} (max_kr is empty, so it is cost_kr)"
-        )
+def _row_problems(p: dict[str, np.ndarray], rows: np.ndarray, titles: dict[str, str]) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def flag(mask: np.ndarray, column: str, message) -> None:
+        for k in np.flatnonzero(mask):
+            problems.append(Problem(message(k) if callable(message) else message, int(rows[k]), column))
+
+    ids = p["id"]
+    flag(ids == "", "id", "empty id: every indsats needs a unique id")
+    flag(p["name"] == "", "name", "empty name")
+    first: dict[str, int] = {}
+    for k, indsats_id in enumerate(ids):
+        if indsats_id and indsats_id in first:
+            problems.append(Problem(f"duplicate id {indsats_id!r} (also row {first[indsats_id]})", int(rows[k]), "id"))
+        first.setdefault(indsats_id, int(rows[k]))
+    for k, goals in enumerate(p["goals"]):
+        for key in goals:
+            if key not in titles:
+                problems.append(
+                    Problem(f"unknown goal key {key!r} (known: {', '.join(titles)})", int(rows[k]), "goals")
+                )
+    no_goals = np.array([not g for g in p["goals"]]) & ~p["fixed"]
+    flag(no_goals, "goals", "no goals: an indsats must serve at least one goal (only fixed lines may have none)")
+    cost, low, high = p["cost_kr"], p["min_kr"], p["max_kr"]
+    flag(cost == 0, "cost_kr", "cost_kr is 0: the full-scale cost must be positive (leave it empty if unknown)")
     for column in KR_COLUMNS:
-        value = record[column]
-        if not math.isnan(value) and value != round(value):
-            problem(column, f"{value:g} is not whole kroner")
-    if cost == 0:
-        problem("cost_kr", "cost_kr is 0: the full-scale cost must be positive (leave it empty if unknown)")
-    if not math.isnan(low) and not math.isnan(high) and low > high:
-        problem("min_kr", f"min_kr {format_kr(low)} is above max_kr {format_kr(high)}")
-    if record["scalable"] is False and not math.isnan(cost):
-        for column, value in (("min_kr", low), ("max_kr", high)):
-            if not math.isnan(value) and value != cost:
-                message = f"scalable is false (all-or-nothing at {format_kr(cost)}): leave {column} empty"
-                problem(column, message)
-    r, r_low, r_high = record["reach"], record["reach_min"], record["reach_max"]
-    if not math.isnan(r_low) and not math.isnan(r_high) and r_low > r_high:
-        problem("reach_min", f"reach_min {r_low:g} is above reach_max {r_high:g}")
-    if not math.isnan(r) and not math.isnan(r_low) and r < r_low:
-        problem("reach", f"reach {r:g} is below reach_min {r_low:g}")
-    if not math.isnan(r) and not math.isnan(r_high) and r > r_high:
-        problem("reach", f"reach {r:g} is above reach_max {r_high:g}")
+        values = p[column]
+        flag(
+            ~np.isnan(values) & (values != np.round(values)),
+            column,
+            lambda k, v=values: f"{float(v[k])!r} is not whole kroner",
+        )
+    flag(np.isnan(high) & (low > cost), "min_kr", lambda k: f"min_kr {format_kr(low[k])} is above cost_kr "
+         f"{format_kr(cost[k])} (max_kr is empty, so it is cost_kr)")  # fmt: skip
+    flag(low > high, "min_kr", lambda k: f"min_kr {format_kr(low[k])} is above max_kr {format_kr(high[k])}")
+    all_or_nothing = np.array([s is False for s in p["scalable"]]) & ~np.isnan(cost)
+    for column, values in (("min_kr", low), ("max_kr", high)):
+        flag(all_or_nothing & ~np.isnan(values) & (values != cost), column, lambda k, c=column: (
+            f"scalable is false (all-or-nothing at {format_kr(cost[k])}): leave {c} empty"))  # fmt: skip
+    reach, r_low, r_high = p["reach"], p["reach_min"], p["reach_max"]
+    flag(r_low > r_high, "reach_min", lambda k: f"reach_min {r_low[k]:g} is above reach_max {r_high[k]:g}")
+    flag(reach < r_low, "reach", lambda k: f"reach {reach[k]:g} is below reach_min {r_low[k]:g}")
+    flag(reach > r_high, "reach", lambda k: f"reach {reach[k]:g} is above reach_max {r_high[k]:g}")
+    problems.extend(_requires_problems(ids, p["requires"], rows))
+    return problems
 
 
-def _check_requires(records: list[dict], numbers: list[int], row_of: dict[str, int], problems: list[Problem]) -> None:
-    graph = {r["id"]: r["requires"] for r in records if r["id"]}
-    for record, number in zip(records, numbers, strict=True):
-        for needed in record["requires"]:
-            if needed == record["id"]:
-                problems.append(Problem("an indsats cannot require itself", number, "requires", needed))
+def _requires_problems(ids: np.ndarray, requires: np.ndarray, rows: np.ndarray) -> list[Problem]:
+    problems: list[Problem] = []
+    row_of = {indsats_id: int(row) for indsats_id, row in zip(ids, rows, strict=True)}
+    graph = {indsats_id: needs for indsats_id, needs in zip(ids, requires, strict=True) if indsats_id}
+    for indsats_id, needs, row in zip(ids, requires, rows, strict=True):
+        for needed in needs:
+            if needed == indsats_id:
+                problems.append(Problem("an indsats cannot require itself", int(row), "requires", needed))
             elif needed not in graph:
-                problems.append(Problem(f"requires unknown id {needed!r}", number, "requires", needed))
-    done: set[str] = set()
+                problems.append(Problem(f"requires unknown id {needed!r}", int(row), "requires", needed))
+    state: dict[str, int] = {}  # 1 visiting, 2 done
 
     def visit(node: str, path: list[str]) -> None:
-        if node in path:
+        if state.get(node) == 1:
             cycle = " -> ".join([*path[path.index(node) :], node])
             problems.append(Problem(f"requires forms a cycle: {cycle}", row_of.get(node), "requires"))
             return
-        if node in done or node not in graph:
+        if state.get(node) == 2 or node not in graph:
             return
+        state[node] = 1
         for needed in graph[node]:
             if needed != node:
                 visit(needed, [*path, node])
-        done.add(node)
+        state[node] = 2
 
     for start in graph:
-        visit(start, [])
+        if graph[start]:
+            visit(start, [])
+    return problems
 
 
-# --- cell parsers -------------------------------------------------------------------------------
-
-
-def _cell(value: object) -> object:
-    """A DataFrame cell as the parsers take it: lists stay lists, every kind of missing becomes None."""
-    if isinstance(value, list | tuple):
-        return value
-    return None if value is None or pd.isna(value) else value
-
-
-def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float) and value == round(value):
-        return str(int(value))
-    return str(value).strip()
-
-
-def _parse_amount(value: object, column: str, problem) -> float:
-    try:
-        number = parse_number(value)
-    except NumberFormatError as exc:
-        problem(column, str(exc))
-        return math.nan
-    if number < 0:
-        problem(column, f"{number:g} is negative: {column} cannot be below 0")
-        return math.nan
-    return number
-
-
-def _parse_stars(value: object, problem) -> float:
-    text = _text(value)
-    if not text:
-        return math.nan
-    if set(text) == {"*"}:
-        text = str(len(text))
-    try:
-        stars = parse_number(text)
-    except NumberFormatError:
-        problem("stars", f"{text!r} is not a star count (expected 0, 1, 2 or 3, or *, **, ***)")
-        return math.nan
-    if stars not in (0, 1, 2, 3):
-        problem("stars", f"{stars:g} is outside 0-3")
-        return math.nan
-    return stars
-
-
-def _parse_bool(value: object, column: str, problem) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    text = _text(value).lower()
-    if not text:
-        return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    problem(column, f"{text!r} is not yes/no (expected true/false, ja/nej or 1/0)")
-    return None
-
-
-def _parse_list(value: object, sep: str, column: str, problem) -> tuple[str, ...]:
-    text = sep.join(map(str, value)) if isinstance(value, list | tuple) else _text(value)
-    if not text:
-        return ()
-    parts = [part.strip() for part in text.split(sep)]
-    if any(not part for part in parts):
-        problem(column, f"{text!r} has an empty entry (entries are separated by {sep!r})")
-    return tuple(part for part in parts if part)
-
-
-def _split(value: object, sep: str) -> list[str]:
-    if isinstance(value, list | tuple):
-        return [str(part).strip() for part in value if str(part).strip()]
-    return [part.strip() for part in _text(value).split(sep) if part.strip()]
+def _frame(
+    parsed: dict[str, np.ndarray], source: pd.DataFrame, origin: str, titles: dict[str, str], *, goals_assumed: bool
+) -> pd.DataFrame:
+    catalog = pd.DataFrame({name: parsed[name] for name in SCHEMA})
+    catalog["scalable"] = pd.array(list(parsed["scalable"]), dtype="boolean")
+    for column in source.columns:
+        if column not in SCHEMA:
+            catalog[column] = cells.texts(source[column])
+    catalog.attrs.update(origin=origin, goals=titles, goals_assumed=goals_assumed)
+    return catalog

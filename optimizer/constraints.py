@@ -1,79 +1,162 @@
 """Constraints as small declarative values, named like the policy they express.
 
-Two kinds: *rule* constraints add named rows to the model (their `compile` is called by the model
-builder, the one place that turns them into solver rows); *figure* constraints change an indsats's own
-figures before the model is built (their `apply`). Every row gets a readable name such as
-`udvalg_max[AUU]` or `lock[fb21-cricket,2022]`, so duals, slacks and conflicts read like the policy.
-Multi-year: `year=None` means every year of the pulje.
+Two kinds, by base class: a `RowRule` adds named rows to the model (its `compile` is called by the
+model builder, the one place that turns constraints into solver rows); a `FigureRule` changes an
+indsats's own figures before the model is built (its `apply`), in a fixed order of stages whatever the
+order the user lists them in. Every row gets a readable name such as `udvalg_max[AUU]` or
+`lock[fb21-cricket,2022]`, so prices, slacks and conflicts read like the policy.
+Amounts are kroner per year; `year=None` means every year of the pulje.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, ClassVar
 
 from optimizer.errors import SpecError
+from optimizer.limits import MAX_KR, check_number, is_real
 from optimizer.numbers import format_kr
 
 if TYPE_CHECKING:
+    from optimizer.instance import Draft, Known
     from optimizer.model import ModelBuilder
-    from optimizer.problem import Instance
 
 Year = int | str | None
 
 
-def _check_kr(value: float, what: str) -> None:
-    if not isinstance(value, int | float) or math.isnan(value) or value < 0:
-        raise SpecError(f"{what} must be a non-negative amount in kroner, got {value!r}")
+def _kr(value: object, what: str) -> float:
+    try:
+        return check_number(value, what, high=MAX_KR, noun="amount in kroner")
+    except ValueError as exc:
+        raise SpecError(str(exc)) from None
 
 
-def _check_share(value: float, what: str) -> None:
-    if not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise SpecError(f"{what} must be a share between 0 and 1, got {value!r}")
+def _share(value: object, what: str) -> float:
+    try:
+        return check_number(value, what, high=1.0, noun="share between 0 and 1")
+    except ValueError as exc:
+        raise SpecError(str(exc)) from None
 
 
-class _Limit:
-    """Mixin for a limit in kroner or as a share of the pulje (exactly one of the two)."""
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError(f"{what} must be a non-empty text, got {value!r}")
+    return value
+
+
+def _year(value: object, what: str) -> Year:
+    if value is None or (isinstance(value, str) and value.strip()):
+        return value  # type: ignore[return-value]
+    if is_real(value) and float(value).is_integer():  # type: ignore[arg-type]
+        return int(value)  # type: ignore[call-overload]
+    raise SpecError(f"{what} must be a year such as 2022, got {value!r}")
+
+
+def _ids(value: object, what: str, *, at_least: int = 0) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, tuple | list):
+        raise SpecError(f"{what} must be a list of indsats ids, got {value!r}")
+    ids = tuple(_text(item, f"{what} entry") for item in value)
+    if len(ids) < at_least:
+        raise SpecError(f"{what} needs at least two ids, got {len(ids)}")
+    if len(set(ids)) < len(ids):
+        raise SpecError(f"{what} names an id twice: {list(ids)}")
+    return ids
+
+
+class Constraint:
+    """Base of every constraint: a frozen value with a `kind` (its name in scenario files)."""
+
+    kind: ClassVar[str]
+
+    def problems(self, known: Known) -> Iterator[tuple[str, str]]:
+        """(field, message) for every name in this constraint that the catalog or the pulje does not know."""
+        for f in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if f.name == "id" and value != "*":
+                yield from known.check_id(f.name, value)
+            elif f.name in ("prerequisite", "ids"):
+                for item in (value,) if isinstance(value, str) else value:
+                    yield from known.check_id(f.name, item)
+            elif f.name == "udvalg":
+                yield from known.check_udvalg(f.name, value)
+            elif f.name == "goal":
+                yield from known.check_goal(f.name, value)
+            elif f.name == "year" and value is not None:
+                yield from known.check_year(f.name, value)
+
+    def row_keys(self, years: tuple[Year, ...]) -> list[str]:
+        """Names identifying what this constraint fixes, to find a constraint given twice."""
+        label = getattr(self, "udvalg", None) or getattr(self, "goal", None) or getattr(self, "id", "")
+        year = getattr(self, "year", None)
+        spread = years if year is None else (year,)
+        return [f"{self.kind}[{label}]" if y is None else f"{self.kind}[{label},{y}]" for y in spread]
+
+
+class RowRule(Constraint):
+    """A constraint that adds rows to the model."""
+
+    def compile(self, b: ModelBuilder) -> None:
+        raise NotImplementedError
+
+
+class FigureRule(Constraint):
+    """A constraint that changes an indsats's own figures; applied by `stage`, then in the user's order."""
+
+    stage: ClassVar[int]
+
+    def apply(self, draft: Draft) -> None:
+        raise NotImplementedError
+
+
+class _Limit(RowRule):
+    """Mixin for a limit in kroner or as a share of the pulje (exactly one of the two), each year or in one."""
 
     kr: float | None
     share: float | None
     year: Year
+    at_least: ClassVar[bool]
+    noun: ClassVar[str]
 
     def __post_init__(self) -> None:
+        name = type(self).__name__
+        _text(self.label, f"{name}.{self.noun}")
         if (self.kr is None) == (self.share is None):
-            raise SpecError(f"{type(self).__name__}: give exactly one of kr= or share=")
+            raise SpecError(f"{name}: give exactly one of kr= or share=")
         if self.kr is not None:
-            _check_kr(self.kr, f"{type(self).__name__}.kr")
+            object.__setattr__(self, "kr", _kr(self.kr, f"{name}.kr"))
         else:
-            _check_share(self.share, f"{type(self).__name__}.share")
+            object.__setattr__(self, "share", _share(self.share, f"{name}.share"))
+        object.__setattr__(self, "year", _year(self.year, f"{name}.year"))
+
+    @property
+    def label(self) -> str:
+        return str(getattr(self, self.noun))
 
     def limit(self, pulje: float) -> float:
-        return self.kr if self.kr is not None else self.share * pulje
+        """The limit in kroner for a year with this pulje."""
+        return float(self.kr) if self.kr is not None else float(self.share or 0.0) * pulje
 
     def phrase(self, pulje: float) -> str:
         amount = format_kr(self.limit(pulje))
         return amount if self.share is None else f"{amount} ({self.share:.0%} of the pulje)"
 
-    def _limit_rows(self, b: ModelBuilder, label: str, members: list[tuple[int, float]], *, at_least: bool) -> None:
-        """One row per year: Σ weight · x[i,t] at least (or at most) the limit."""
+    def compile(self, b: ModelBuilder) -> None:
+        weights = b.udvalg_members(self.label) if self.noun == "udvalg" else b.goal_members(self.label)
         for t in b.years_of(self.year):
             bound = self.limit(b.pulje(t))
-            b.add_row(
-                b.row_name(self.kind, label, t=t),
-                {b.x(i, t): weight for i, weight in members},
-                lower=bound if at_least else -math.inf,
-                upper=math.inf if at_least else bound,
-                kind=self.kind,
-                about=f"spend on {self.kind.split('_')[0]} {label} "
-                f"{'at least' if at_least else 'at most'} {self.phrase(b.pulje(t))}",
-                constraint=self,
-                t=t,
+            b.kroner_row(
+                self,
+                self.label,
+                t,
+                weights,
+                lower=bound if self.at_least else -math.inf,
+                upper=math.inf if self.at_least else bound,
+                about=f"spend on {self.noun} {self.label} {'at least' if self.at_least else 'at most'} "
+                f"{self.phrase(b.pulje(t))}",
                 pulje_share=self.share,
             )
-
-
-# --- rule constraints: rows ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -86,43 +169,39 @@ class UdvalgMin(_Limit):
     share: float | None = None
     year: Year = None
     kind: ClassVar[str] = "udvalg_min"
-
-    def compile(self, b: ModelBuilder) -> None:
-        self._limit_rows(b, self.udvalg, b.udvalg_members(self.udvalg), at_least=True)
+    at_least: ClassVar[bool] = True
+    noun: ClassVar[str] = "udvalg"
 
 
 @dataclass(frozen=True)
 class UdvalgMax(_Limit):
-    """Spend on an udvalg at most `kr` (or `share` of the pulje) each year:
-    Σ_i split[i,u] · x[i,t] ≤ limit."""
+    """Spend on an udvalg at most `kr` (or `share` of the pulje) each year: Σ_i split[i,u] · x[i,t] ≤ limit."""
 
     udvalg: str
     kr: float | None = None
     share: float | None = None
     year: Year = None
     kind: ClassVar[str] = "udvalg_max"
-
-    def compile(self, b: ModelBuilder) -> None:
-        self._limit_rows(b, self.udvalg, b.udvalg_members(self.udvalg), at_least=False)
+    at_least: ClassVar[bool] = False
+    noun: ClassVar[str] = "udvalg"
 
 
 @dataclass(frozen=True)
 class GoalMin(_Limit):
-    """Spend on indsatser serving a goal at least `kr` (or `share`) each year:
-    Σ_{i serves g} x[i,t] ≥ limit. An indsats serving several goals counts fully for each."""
+    """Spend on indsatser serving a goal at least `kr` (or `share`) each year: Σ_{i serves g} x[i,t] ≥ limit.
+    An indsats serving several goals counts fully for each."""
 
     goal: str
     kr: float | None = None
     share: float | None = None
     year: Year = None
     kind: ClassVar[str] = "goal_min"
-
-    def compile(self, b: ModelBuilder) -> None:
-        self._limit_rows(b, self.goal, [(i, 1.0) for i in b.goal_members(self.goal)], at_least=True)
+    at_least: ClassVar[bool] = True
+    noun: ClassVar[str] = "goal"
 
 
 @dataclass(frozen=True)
-class Lock:
+class Lock(RowRule):
     """Fund an indsats with exactly `kr` (in one year or every year): x[i,t] = kr."""
 
     id: str
@@ -131,239 +210,256 @@ class Lock:
     kind: ClassVar[str] = "lock"
 
     def __post_init__(self) -> None:
-        _check_kr(self.kr, f"Lock({self.id!r}).kr")
+        _text(self.id, "Lock.id")
+        object.__setattr__(self, "kr", _kr(self.kr, f"Lock({self.id!r}).kr"))
+        object.__setattr__(self, "year", _year(self.year, "Lock.year"))
 
     def compile(self, b: ModelBuilder) -> None:
         i = b.index_of(self.id)
         for t in b.years_of(self.year):
-            b.add_row(
-                b.row_name(self.kind, self.id, t=t),
-                {b.x(i, t): 1.0},
+            b.kroner_row(
+                self,
+                self.id,
+                t,
+                {i: 1.0},
                 lower=self.kr,
                 upper=self.kr,
-                kind=self.kind,
                 about=f"{self.id} locked at {format_kr(self.kr)}",
-                constraint=self,
             )
 
 
 @dataclass(frozen=True)
-class Exclude:
+class Exclude(RowRule):
     """Fund an indsats with nothing (in one year or every year): x[i,t] = 0."""
 
     id: str
     year: Year = None
     kind: ClassVar[str] = "exclude"
 
+    def __post_init__(self) -> None:
+        _text(self.id, "Exclude.id")
+        object.__setattr__(self, "year", _year(self.year, "Exclude.year"))
+
     def compile(self, b: ModelBuilder) -> None:
         i = b.index_of(self.id)
         for t in b.years_of(self.year):
-            b.add_row(
-                b.row_name(self.kind, self.id, t=t),
-                {b.x(i, t): 1.0},
-                upper=0.0,
-                kind=self.kind,
-                about=f"{self.id} excluded",
-                constraint=self,
-            )
+            b.kroner_row(self, self.id, t, {i: 1.0}, upper=0.0, about=f"{self.id} excluded")
 
 
 @dataclass(frozen=True)
-class Continuity:
-    """An indsats funded in one year keeps at least `share` of that amount the next year:
-    x[i,t+1] ≥ share · x[i,t], for the given ids (all indsatser when empty)."""
+class Continuity(RowRule):
+    """An indsats keeps at least `share` of last year's funded share of its ask the next year:
+    x[i,t+1]/ask[i,t+1] ≥ share · x[i,t]/ask[i,t], for the given ids (all indsatser when empty).
+    A year in which the indsats asks for nothing is skipped."""
 
     share: float
     ids: tuple[str, ...] = ()
     kind: ClassVar[str] = "continuity"
 
     def __post_init__(self) -> None:
-        _check_share(self.share, "Continuity.share")
+        object.__setattr__(self, "share", _share(self.share, "Continuity.share"))
+        object.__setattr__(self, "ids", _ids(self.ids, "Continuity.ids"))
+
+    def row_keys(self, years: tuple[Year, ...]) -> list[str]:
+        return [f"continuity[{i}]" for i in self.ids] or ["continuity[*]"]
 
     def compile(self, b: ModelBuilder) -> None:
-        indices = [b.index_of(i) for i in self.ids] if self.ids else range(b.n)
-        for i in indices:
+        for i in [b.index_of(i) for i in self.ids] if self.ids else range(b.n):
             for t in range(1, b.n_years):
-                b.add_row(
-                    b.row_name(self.kind, b.id_of(i), t=t),
-                    {b.x(i, t): 1.0, b.x(i, t - 1): -self.share},
-                    lower=0.0,
-                    kind=self.kind,
-                    about=f"{b.id_of(i)} keeps at least {self.share:.0%} of last year's amount",
-                    constraint=self,
-                )
+                b.continuity_row(self, i, t)
 
 
 @dataclass(frozen=True)
-class Requires:
+class Requires(RowRule):
     """B only if A: B's funded share in a year is at most A's funded share so far,
-    x[b,t]/cost_b ≤ Σ_{s≤t} x[a,s]/cost_a (e.g. concept development before a roll-out)."""
+    s[b,t] ≤ Σ_{u≤t} s[a,u] (e.g. concept development before a roll-out)."""
 
     id: str
     prerequisite: str
     kind: ClassVar[str] = "requires"
 
+    def __post_init__(self) -> None:
+        _text(self.id, "Requires.id")
+        _text(self.prerequisite, "Requires.prerequisite")
+        if self.id == self.prerequisite:
+            raise SpecError(f"Requires({self.id!r}): an indsats cannot require itself")
+
+    def row_keys(self, years: tuple[Year, ...]) -> list[str]:
+        return [f"requires[{self.id}<-{self.prerequisite}]"]
+
     def compile(self, b: ModelBuilder) -> None:
         later, first = b.index_of(self.id), b.index_of(self.prerequisite)
         for t in range(b.n_years):
-            terms = {b.x(later, t): 1.0 / b.cost(later)}
-            for s in range(t + 1):
-                terms[b.x(first, s)] = -1.0 / b.cost(first)
-            b.add_row(
-                b.row_name(self.kind, f"{self.id}<-{self.prerequisite}", t=t),
-                terms,
-                upper=0.0,
-                kind=self.kind,
-                about=f"{self.id} only as far as {self.prerequisite} is funded",
-                constraint=self,
-            )
+            b.requires_row(self, later, first, t)
 
 
 @dataclass(frozen=True)
-class MutuallyExclusive:
+class MutuallyExclusive(RowRule):
     """At most one of the indsatser is funded in a year: Σ_i funded[i,t] ≤ 1 (binary indicators)."""
 
     ids: tuple[str, ...]
     kind: ClassVar[str] = "exclusive"
 
     def __post_init__(self) -> None:
-        if len(self.ids) < 2:
-            raise SpecError("MutuallyExclusive needs at least two ids")
+        object.__setattr__(self, "ids", _ids(self.ids, "MutuallyExclusive.ids", at_least=2))
+
+    def row_keys(self, years: tuple[Year, ...]) -> list[str]:
+        return [f"exclusive[{'|'.join(sorted(self.ids))}]"]
 
     def compile(self, b: ModelBuilder) -> None:
         indices = [b.index_of(i) for i in self.ids]
         for t in range(b.n_years):
-            b.add_row(
-                b.row_name(self.kind, "|".join(self.ids), t=t),
-                {b.indicator(i, t): 1.0 for i in indices},
-                upper=1.0,
-                kind=self.kind,
-                about=f"at most one of {', '.join(self.ids)} funded",
-                constraint=self,
-            )
+            b.exclusive_row(self, indices, t)
 
 
 @dataclass(frozen=True)
-class FixedLine:
+class GoalValueMin(RowRule):
+    """The value credited to a goal over the plan is at least `value`: Σ_t Σ_{i serves g} value[i,g] · s[i,t] ≥
+    value (the frontier between two goals moves this floor)."""
+
+    goal: str
+    value: float
+    kind: ClassVar[str] = "goal_value_min"
+
+    def __post_init__(self) -> None:
+        _text(self.goal, "GoalValueMin.goal")
+        try:
+            object.__setattr__(self, "value", check_number(self.value, "GoalValueMin.value", high=1e15))
+        except ValueError as exc:
+            raise SpecError(str(exc)) from None
+
+    def row_keys(self, years: tuple[Year, ...]) -> list[str]:
+        return [f"goal_value_min[{self.goal}]"]
+
+    def compile(self, b: ModelBuilder) -> None:
+        b.value_row(self, self.goal, b.goal_value(self.goal), self.value)
+
+
+# --- figure rules: an indsats's own figures, applied in stages -----------------------------------
+
+
+@dataclass(frozen=True)
+class FixedLine(FigureRule):
     """A fixed line taken off the top of the pulje (e.g. integration prizes): pulje_t − kr."""
 
     name: str
     kr: float
     year: Year = None
     kind: ClassVar[str] = "fixed_line"
+    stage: ClassVar[int] = 3
 
     def __post_init__(self) -> None:
-        _check_kr(self.kr, f"FixedLine({self.name!r}).kr")
+        _text(self.name, "FixedLine.name")
+        object.__setattr__(self, "kr", _kr(self.kr, f"FixedLine({self.name!r}).kr"))
+        object.__setattr__(self, "year", _year(self.year, "FixedLine.year"))
 
-    def apply(self, inst: Instance) -> None:
-        for t in inst.year_indices(self.year):
-            inst.fixed[t] += self.kr
-        inst.notes.append(f"Fixed line {self.name!r}: {format_kr(self.kr)} off the top of the pulje.")
+    def row_keys(self, years: tuple[Year, ...]) -> list[str]:
+        spread = years if self.year is None else (self.year,)
+        return [f"fixed_line[{self.name}]" if y is None else f"fixed_line[{self.name},{y}]" for y in spread]
 
-
-# --- figure constraints: an indsats's own figures -----------------------------------------------
+    def apply(self, draft: Draft) -> None:
+        draft.add_fixed(self.name, self.kr, self.year)
 
 
 @dataclass(frozen=True)
-class AllOrNothing:
-    """Fund the indsats at its full cost or not at all (a binary variable), whatever the catalog says;
+class AllOrNothing(FigureRule):
+    """Fund the indsats at its full yearly ask or not at all (a binary variable), whatever the catalog says;
     id="*" for all."""
 
     id: str
     kind: ClassVar[str] = "all_or_nothing"
+    stage: ClassVar[int] = 0
 
-    def apply(self, inst: Instance) -> None:
-        for i in range(inst.n) if self.id == "*" else [inst.index_of(self.id)]:
-            inst.binary[i], inst.low[i], inst.high[i] = True, inst.cost[i], inst.cost[i]
+    def __post_init__(self) -> None:
+        _text(self.id, "AllOrNothing.id")
 
+    def row_keys(self, years: tuple[Year, ...]) -> list[str]:
+        return [f"scalable or all_or_nothing[{self.id}]"]  # shared with Scalable: both for one id contradict
 
-def _scalable_index(constraint: MinFunding | MaxFunding, inst: Instance) -> int:
-    """The indsats's row; funding bounds make sense only for an indsats that may be funded partly."""
-    i = inst.index_of(constraint.id)
-    if inst.binary[i]:
-        name = type(constraint).__name__
-        raise SpecError(f"{name}({constraint.id!r}): the indsats is all-or-nothing; make it scalable first")
-    return i
+    def apply(self, draft: Draft) -> None:
+        draft.set_binary(self.id, True)
 
 
 @dataclass(frozen=True)
-class MinFunding:
-    """Minimum viable funding: the indsats gets 0 or at least `kr` (overrides min_kr)."""
+class Scalable(FigureRule):
+    """Allow partial funding of an indsats between its min_kr and max_kr (overrides the catalog); id="*" for all."""
+
+    id: str
+    kind: ClassVar[str] = "scalable"
+    stage: ClassVar[int] = 0
+
+    def __post_init__(self) -> None:
+        _text(self.id, "Scalable.id")
+
+    def row_keys(self, years: tuple[Year, ...]) -> list[str]:
+        return [f"scalable or all_or_nothing[{self.id}]"]
+
+    def apply(self, draft: Draft) -> None:
+        draft.set_binary(self.id, False)
+
+
+@dataclass(frozen=True)
+class MinFunding(FigureRule):
+    """Minimum viable funding: the indsats gets 0 or at least `kr` a year (overrides min_kr)."""
 
     id: str
     kr: float
     kind: ClassVar[str] = "min_funding"
+    stage: ClassVar[int] = 1
 
     def __post_init__(self) -> None:
-        _check_kr(self.kr, f"MinFunding({self.id!r}).kr")
+        _text(self.id, "MinFunding.id")
+        object.__setattr__(self, "kr", _kr(self.kr, f"MinFunding({self.id!r}).kr"))
 
-    def apply(self, inst: Instance) -> None:
-        i = _scalable_index(self, inst)
-        if self.kr > inst.high[i]:
-            raise SpecError(
-                f"MinFunding({self.id!r}): {format_kr(self.kr)} is above its maximum of {format_kr(inst.high[i])}"
-            )
-        inst.low[i] = self.kr
+    def apply(self, draft: Draft) -> None:
+        draft.set_funding_bound(self, low=self.kr)
 
 
 @dataclass(frozen=True)
-class MaxFunding:
-    """Maximum sensible funding per year for the indsats (overrides max_kr)."""
+class MaxFunding(FigureRule):
+    """Maximum sensible funding a year for the indsats (overrides max_kr)."""
 
     id: str
     kr: float
     kind: ClassVar[str] = "max_funding"
+    stage: ClassVar[int] = 1
 
     def __post_init__(self) -> None:
-        _check_kr(self.kr, f"MaxFunding({self.id!r}).kr")
+        _text(self.id, "MaxFunding.id")
+        object.__setattr__(self, "kr", _kr(self.kr, f"MaxFunding({self.id!r}).kr"))
 
-    def apply(self, inst: Instance) -> None:
-        i = _scalable_index(self, inst)
-        if self.kr < inst.low[i]:
-            raise SpecError(
-                f"MaxFunding({self.id!r}): {format_kr(self.kr)} is below its minimum viable {format_kr(inst.low[i])}"
-            )
-        inst.high[i] = self.kr
+    def apply(self, draft: Draft) -> None:
+        draft.set_funding_bound(self, high=self.kr)
 
 
 @dataclass(frozen=True)
-class Scalable:
-    """Allow partial funding of an indsats between min_kr and max_kr (overrides the catalog); id="*" for all."""
-
-    id: str
-    kind: ClassVar[str] = "scalable"
-
-    def apply(self, inst: Instance) -> None:
-        for i in range(inst.n) if self.id == "*" else [inst.index_of(self.id)]:
-            inst.make_scalable(i)
-        if self.id == "*":
-            inst.notes.append("Every indsats may be funded partly (Scalable for all): reach scales with the amount.")
-
-
-@dataclass(frozen=True)
-class SetupCost:
+class SetupCost(FigureRule):
     """A first-year set-up cost: in the first year the indsats is funded, `kr` more comes off the pulje."""
 
     id: str
     kr: float
     kind: ClassVar[str] = "setup_cost"
+    stage: ClassVar[int] = 2
 
     def __post_init__(self) -> None:
-        _check_kr(self.kr, f"SetupCost({self.id!r}).kr")
+        _text(self.id, "SetupCost.id")
+        object.__setattr__(self, "kr", _kr(self.kr, f"SetupCost({self.id!r}).kr"))
 
-    def apply(self, inst: Instance) -> None:
-        inst.setup[inst.index_of(self.id)] = self.kr
+    def apply(self, draft: Draft) -> None:
+        draft.set_setup(self.id, self.kr)
 
 
-Constraint = (
-    UdvalgMin | UdvalgMax | GoalMin | Lock | Exclude | Continuity | Requires | MutuallyExclusive
-    | FixedLine | AllOrNothing | MinFunding | MaxFunding | Scalable | SetupCost
-)  # fmt: skip
-
-CONSTRAINTS: dict[str, type] = {
+CONSTRAINTS: dict[str, type[Constraint]] = {
     cls.kind: cls
     for cls in (
-        UdvalgMin, UdvalgMax, GoalMin, Lock, Exclude, Continuity, Requires, MutuallyExclusive,
+        UdvalgMin, UdvalgMax, GoalMin, GoalValueMin, Lock, Exclude, Continuity, Requires, MutuallyExclusive,
         FixedLine, AllOrNothing, MinFunding, MaxFunding, Scalable, SetupCost,
     )
 }  # fmt: skip
+
+
+def application_order(constraints: tuple[Constraint, ...]) -> list[FigureRule]:
+    """The figure rules in the order they are applied: by stage, wildcards ('*') before single ids, then as
+    listed; so [MinFunding(x), Scalable(x)] means the same as the reverse."""
+    figure = [c for c in constraints if isinstance(c, FigureRule)]
+    return sorted(figure, key=lambda c: (c.stage, getattr(c, "id", None) != "*"))

@@ -4,15 +4,17 @@ When every indsats is all-or-nothing, an allocation is a choice of which indsats
 year, and between robustness draws only the objective changes: the feasible choices stay the same. For
 up to MAX_CHOICES yes/no choices, list the feasible ones once, drop those that funding one more
 indsats-year also satisfies (no value is negative, so they never win), and each draw's optimum is the
-best of the rest: one matrix product instead of a MILP per draw. Ties are broken by id exactly as the
-solver's tie-break does. Tests check that it agrees with the solver.
+best of the rest: one matrix product instead of a MILP per draw. Ties are broken exactly as the solver's
+second stage breaks them (within TIE_TOL of the best value, the most value weighted towards lower ids).
+Tests check that it agrees with the solver.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from optimizer.model import TIE_BREAK, LinearModel
+from optimizer.highs import SPEND_PENALTY, TIE_TOL, id_preference
+from optimizer.model import LinearModel
 
 MAX_CHOICES = 18  # at most 2^18 = 262.144 candidate choices, checked in chunks
 CHUNK = 1 << 14
@@ -22,7 +24,7 @@ FEASIBILITY_TOL = 1e-7
 def applies(model: LinearModel) -> bool:
     """Whether every indsats is all-or-nothing and there are few enough yes/no choices to list."""
     inst = model.instance
-    return bool(inst.binary.all()) and 0 < inst.n * len(inst.years) <= MAX_CHOICES
+    return bool(inst.binary.all()) and 0 < int((inst.cost > 0).sum()) <= MAX_CHOICES
 
 
 class EnumeratedModel:
@@ -33,41 +35,51 @@ class EnumeratedModel:
             raise ValueError("enumeration needs an all-or-nothing model with at most MAX_CHOICES choices")
         self.model = model
         inst = model.instance
-        self.shape = (inst.n, len(inst.years))
-        self.choices = _undominated(_feasible_choices(model))  # choices × (n·years), bool
-        funded_years = self.choices.reshape(len(self.choices), *self.shape).sum(axis=2)
-        self.kroner = funded_years * inst.cost[None, :]  # choices × n: kroner to each indsats over the years
-        rank = np.argsort(np.argsort(inst.ids))
-        self._tie_break = 1.0 + TIE_BREAK * (inst.n - rank) / inst.n
+        self.free = np.flatnonzero((inst.cost > 0).ravel())  # the indsats-years that can be funded at all
+        valued = (model.objective[model.share_cols] > 0).ravel()[self.free]
+        choices = _undominated(_feasible_choices(model, self.free), valued)  # choices × free, bool
+        funded = np.zeros((len(choices), inst.n * inst.n_years), dtype=bool)
+        funded[:, self.free] = choices
+        self.funded = funded.reshape(len(choices), inst.n, inst.n_years)
+        self.shares = self.funded.sum(axis=2).astype(float)  # choices × n: funded years
+        self.kroner = (self.funded * inst.cost[None, :, :]).sum(axis=2)  # choices × n: kroner over the years
+        self._preference = id_preference(model)
+        self._idle_cost = (self.funded * (inst.cost / inst.cost.max())[None, :, :]).sum(axis=2)  # choices × n
 
     @property
     def feasible(self) -> bool:
-        return len(self.choices) > 0
+        return len(self.funded) > 0
 
-    def best(self, value_per_kr: np.ndarray) -> np.ndarray:
-        """Index of the best choice for each row of value per krone (draws × n)."""
+    def best(self, full_value: np.ndarray) -> np.ndarray:
+        """Index of the best choice for each row of values per year at full scale (draws × n)."""
         if not self.feasible:
             raise ValueError("the model has no feasible funding choice")
-        scores = (np.atleast_2d(value_per_kr) * self._tie_break[None, :]) @ self.kroner.T
-        return scores.argmax(axis=1)
+        values = np.atleast_2d(full_value)
+        largest = np.abs(values).max(axis=1, keepdims=True)
+        scaled = values / np.where(largest > 0, largest, 1.0)  # as the solver sees each draw
+        scores = scaled @ self.shares.T
+        top = scores.max(axis=1, keepdims=True)
+        tied = scores >= top - TIE_TOL * np.maximum(1.0, np.abs(top))
+        preferred = (scaled * self._preference[None, :]) @ self.shares.T
+        preferred -= SPEND_PENALTY * (scaled == 0) @ self._idle_cost.T
+        return np.where(tied, preferred, -np.inf).argmax(axis=1)
 
-    def columns(self, choice: int) -> np.ndarray:
-        """The model's full column vector for a choice."""
-        return _columns(self.model, self.choices[choice : choice + 1])[0]
 
-
-def _feasible_choices(model: LinearModel) -> np.ndarray:
-    width = model.instance.n * len(model.instance.years)
-    matrix = np.zeros((len(model.rows), model.n_cols))
-    for r, row in enumerate(model.rows):
-        matrix[r, row.index] = row.coef
+def _feasible_choices(model: LinearModel, free: np.ndarray) -> np.ndarray:
+    """Every yes/no choice over the free indsats-years that satisfies all rows."""
+    inst = model.instance
+    width = len(free)
+    matrix = np.zeros((model.n_rows, model.n_cols))
+    matrix[model.row_of, model.row_index] = model.row_value
     lower, upper = model.row_bounds()
     tol_low, tol_high = FEASIBILITY_TOL * (1 + np.abs(lower)), FEASIBILITY_TOL * (1 + np.abs(upper))
     found = []
     for start in range(0, 1 << width, CHUNK):
         codes = np.arange(start, min(1 << width, start + CHUNK), dtype=np.int64)
         bits = ((codes[:, None] >> np.arange(width)) & 1).astype(bool)
-        columns = _columns(model, bits)
+        funded = np.zeros((len(bits), inst.n * inst.n_years), dtype=bool)
+        funded[:, free] = bits
+        columns = _columns(model, funded.reshape(len(bits), inst.n, inst.n_years))
         activity = columns @ matrix.T
         ok = np.all((activity >= lower - tol_low) & (activity <= upper + tol_high), axis=1)
         ok &= np.all(
@@ -77,29 +89,25 @@ def _feasible_choices(model: LinearModel) -> np.ndarray:
     return np.concatenate(found) if found else np.zeros((0, width), dtype=bool)
 
 
-def _columns(model: LinearModel, bits: np.ndarray) -> np.ndarray:
-    """Column vectors (choices × columns) of funding choices: x = cost·z, z, and set-up starts."""
-    inst = model.instance
-    n, years = inst.n, len(inst.years)
-    funded = bits.reshape(len(bits), n, years)
-    columns = np.zeros((len(bits), model.n_cols))
-    columns[:, model.x_cols.ravel()] = (funded * inst.cost[None, :, None]).reshape(len(bits), n * years)
-    for (i, t), col in model.indicator_cols.items():
-        columns[:, col] = funded[:, i, t]
+def _columns(model: LinearModel, funded: np.ndarray) -> np.ndarray:
+    """Column vectors (choices × columns) of funding choices: the shares (0/1), and set-up starts."""
+    columns = np.zeros((len(funded), model.n_cols))
+    columns[:, model.share_cols.ravel()] = funded.reshape(len(funded), -1)
     for (i, t), col in model.start_cols.items():
         columns[:, col] = funded[:, i, t] & ~(funded[:, i, t - 1] if t > 0 else False)
     return columns
 
 
-def _undominated(choices: np.ndarray) -> np.ndarray:
-    """Drop each choice for which funding one more indsats-year is feasible too."""
+def _undominated(choices: np.ndarray, valued: np.ndarray) -> np.ndarray:
+    """Drop each choice for which funding one more indsats-year of some value is feasible too (it never wins:
+    no value is negative); choices that differ only by indsatser of no value are kept for the tie-break."""
     if len(choices) == 0:
         return choices
     weights = 1 << np.arange(choices.shape[1], dtype=np.int64)
     codes = choices.astype(np.int64) @ weights
     feasible = set(codes.tolist())
     keep = [
-        not any(not choice[j] and (code | int(weights[j])) in feasible for j in range(choices.shape[1]))
+        not any(valued[j] and not choice[j] and (code | int(weights[j])) in feasible for j in range(choices.shape[1]))
         for choice, code in zip(choices, codes.tolist(), strict=True)
     ]
     return choices[np.array(keep, dtype=bool)]

@@ -41,8 +41,44 @@ class CatalogError(PuljeError, ValueError):
         super().__init__(head + "".join(f"\n  - {p}" for p in self.problems))
 
 
+@dataclass(frozen=True)
+class InputProblem:
+    """One problem with the inputs of a solve, located by its path: ("constraints", 2, "udvalg") reads
+    `constraints[2].udvalg`, the same key path a scenario file uses."""
+
+    path: tuple[str | int, ...]
+    message: str
+
+    @property
+    def where(self) -> str:
+        """The path as text: goal_weights.arbejdsmarked, constraints[2].udvalg, budget.2021."""
+        text = ""
+        for part in self.path:
+            text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        return text
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.path else self.message
+
+
 class SpecError(PuljeError, ValueError):
-    """An input to solve() or a scenario that does not fit the catalog (unknown udvalg, bad share...)."""
+    """Inputs to solve() or a scenario that do not fit the catalog (unknown udvalg, bad share...).
+
+    Carries every problem found (each with its key path), not only the first.
+    """
+
+    def __init__(self, message: str | list[InputProblem], *, origin: str = ""):
+        self.problems = [InputProblem((), message)] if isinstance(message, str) else list(message)
+        self.origin = origin
+        if isinstance(message, str):
+            text = f"{origin}: {message}" if origin else message
+        else:
+            count = len(self.problems)
+            head = f"{origin}: " if origin else ""
+            text = f"{head}{count} problem{'s' if count != 1 else ''}" + "".join(f"\n  - {p}" for p in self.problems)
+            if count == 1 and not origin:
+                text = str(self.problems[0])
+        super().__init__(text)
 
 
 class MissingDataError(PuljeError, ValueError):

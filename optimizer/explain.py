@@ -1,248 +1,232 @@
-"""Why the answer is what it is: binding constraints, shadow prices, entry thresholds, and conflicts.
+"""Why the answer is what it is, in statements that hold when re-solved: what another 100.000 kr. buys,
+which limits bind and what loosening each buys, and what an unfunded indsats would need to be funded.
 
-Shadow prices come from the LP relaxation when the model has all-or-nothing choices (a MILP has no
-duals of its own); results say so. Entry thresholds re-solve the compiled model with the indsats
-forced in. Conflicts are found with a deletion filter over the user's rows (a minimal set that cannot
-hold together) and sized with an elastic model (the smallest total relaxation that makes it fit).
+Every "buys" figure is a re-solve with the limit moved by 100.000 kr. (for all-or-nothing models too);
+the duals' rate at the margin is kept beside it, labelled as such. The sign is the same for every limit:
+a positive number means loosening it (a higher budget or maximum, a lower minimum) helps.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
-import highspy
 import numpy as np
 import pandas as pd
 
-from optimizer.compiled import CompiledModel, new_highs
-from optimizer.model import INF, LinearModel
+from optimizer.highs import CompiledModel, RawSolution
+from optimizer.instance import Instance
+from optimizer.model import SCALE, LinearModel
 from optimizer.numbers import format_kr
-from optimizer.result import ENTRY_COLUMNS, FUNDED_EPS, KRONER_KINDS, Binding, Conflict
+from optimizer.result import FUNDED_EPS, STEP_KR, Binding, Result, json_number
 from optimizer.status import Status
 
-BIND_TOL = 1e-6
-MAX_DINKELBACH_STEPS = 20
-ENTRY_SHARE = 0.01  # a scalable indsats "enters" when it gets at least this share of its cost
+BIND_TOL = 1e-7  # relative: a row this close to its bound binds
+MAX_DINKELBACH_STEPS = 30
+ENTRY_TOL = 1e-7  # relative: a re-solve this close to the optimum does not beat it
+ENTRY_COLUMNS = ["id", "name", "value_per_100k", "needed_value_per_100k", "entry_kr", "note"]
 
 
-def row_activity(model: LinearModel, values: np.ndarray) -> np.ndarray:
-    """Σ coef · value for every row."""
-    return np.array([float(row.coef @ values[row.index]) for row in model.rows])
-
-
-def binding_constraints(model: LinearModel, values: np.ndarray, duals: np.ndarray | None) -> list[Binding]:
-    """The user's and the budget's rows that hold with equality, with their LP (relaxation) duals."""
-    activity = row_activity(model, values)
+def binding_limits(model: LinearModel, values: np.ndarray, duals: np.ndarray | None) -> tuple[Binding, ...]:
+    """The user's and the budget's rows that hold with equality, with the duals' rate per 100.000 kr. loosened."""
+    activity = model.activity(values)
     found = []
     for r, row in enumerate(model.rows):
-        if not row.soft:
-            continue
-        for bound in (row.lower, row.upper):
-            if math.isfinite(bound) and abs(activity[r] - bound) <= BIND_TOL * max(1.0, abs(bound)):
-                price = None if duals is None else float(duals[r])
-                found.append(Binding(row.name, row.kind, row.about, bound, price))
-                break
-    return found
+        lower, upper = model.row_lower[r], model.row_upper[r]
+        at_upper = math.isfinite(upper) and abs(activity[r] - upper) <= BIND_TOL * max(1.0, abs(upper))
+        at_lower = math.isfinite(lower) and abs(activity[r] - lower) <= BIND_TOL * max(1.0, abs(lower))
+        if not (row.soft or row.kind == "requires") or not (at_upper or at_lower):
+            continue  # the model's own structure; a catalog's requires is reported, though not the user's to relax
+        side = "both" if lower == upper else "upper" if at_upper else "lower"
+        rate = None
+        if duals is not None and row.unit == "kr":
+            dual = float(duals[r])  # HiGHS: d value / d bound, per row unit (100.000 kr.)
+            rate = {"upper": dual, "lower": -dual, "both": abs(dual)}[side]
+        bound = upper if at_upper else lower
+        shown = bound * SCALE if row.unit == "kr" else bound
+        year = None if row.t is None else model.instance.years[row.t]
+        found.append(Binding(row.name, row.kind, row.label, year, row.about, shown, row.unit, side, rate))
+    return tuple(found)
 
 
-def budget_shadow_price(model: LinearModel, duals: np.ndarray | None) -> float | dict | None:
-    """Value gained per extra krone in the pulje (per year for a multi-year pulje).
-
-    Another krone moves the budget row and every limit given as a share of the pulje, so the price is
-    Σ dual × d(bound)/d(pulje) over those rows.
-    """
+def budget_rates(model: LinearModel, duals: np.ndarray | None) -> dict:
+    """The duals' rate per 100.000 kr. more in the pulje, per year: the budget row and every limit given as
+    a share of the pulje move with it (Σ dual × d bound / d pulje)."""
     if duals is None:
-        return None
+        return {}
     years = model.instance.years
-    prices = dict.fromkeys(years, 0.0)
+    rates = dict.fromkeys(years, 0.0)
     for r, row in enumerate(model.rows):
         if row.kind == "budget":
-            prices[years[row.t]] += float(duals[r])
-        elif row.pulje_share is not None:
-            prices[years[row.t]] += float(duals[r]) * row.pulje_share
-    return prices[None] if years == [None] else prices
+            rates[years[row.t]] += float(duals[r])
+        elif row.pulje_share is not None and row.t is not None:
+            rates[years[row.t]] += float(duals[r]) * row.pulje_share
+    return rates
 
 
-def entry_thresholds(
-    model: LinearModel, compiled: CompiledModel, amounts: np.ndarray, objective: float
-) -> pd.DataFrame:
-    """For each unfunded indsats, the value per krone at which it would enter the allocation: at its
-    full cost (all-or-nothing), its minimum viable amount, or else 1 % of its cost (`entry_kr`).
-
-    Found by re-solving with the indsats forced in (not from reduced costs, which a degenerate LP, e.g.
-    one whose budget is exactly used up by indsatser at their maximum, can report as 0).
-    """
+def budget_gains(compiled: CompiledModel, objective: float) -> dict:
+    """What another 100.000 kr. in the pulje really buys, per year: the pulje raised in that year alone
+    (limits given as a share of the pulje move with it), re-solved."""
+    model = compiled.model
     inst = model.instance
-    value = inst.value_per_kr()
-    records = []
-    for i in range(inst.n):
-        if amounts[i].sum() > FUNDED_EPS:
+    gains = {}
+    for t, year in enumerate(inst.years):
+        pulje = inst.pulje.copy()
+        pulje[t] += STEP_KR
+        compiled.set_pulje(pulje)
+        more = compiled.solve()
+        gains[year] = more.objective - objective if more.status.is_proven else math.nan
+    compiled.set_pulje(inst.pulje)
+    return gains
+
+
+def binding_gains(result: Result) -> dict[str, float | None]:
+    """For each binding limit: the value gained when it alone is loosened by 100.000 kr. (a maximum raised,
+    a minimum lowered, a lock let move either way; a continuity share by 100.000 kr. of the year's ask),
+    re-solved. None where the limit is not about kroner (requires, exclusive, a goal's value)."""
+    model = _model_of(result)
+    compiled = CompiledModel(model)
+    gains: dict[str, float | None] = {}
+    for binding in result.binding:
+        r = model.row_number(binding.name)
+        row = model.rows[r]
+        if row.kind == "budget":
+            gains[binding.name] = result.budget_next_100k.get(binding.year)
             continue
-        entry = inst.cost[i] if inst.binary[i] else (inst.low[i] if inst.low[i] > 0 else ENTRY_SHARE * inst.cost[i])
-        rise, note = _forced_rise(model, compiled, i, entry, objective)
-        needed = value[i] + rise if rise is not None else math.nan
+        if row.unit not in ("kr", "share"):
+            gains[binding.name] = None
+            continue
+        step = STEP_KR / row.kr_per_unit
+        lower, upper = compiled.row_bounds()
+        low = lower[r] - step if binding.side in ("lower", "both") else lower[r]
+        high = upper[r] + step if binding.side in ("upper", "both") else upper[r]
+        with compiled.changed_rows([r], [low], [high]):
+            loosened = compiled.solve()
+        gains[binding.name] = loosened.objective - result.objective if loosened.status.is_proven else math.nan
+    return gains
+
+
+# --- entry thresholds ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What an unfunded indsats would need: its value per 100.000 kr. now and the least at which it gets money."""
+
+    needed_per_100k: float
+    entry_kr: float
+    note: str
+
+
+def entry_thresholds(result: Result) -> pd.DataFrame:
+    """For each unfunded indsats, the smallest value per 100.000 kr. at which it gets any money (an
+    all-or-nothing one: is funded), all else equal, its value changed in the same proportion in every year
+    (as changing its reach or intensity would); with `entry_kr`, what it then gets over the plan.
+
+    Found exactly by Dinkelbach's method on re-solves: start from an allocation that funds it, and lower
+    the value to the ratio (optimum − value of the rest) / its funded shares until no allocation funding
+    it reaches the optimum at a lower value.
+    """
+    model = _model_of(result)
+    inst = model.instance
+    compiled = CompiledModel(model)
+    kroner = model.kroner(result.values).sum(axis=1)
+    reference = inst.reference_value_per_kr() * STEP_KR
+    per_share = np.divide(reference, inst.full_value(), out=np.zeros(inst.n), where=inst.full_value() > 0)
+    records = []
+    for i in np.flatnonzero(kroner <= FUNDED_EPS):
+        entry = _entry(compiled, int(i), result.objective)
+        factor = _per_100k_per_unit_value(inst, int(i)) if per_share[i] == 0 else per_share[i]
         records.append(
             {
                 "id": inst.ids[i],
                 "name": inst.names[i],
-                "value_per_kr": value[i],
-                "needed_value_per_kr": needed,
-                "rise_pct": (rise / value[i] * 100 if value[i] > 0 else math.inf) if rise is not None else math.nan,
-                "entry_kr": entry,
-                "note": note,
+                "value_per_100k": reference[i],
+                "needed_value_per_100k": entry.needed_per_100k * factor,
+                "entry_kr": entry.entry_kr,
+                "note": entry.note,
             }
         )
     return pd.DataFrame(records, columns=ENTRY_COLUMNS)
 
 
-def _forced_rise(model: LinearModel, compiled: CompiledModel, i: int, entry: float, objective: float) -> tuple:
-    """The smallest rise in value per krone at which indsats i is funded (at least `entry` in some year).
+def _per_100k_per_unit_value(inst: Instance, i: int) -> float:
+    """Value per 100.000 kr. over the plan of an indsats worth 1 a year at full scale (for one worth 0 now)."""
+    asked = inst.cost[i].sum()
+    return float((inst.cost[i] > 0).sum() / asked * STEP_KR) if asked > 0 else math.nan
 
-    Dinkelbach's method on the ratio (optimum − value of s) / kroner to i in s, over the allocations s
-    that fund i: start from the best allocation with i forced in, raise i's value by the ratio it implies,
-    re-solve, and stop when the ratio no longer falls. Exact for all-or-nothing indsatser (also when
-    set-up costs or continuity link the years) and for entering at the entry amount otherwise.
-    """
-    base, cols = model.objective.copy(), model.x_cols[i]
-    best_rise, reason = None, "cannot be funded within the constraints"
+
+def _entry(compiled: CompiledModel, i: int, optimum: float) -> Entry:
+    """The least value a year at full scale at which indsats i gets money (Dinkelbach on its funded shares)."""
+    model = compiled.model
+    cols = model.share_cols[i][model.instance.cost[i] > 0]
+    if cols.size == 0:
+        return Entry(math.nan, math.nan, "asks for nothing in the plan's years")
+    base = compiled.objective.copy()
+    base[cols] = 0.0  # the rest of the allocation's value; i's own value is what we look for
+    start = _funding_start(compiled, base, cols)
+    if start is None:
+        return Entry(math.nan, math.nan, "cannot be funded within the constraints")
+    shares = float(start.values[cols].sum())
+    level = max(0.0, (optimum - float(base @ start.values)) / shares)
+    point = start
     try:
-        for t in range(len(model.instance.years)):
-            col = int(cols[t])
-            with compiled.bounds([col], [entry], [model.col_upper[col]]):
-                rise = _min_ratio(compiled, base, cols, objective)
-            if rise is not None and (best_rise is None or rise < best_rise):
-                best_rise = rise
-                reason = "all-or-nothing: exact" if model.instance.binary[i] else f"to enter at {format_kr(entry)}"
+        for _ in range(MAX_DINKELBACH_STEPS):
+            trial = base.copy()
+            trial[cols] = level
+            compiled.set_objective(trial)
+            found = compiled.solve(break_ties=False)
+            if not found.status.is_proven:
+                return Entry(math.nan, math.nan, "the solver gave no proven answer")
+            funded = float(found.values[cols].sum())
+            better = found.objective - optimum > ENTRY_TOL * max(1.0, abs(optimum))
+            if funded <= 1e-9 or not better:
+                break
+            level, point = max(0.0, (optimum - float(base @ found.values)) / funded), found
     finally:
-        compiled.set_objective(base)
-    return best_rise, reason
+        compiled.set_objective(model.objective)
+    kroner = float((point.values[model.share_cols[i]] * model.instance.cost[i]).sum())
+    form = "all-or-nothing" if model.instance.binary[i] else "partly fundable"
+    return Entry(level, kroner, f"{form}: gets {format_kr(kroner)} at this value")
 
 
-def _min_ratio(compiled: CompiledModel, base: np.ndarray, cols: np.ndarray, objective: float) -> float | None:
-    rise = 0.0
-    for _ in range(MAX_DINKELBACH_STEPS):
-        trial = base.copy()
-        trial[cols] += rise
-        compiled.set_objective(trial)
-        forced = compiled.solve()
-        if not forced.status.has_solution:
-            return None
-        amount = float(forced.values[cols].sum())
-        ratio = max(0.0, (objective - float(base @ forced.values)) / amount)
-        if rise > 0 and ratio >= rise * (1 - 1e-9):
-            return rise
-        rise = ratio
-        if rise == 0.0:
-            return 0.0
-    return rise
+def _funding_start(compiled: CompiledModel, base: np.ndarray, cols: np.ndarray) -> RawSolution | None:
+    """An allocation funding indsats i as much as the constraints allow: its value set far above the rest."""
+    big = base.copy()
+    big[cols] = 1e3 * max(1.0, float(np.abs(base).max()))
+    compiled.set_objective(big)
+    found = compiled.solve(break_ties=False)
+    compiled.set_objective(compiled.model.objective)
+    if found.status is not Status.OPTIMAL or float(found.values[cols].sum()) <= 1e-9:
+        return None
+    return found
 
 
-# --- infeasibility --------------------------------------------------------------------------------
+def _model_of(result: Result) -> LinearModel:
+    if result.model is None or result.values is None:
+        raise ValueError("only a solved result (with an allocation) can be explained")
+    return result.model
 
 
-def diagnose(model: LinearModel, time_limit: float = 30.0) -> Conflict:
-    """Name a minimal set of the user's constraints that cannot hold together, and by how much."""
-    soft = [r for r, row in enumerate(model.rows) if row.soft]
-    checker = _FeasibilityChecker(model, time_limit)
-    active = list(soft)
-    for r in soft:
-        trial = [a for a in active if a != r]
-        if not checker.feasible(trial):
-            active = trial
-    relax, total_kr = _elastic(model, active, time_limit)
-    names = tuple(model.rows[r].name for r in active)
-    abouts = tuple(model.rows[r].about for r in active)
-    return Conflict(names, abouts, relax, _conflict_message(model, active, relax, total_kr), total_kr)
+@dataclass(frozen=True)
+class Explanation:
+    """The explanations that need re-solves, computed on request: what loosening each binding limit really
+    buys, and what each unfunded indsats would need to be funded."""
+
+    binding_gains: dict[str, float | None]
+    entry_thresholds: pd.DataFrame
+
+    def to_dict(self) -> dict:
+        """The JSON additions of `--explain`: gain_next_100k per binding name, and the entry thresholds."""
+        return {
+            "gain_next_100k": {name: json_number(gain) for name, gain in self.binding_gains.items()},
+            "entry_thresholds": [
+                {key: json_number(value) if isinstance(value, float) else value for key, value in row.items()}
+                for row in self.entry_thresholds.drop(columns=["name"]).to_dict(orient="records")
+            ],
+        }
 
 
-class _FeasibilityChecker:
-    """The model with a zero objective; soft rows are switched on and off by their bounds."""
-
-    def __init__(self, model: LinearModel, time_limit: float):
-        self.model = model
-        self.compiled = CompiledModel(model, time_limit=time_limit)
-        self.compiled.set_objective(np.zeros(model.n_cols))
-        self.soft = [r for r, row in enumerate(model.rows) if row.soft]
-
-    def feasible(self, active: list[int]) -> bool:
-        highs, rows, on = self.compiled.highs, self.model.rows, set(active)
-        idx = np.array(self.soft, dtype=np.int32)
-        lower = np.array([rows[r].lower if r in on else -INF for r in self.soft])
-        upper = np.array([rows[r].upper if r in on else INF for r in self.soft])
-        highs.changeRowsBounds(len(idx), idx, lower, upper)
-        return self.compiled.solve().status is not Status.INFEASIBLE
-
-
-def _elastic(model: LinearModel, active: list[int], time_limit: float) -> tuple[dict[str, float], float]:
-    """Minimize the total violation of the active soft rows (other soft rows dropped), weighed in kroner.
-
-    Returns each relaxed row's violation in its own unit, and the total in kroner."""
-    highs = new_highs(time_limit)
-    highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
-    inf = highspy.kHighsInf
-    for j in range(model.n_cols):
-        highs.addCol(0.0, model.col_lower[j], model.col_upper[j], 0, [], [])
-    integer = np.flatnonzero(model.integer).astype(np.int32)
-    if integer.size:
-        highs.changeColsIntegrality(integer.size, integer, [highspy.HighsVarType.kInteger] * integer.size)
-    slack_of: dict[int, list[int]] = {}
-    for r, row in enumerate(model.rows):
-        index, coef = list(row.index), list(row.coef)
-        if row.soft and r not in active:
-            continue
-        if row.soft:
-            slack_of[r] = []
-            for sign, bound in ((1.0, row.lower), (-1.0, row.upper)):
-                if math.isfinite(bound):
-                    highs.addCol(_kroner_per_unit(model, row), 0.0, inf, 0, [], [])
-                    col = highs.getNumCol() - 1
-                    slack_of[r].append(col)
-                    index.append(col)
-                    coef.append(sign)
-        lower = row.lower if math.isfinite(row.lower) else -inf
-        upper = row.upper if math.isfinite(row.upper) else inf
-        highs.addRow(lower, upper, len(index), np.array(index, dtype=np.int32), np.array(coef, dtype=float))
-    highs.run()
-    values = np.asarray(highs.getSolution().col_value)
-    relax = {
-        model.rows[r].name: float(sum(values[c] for c in cols))
-        for r, cols in slack_of.items()
-        if sum(values[c] for c in cols) > BIND_TOL
-    }
-    return relax, float(highs.getInfo().objective_function_value)
-
-
-def _kroner_per_unit(model: LinearModel, row) -> float:
-    """Weigh a relaxation in kroner, so rows in other units (shares, counts) compare fairly."""
-    inst = model.instance
-    if row.kind == "requires":
-        return float(inst.cost[inst.index_of(row.constraint.id)])  # a share of 1 of the dependent indsats
-    if row.kind == "exclusive":
-        return float(max(inst.cost[inst.index_of(i)] for i in row.constraint.ids))  # one more funded indsats
-    return 1.0
-
-
-def _conflict_message(model: LinearModel, active: list[int], relax: dict[str, float], total_kr: float) -> str:
-    rows = [model.rows[r] for r in active]
-    if len(rows) == 1:
-        head = (
-            f"The constraint {rows[0].name} ({rows[0].about}) cannot hold even on its own: it contradicts "
-            "the indsats's own figures (all-or-nothing at cost, minimum or maximum funding)."
-        )
-    else:
-        listed = "\n".join(f"  - {row.name}: {row.about}" for row in rows)
-        head = f"These constraints cannot all hold together:\n{listed}"
-    if not relax:
-        return head
-    fixes = ", ".join(f"{name} by {_amount(model, name, amount)}" for name, amount in relax.items())
-    return (
-        f"{head}\nThey are {format_kr(total_kr)} apart. The smallest fix relaxes {fixes} "
-        "(lower a minimum, raise a maximum or the pulje, or drop a lock)."
-    )
-
-
-def _amount(model: LinearModel, name: str, amount: float) -> str:
-    kind = next(row.kind for row in model.rows if row.name == name)
-    if kind in KRONER_KINDS:
-        return format_kr(amount)
-    return f"{amount:.3g} (a funded share)" if kind == "requires" else f"{amount:.3g}"
+def explain(result: Result) -> Explanation:
+    """Every explanation of a solved result (re-solves; cheap on the compiled model)."""
+    return Explanation(binding_gains(result), entry_thresholds(result))

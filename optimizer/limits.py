@@ -20,16 +20,22 @@ def is_real(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def check_number(value: object, what: str, *, high: float, low: float = 0.0) -> float:
+def check_number(value: object, what: str, *, high: float, low: float = 0.0, noun: str = "number") -> float:
     """`value` as a float if it is a finite real number in [low, high]; else ValueError saying why.
 
-    numpy numbers are accepted; the message shows the value as given.
+    noun says what is expected ("amount in kroner", "share between 0 and 1"). numpy numbers are accepted;
+    the message shows the value as given.
     """
+    shown = value.item() if hasattr(value, "item") and is_real(value) else value
     if not is_real(value):
-        raise ValueError(f"{what} must be a number, got {value!r}")
+        raise ValueError(f"{what} must be a non-negative {noun}, got {value!r}")
     number = float(value)  # type: ignore[arg-type]
     if math.isnan(number) or math.isinf(number):
-        raise ValueError(f"{what} must be a finite number, got {value}")
-    if number < low or number > high:
-        raise ValueError(f"{what} must be between {low:g} and {high:g}, got {value}")
+        raise ValueError(f"{what} must be a finite {noun}, got {shown}")
+    if number < low:
+        raise ValueError(f"{what} must be a non-negative {noun}, got {shown}" if low == 0 else
+                         f"{what} must be at least {low:g}, got {shown}")  # fmt: skip
+    if number > high:
+        limit = f"{high:,.0f}".replace(",", ".") if high >= 1000 else f"{high:g}"
+        raise ValueError(f"{what} must be a {noun} of at most {limit}, got {shown}")
     return number

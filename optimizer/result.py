@@ -1,145 +1,140 @@
-"""What a solve returns: the allocation, its totals, the status and the reasons, in one dataclass."""
+"""What a solve returns: the allocation, its totals, the status and the reasons, as one frozen value.
+
+A Result holds plain data (tables, arrays, the model's numbers), never a live solver, so it can be
+pickled and cached; the explanations that need more re-solves are computed on request by explain.py.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from optimizer.constraints import Year
 from optimizer.errors import InfeasibleError, SolverError
+from optimizer.instance import Instance
 from optimizer.model import LinearModel
+from optimizer.notes import Note
 from optimizer.numbers import format_kr
-from optimizer.problem import Instance
 from optimizer.status import Status
 
 FUNDED_EPS = 0.5  # kroner: an amount below this counts as not funded
 NO_UDVALG = "(intet udvalg)"
-ENTRY_COLUMNS = ["id", "name", "value_per_kr", "needed_value_per_kr", "rise_pct", "entry_kr", "note"]
+STEP_KR = 100_000.0  # "another 100.000 kr." in every explanation
 
 
 @dataclass(frozen=True)
 class Binding:
-    """A constraint that holds with equality at the optimum, with its shadow price where known."""
+    """A limit that holds with equality at the optimum.
+
+    rate_per_100k: the rate at the margin from the LP duals (value per 100.000 kr. the limit is loosened),
+    positive when loosening helps; for models with all-or-nothing choices it is the LP relaxation's rate.
+    None for limits not in kroner (requires, exclusive).
+    """
 
     name: str
     kind: str
+    label: str
+    year: Year
     about: str
-    bound: float
-    shadow_price: float | None
+    bound: float  # in kroner for limits in kroner, else in the row's own unit
+    unit: str
+    side: str  # "upper" (a maximum or the budget), "lower" (a minimum) or "both" (a lock)
+    rate_per_100k: float | None
 
 
 @dataclass(frozen=True)
 class Conflict:
-    """Constraints that cannot hold together, and the smallest relaxation that reconciles them."""
+    """Constraints that cannot hold together, and the smallest relaxation of the whole model that fixes it.
 
-    names: tuple[str, ...]
-    abouts: tuple[str, ...]
-    relax: dict[str, float]  # row -> how far it must give, in its own unit (kroner for most rows)
+    sets: each minimal set of constraints that cannot all hold (independent sets, at most five).
+    smallest_fix: (constraint, how far it must give) pairs, in kroner for limits in kroner; applying all of
+    them makes the whole model feasible. total_kr: their total, weighed in kroner.
+    """
+
+    sets: tuple[tuple[str, ...], ...]
+    abouts: dict[str, str]
+    smallest_fix: tuple[tuple[str, float, str], ...]
+    total_kr: float
     message: str
-    total_kr: float  # the smallest total relaxation, weighed in kroner
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every constraint named in some conflicting set."""
+        return tuple(dict.fromkeys(name for group in self.sets for name in group))
 
 
-@dataclass
-class Allocation:
-    """The result of solve() or evaluate(). Read `allocation` only when `is_ok`."""
+@dataclass(frozen=True, eq=False)
+class Result:
+    """The result of solve() or evaluate(). Read `allocation` only when `is_ok`.
+
+    budget_next_100k: the value another 100.000 kr. in the pulje really buys (re-solved), per year for a
+    multi-year pulje; budget_rate_per_100k the rate at the margin from the duals, beside it.
+    """
 
     status: Status
     objective: float
     allocation: pd.DataFrame
     by_udvalg: pd.DataFrame
     by_goal: pd.DataFrame
-    years: list
-    pulje: dict
-    fixed: dict
-    assumptions: list[str]
-    binding: list[Binding] = field(default_factory=list)
-    shadow_price_budget: float | dict | None = None
-    duals_from_relaxation: bool = False
+    years: tuple[Year, ...]
+    pulje: dict[Year, float]
+    fixed: dict[Year, float]
+    notes: tuple[Note, ...]
+    binding: tuple[Binding, ...] = ()
+    budget_next_100k: dict[Year, float] = field(default_factory=dict)
+    budget_rate_per_100k: dict[Year, float] = field(default_factory=dict)
+    rates_from_relaxation: bool = False
     conflict: Conflict | None = None
     solver: str = ""
+    message: str = ""
     seconds: float = 0.0
+    instance: Instance | None = field(default=None, repr=False)
     model: LinearModel | None = field(default=None, repr=False)
-    entry_function: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
+    values: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def is_ok(self) -> bool:
         return self.status.has_solution
 
-    @cached_property
-    def entry_thresholds(self) -> pd.DataFrame:
-        """For each unfunded indsats: the value per krone it would need to be funded (computed on first use)."""
-        if self.entry_function is None:
-            return pd.DataFrame(columns=ENTRY_COLUMNS)
-        return self.entry_function()
+    @property
+    def assumptions(self) -> list[str]:
+        """Every assumption behind the numbers, in plain English (`notes` holds them structured)."""
+        return [str(note) for note in self.notes]
 
     @property
-    def shadow_prices(self) -> pd.DataFrame:
-        """Binding constraints with their shadow price: value gained per unit the limit is loosened
-        (per krone for limits in kroner; `per_100k_kr` gives it per 100.000 kr.)."""
+    def binding_table(self) -> pd.DataFrame:
+        """Binding limits: name, kind, about, bound and the rate at the margin per 100.000 kr. loosened."""
         return pd.DataFrame(
-            [(b.name, b.kind, b.about, b.bound, b.shadow_price, _per_100k(b)) for b in self.binding],
-            columns=["constraint", "kind", "about", "bound", "shadow_price", "per_100k_kr"],
+            [(b.name, b.kind, b.about, b.bound, b.rate_per_100k) for b in self.binding],
+            columns=["constraint", "kind", "about", "bound", "rate_per_100k"],
         )
 
-    def raise_for_status(self) -> Allocation:
+    def raise_for_status(self) -> Result:
         """Raise InfeasibleError (with the conflict explained) or SolverError unless there is a solution."""
         if self.status is Status.INFEASIBLE:
             raise InfeasibleError(self.conflict.message if self.conflict else self.status.describe())
         if not self.is_ok:
-            raise SolverError(self.status.describe())
+            raise SolverError(f"{self.status.describe()} {self.message}".strip())
         return self
 
     def write_model(self, path: str | Path) -> Path:
         """Write the model as .lp or .mps so an auditor can re-solve it with any solver."""
-        from optimizer.solve import write_model
+        from optimizer.pulp_io import write_model  # PuLP is imported only when a file is written
 
         if self.model is None:
             raise SolverError("an evaluated allocation has no model to write")
         return write_model(self.model, path)
-
-    def to_dict(self) -> dict:
-        """A JSON-ready summary: status, objective, allocation [{id, amount_kr, share}], shadow prices."""
-        rows = []
-        if self.is_ok:
-            for row in self.allocation.itertuples(index=False):
-                entry = {"id": row.id, "amount_kr": _round(row.amount_kr), "share": _round(row.funded_share, 6)}
-                if len(self.years) > 1:
-                    entry["by_year"] = {str(y): _round(getattr(row, year_column(y))) for y in self.years}
-                rows.append(entry)
-        return {
-            "status": self.status.value,
-            "status_text": self.status.describe(),
-            "objective": _json_number(self.objective),
-            "allocation": rows,
-            "shadow_price_budget": _json_number(self.shadow_price_budget),
-            "shadow_price_from_lp_relaxation": self.duals_from_relaxation,
-            "binding": [
-                {"constraint": b.name, "about": b.about, "shadow_price": _json_number(b.shadow_price)}
-                for b in self.binding
-            ],
-            "conflict": None
-            if self.conflict is None
-            else {
-                "constraints": list(self.conflict.names),
-                "relax": self.conflict.relax,
-                "total_kr": self.conflict.total_kr,
-                "message": self.conflict.message,
-            },
-            "assumptions": self.assumptions,
-            "solver": self.solver,
-        }
 
     @property
     def budget_use(self) -> pd.DataFrame:
         """Per year: the pulje, the fixed lines taken off the top, what is allocated and what is left."""
         records = []
         for year in self.years:
-            allocated = float(self.allocation[year_column(year)].sum())
+            allocated = float(self.allocation[year_column(year)].sum()) if self.is_ok else math.nan
             fixed = self.fixed.get(year, 0.0)
             records.append(
                 {
@@ -152,46 +147,83 @@ class Allocation:
             )
         return pd.DataFrame(records, columns=["year", "pulje_kr", "fixed_kr", "allocated_kr", "unused_kr"])
 
-    @property
-    def shadow_price_by_year(self) -> dict:
-        """The budget's shadow price as {year: price} (year None for a single-year pulje); empty if unknown."""
-        price = self.shadow_price_budget
-        if price is None:
-            return {}
-        return dict(price) if isinstance(price, dict) else {None: price}
-
     def outcome_lines(self) -> list[str]:
-        """The pulje's use per year, the total value and the value of another 100.000 kr., in plain words."""
+        """The pulje's use per year, the total value and what another 100.000 kr. buys, in plain words."""
         lines = [
             f"Pulje{'' if use.year is None else f' {use.year}'}: {format_kr(use.pulje_kr)}, "
             f"fixed lines {format_kr(use.fixed_kr)}, allocated {format_kr(use.allocated_kr)}, "
             f"unused {format_kr(use.unused_kr)}"
             for use in self.budget_use.itertuples(index=False)
         ]
-        lines.append(f"Total value (objective): {self.objective:,.2f}.")
-        source = " (from the LP relaxation: the model has all-or-nothing choices)" if self.duals_from_relaxation else ""
-        for year, price in self.shadow_price_by_year.items():
+        lines.append(f"Total value (objective): {format_value(self.objective)}.")
+        source = "LP relaxation's rate" if self.rates_from_relaxation else "rate at the margin"
+        for year, gain in self.budget_next_100k.items():
             label = "" if year is None else f" {year}"
-            lines.append(f"Another 100.000 kr. in the pulje{label} buys {price * 100_000:,.2f} value{source}")
+            rate = self.budget_rate_per_100k.get(year)
+            beside = f" ({source}: {format_value(rate)} per 100.000 kr.)" if rate is not None else ""
+            lines.append(f"Another 100.000 kr. in the pulje{label} buys {format_value(gain)} value{beside}.")
         return lines
 
     def summary(self) -> str:
         """A plain-language account of the result, for a terminal or a committee note."""
         lines = [self.status.describe()]
+        if self.message:
+            lines.append(self.message)
         if self.conflict is not None:
             lines.append(self.conflict.message)
         if self.is_ok:
             lines.extend(self.outcome_lines())
-        if self.assumptions:
+        if self.notes:
             lines.append("Assumptions:")
-            lines.extend(f"  - {note}" for note in self.assumptions)
+            lines.extend(f"  - {note}" for note in self.notes)
         return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready summary: status, objective, allocation [{id, amount_kr, share}], what 100.000 kr.
+        more buys, binding limits, the conflict (when infeasible) and the assumptions."""
+        rows = []
+        if self.is_ok:
+            for row in self.allocation.itertuples(index=False):
+                entry = {"id": row.id, "amount_kr": _round(row.amount_kr), "share": _round(row.funded_share, 6)}
+                if len(self.years) > 1:
+                    entry["by_year"] = {str(y): _round(getattr(row, year_column(y))) for y in self.years}
+                    entry["ask_by_year"] = {str(y): _round(getattr(row, ask_column(y))) for y in self.years}
+                rows.append(entry)
+        return {
+            "status": self.status.value,
+            "status_text": self.status.describe(),
+            "message": self.message,
+            "objective": json_number(self.objective),
+            "allocation": rows,
+            "budget_next_100k": by_year(self.budget_next_100k),
+            "budget_rate_per_100k": by_year(self.budget_rate_per_100k),
+            "rates_from_lp_relaxation": self.rates_from_relaxation,
+            "binding": [
+                {"constraint": b.name, "about": b.about, "rate_per_100k": json_number(b.rate_per_100k)}
+                for b in self.binding
+            ],
+            "conflict": None if self.conflict is None else conflict_dict(self.conflict),
+            "assumptions": self.assumptions,
+            "solver": self.solver,
+        }
+
+
+def conflict_dict(conflict: Conflict) -> dict:
+    """A conflict as JSON: the minimal sets, the smallest fix and its total."""
+    return {
+        "constraints": [list(group) for group in conflict.sets],
+        "smallest_fix": [{"constraint": name, "relax_kr": json_number(amount), "unit": unit}
+                         for name, amount, unit in conflict.smallest_fix],
+        "total_kr": json_number(conflict.total_kr),
+        "message": conflict.message,
+    }  # fmt: skip
 
 
 def tabulate(inst: Instance, amounts: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The allocation table and the totals per udvalg and per goal for amounts (n × years)."""
-    value_per_kr = inst.value_per_kr()
-    value = amounts * value_per_kr[:, None]
+    """The allocation table and the totals per udvalg and per goal for amounts in kroner (n × years)."""
+    asked = inst.cost.sum(axis=1)
+    shares = np.divide(amounts, inst.cost, out=np.zeros_like(amounts), where=inst.cost > 0)
+    value = shares * inst.full_value()[:, None]
     total = amounts.sum(axis=1)
     frame = pd.DataFrame(
         {
@@ -199,81 +231,86 @@ def tabulate(inst: Instance, amounts: np.ndarray) -> tuple[pd.DataFrame, pd.Data
             "name": inst.names,
             "udvalg": ["/".join(u) for u in inst.udvalg],
             "goals": [";".join(g) for g in inst.goals],
-            "cost_kr": inst.cost,
+            "cost_kr": inst.cost.max(axis=1),
             "amount_kr": total,
         }
     )
-    if len(inst.years) > 1:
+    if inst.n_years > 1:
         for t, year in enumerate(inst.years):
             frame[year_column(year)] = amounts[:, t]
-    frame["funded_share"] = total / (inst.cost * len(inst.years))
+        for t, year in enumerate(inst.years):
+            frame[ask_column(year)] = inst.cost[:, t]
+    frame["funded_share"] = np.divide(total, asked, out=np.zeros_like(total), where=asked > 0)
     frame["reach_used"] = inst.reach
     frame["reach_unit"] = inst.reach_units
-    frame["reached"] = (amounts / inst.cost[:, None]).sum(axis=1) * inst.reach
+    frame["reached"] = shares.sum(axis=1) * inst.reach
     frame["stars"] = inst.stars
     frame["value"] = value.sum(axis=1)
-    frame["value_per_kr"] = value_per_kr
-    return frame, _by_udvalg(inst, amounts), _by_goal(inst, amounts)
+    frame["value_per_kr"] = inst.reference_value_per_kr()
+    return frame, _by_udvalg(inst, amounts), _by_goal(inst, shares, amounts)
 
 
 def _by_udvalg(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
-    names = sorted({u for us in inst.udvalg for u in us})
-    if any(not u for u in inst.udvalg):
+    split = inst.split
+    names = list(inst.udvalg_keys)
+    orphans = np.array([not u for u in inst.udvalg])
+    if orphans.any():
         names.append(NO_UDVALG)
-    records = []
-    for name in names:
-        share = np.array(
-            [
-                inst.split[i].get(name, 0.0) if u else float(name == NO_UDVALG)
-                for i, u in zip(inst.ids, inst.udvalg, strict=True)
-            ]
-        )
-        record = {"udvalg": name, "amount_kr": float(share @ amounts.sum(axis=1))}
-        if len(inst.years) > 1:
-            record.update({year_column(y): float(share @ amounts[:, t]) for t, y in enumerate(inst.years)})
-        records.append(record)
-    return pd.DataFrame(records)
+        split = np.column_stack([split, orphans.astype(float)])
+    frame = pd.DataFrame({"udvalg": names, "amount_kr": split.T @ amounts.sum(axis=1)})
+    if inst.n_years > 1:
+        for t, year in enumerate(inst.years):
+            frame[year_column(year)] = split.T @ amounts[:, t]
+    return frame
 
 
-def _by_goal(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
-    by_goal = inst.value_by_goal()
-    records = []
-    for g, key in enumerate(inst.goal_keys):
-        member = np.array([key in goals for goals in inst.goals])
-        records.append(
-            {
-                "goal": key,
-                "title": inst.goal_titles.get(key, key),
-                "weight": inst.goal_weights.get(key, 1.0),
-                "amount_kr": float(amounts.sum(axis=1)[member].sum()),
-                "value": float((by_goal[:, g][:, None] * amounts).sum()),
-            }
-        )
-    return pd.DataFrame(records)
+def _by_goal(inst: Instance, shares: np.ndarray, amounts: np.ndarray) -> pd.DataFrame:
+    """Per goal: kroner to the indsatser serving it (an indsats counts under every goal it serves) and the
+    value credited to the goal."""
+    return pd.DataFrame(
+        {
+            "goal": inst.goal_keys,
+            "title": [inst.goal_titles.get(key, key) for key in inst.goal_keys],
+            "weight": [inst.goal_weights.get(key, 1.0) for key in inst.goal_keys],
+            "amount_kr": inst.member.T @ amounts.sum(axis=1),
+            "value": inst.value_by_goal().T @ shares.sum(axis=1),
+        }
+    )
 
 
-def year_column(year: object) -> str:
+def year_column(year: Year) -> str:
     """The allocation column holding the amounts of `year` (amount_kr for a single-year pulje)."""
     return "amount_kr" if year is None else f"amount_kr_{year}"
 
 
-KRONER_KINDS = frozenset({"budget", "udvalg_min", "udvalg_max", "goal_min", "lock", "exclude", "continuity"})
+def ask_column(year: Year) -> str:
+    """The allocation column holding what each indsats asks for in `year` (multi-year plans)."""
+    return "cost_kr" if year is None else f"ask_kr_{year}"
 
 
-def _per_100k(binding: Binding) -> float:
-    if binding.shadow_price is None or binding.kind not in KRONER_KINDS:
-        return math.nan
-    return binding.shadow_price * 100_000
+def format_value(value: float | None) -> str:
+    """A value the Danish way, with two decimals: 4786.13 -> "4.786,13"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:,.2f}".translate(str.maketrans(",.", ".,"))
+
+
+def by_year(values: dict[Year, float]) -> float | dict[str, float] | None:
+    """A per-year figure for JSON: a number for a single-year pulje, an object by year otherwise."""
+    if not values:
+        return None
+    if list(values) == [None]:
+        return json_number(values[None])
+    return {str(year): json_number(value) for year, value in values.items()}
 
 
 def _round(value: float, digits: int = 2) -> float:
     return round(float(value), digits)
 
 
-def _json_number(value: object) -> object:
+def json_number(value: object) -> float | None:
+    """A float for JSON: None for missing and non-finite values."""
     if value is None:
         return None
-    if isinstance(value, dict):
-        return {str(k): _json_number(v) for k, v in value.items()}
-    value = float(value)
-    return None if math.isnan(value) else round(value, 9)
+    number = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(number) or math.isinf(number) else round(number, 9)

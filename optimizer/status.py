@@ -11,6 +11,7 @@ class Status(Enum):
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
     INFEASIBLE = "infeasible"
+    TIME_LIMIT = "time_limit"
     NOT_SOLVED = "not_solved"
     EVALUATED = "evaluated"
 
@@ -19,12 +20,20 @@ class Status(Enum):
         """Whether there is an allocation to read."""
         return self in (Status.OPTIMAL, Status.FEASIBLE, Status.EVALUATED)
 
+    @property
+    def is_proven(self) -> bool:
+        """Whether the allocation is proven best (or is a given one, valued as it is)."""
+        return self in (Status.OPTIMAL, Status.EVALUATED)
+
     def describe(self) -> str:
         """The status in plain words."""
         return {
             Status.OPTIMAL: "Optimal: no allocation within the constraints has a higher value.",
-            Status.FEASIBLE: "A valid allocation, but the time limit was reached before it was proven optimal.",
+            Status.FEASIBLE: "NOT PROVEN OPTIMAL: the solver stopped at its time limit with a valid allocation; "
+            "a better one may exist (raise the time limit).",
             Status.INFEASIBLE: "No allocation satisfies all the constraints: they contradict each other.",
-            Status.NOT_SOLVED: "The solver gave no answer.",
+            Status.TIME_LIMIT: "No answer: the solver stopped at its time limit before finding a valid allocation "
+            "(raise the time limit, or make the model smaller).",
+            Status.NOT_SOLVED: "No answer: the solver could not solve the model.",
             Status.EVALUATED: "A given allocation, valued with the same value function (not optimized).",
         }[self]

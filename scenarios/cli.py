@@ -16,6 +16,7 @@ import pandas as pd
 
 from optimizer import (
     Assumptions,
+    Inputs,
     Exclude,
     GoalMin,
     Lock,
@@ -25,6 +26,7 @@ from optimizer import (
     UdvalgMin,
     load_catalog,
 )
+from optimizer.explain import explain
 from optimizer.numbers import NumberFormatError, parse_number
 from scenarios import report
 from scenarios.compare import compare
@@ -64,10 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _solve(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.catalog, goals=args.goals, sheet=args.sheet)
-    scenario = Scenario(
-        name=Path(args.catalog).stem,
-        catalog=Path(args.catalog).resolve(),
-        budget=_budget(args.budget),
+    inputs = Inputs(
+        catalog,
+        _budget(args.budget),
         goal_weights=_pairs(args.goal_weight, "--goal-weight"),
         evidence_weight=args.evidence_weight,
         constraints=tuple(_constraints(args)),
@@ -75,12 +76,18 @@ def _solve(args: argparse.Namespace) -> int:
             reach=_pairs(args.assume_reach, "--assume-reach"),
             cost=_pairs(args.assume_cost, "--assume-cost", money=True),
             intensity=_pairs(args.intensity, "--intensity"),
+            extend=_extensions(args.extend),
             range_reach=args.range_reach,
         ),
-        goals=Path(args.goals).resolve() if args.goals else None,
+    )
+    scenario = Scenario(
+        name=Path(args.catalog).stem,
+        inputs=inputs,
+        catalog_path=Path(args.catalog).resolve(),
+        goals_path=Path(args.goals).resolve() if args.goals else None,
         solver=args.solver,
     )
-    result = run(scenario, catalog=catalog)  # the catalog as read with --goals/--sheet
+    result = run(scenario)
     if args.write_model:
         result.result.write_model(args.write_model)
     return _emit_run(result, args)
@@ -161,19 +168,25 @@ def _validate(args: argparse.Namespace) -> int:
 def _emit_run(result: ScenarioRun, args: argparse.Namespace, *, comparison=None) -> int:
     if args.excel:
         write_excel(result, args.excel, comparison=comparison)
+    explanation = explain(result.result) if getattr(args, "explain", False) and result.result.is_ok else None
     if args.format == "json":
         data = result.result.to_dict()
+        if explanation is not None:
+            gains = explanation.to_dict()
+            for item in data["binding"]:
+                item["gain_next_100k"] = gains["gain_next_100k"].get(item["constraint"])
+            data["entry_thresholds"] = gains["entry_thresholds"]
         if comparison is not None:
             data["comparison"] = report.comparison_dict(comparison)
         _print_json(data)
     elif args.format == "csv":
         write_csv(result.result.allocation, sys.stdout)
     else:
-        print(report.run_text(result, explain=getattr(args, "explain", False)))
+        print(report.run_text(result, explanation=explanation))
         if comparison is not None:
             print()
             print(report.comparison_text(comparison))
-    return 0 if result.result.is_ok else 1
+    return 0 if result.result.status.is_proven else 1
 
 
 def _emit(
@@ -242,6 +255,18 @@ def _float(text: str, flag: str, *, what: str = "number") -> float:
     return value
 
 
+def _extensions(values: list[str] | None) -> dict[str, dict[int, float]]:
+    """--extend ID:YEAR=KR (repeatable): what an indsats may get in a year beyond its ask that year."""
+    result: dict[str, dict[int, float]] = {}
+    for value in values or []:
+        key, sep, amount = value.partition("=")
+        indsats_id, colon, year = key.partition(":")
+        if not (sep and colon and indsats_id.strip() and year.strip().isdigit()):
+            raise UsageError(f"--extend: expected ID:YEAR=KR, got {value!r}")
+        result.setdefault(indsats_id.strip(), {})[int(year)] = _money(amount, "--extend")
+    return result
+
+
 def _limit(value: str, flag: str) -> tuple[str, dict[str, float]]:
     key, sep, amount = value.partition("=")
     if not sep or not key:
@@ -295,6 +320,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--range-reach", choices=("low", "mid", "high"), default="low", help="how a stated reach range is read"
+    )
+    p.add_argument(
+        "--extend",
+        action="append",
+        metavar="ID:YEAR=KR",
+        help="let an indsats get up to KR in YEAR, beyond what it asks for that year (an assumption, shown)",
     )
     p.add_argument("--scalable", action="append", metavar="ID", help="allow partial funding ('*' for all)")
     p.add_argument("--lock", action="append", metavar="ID=KR", help="fund an indsats with exactly KR")

@@ -89,7 +89,7 @@ def _summary(sheet: Worksheet, run: ScenarioRun) -> None:
     rows: list[tuple[str, object, str | None]] = [
         (T["scenario"], scenario.name, None),
         (T["description"], scenario.description, None),
-        (T["catalog"], scenario.catalog.name, None),
+        (T["catalog"], scenario.catalog_path.name if scenario.catalog_path else "", None),
         (T["status"], T["status_" + result.status.value], None),
         (T["objective"], result.objective, NUMBER),
     ]
@@ -101,10 +101,8 @@ def _summary(sheet: Worksheet, run: ScenarioRun) -> None:
             (T["allocated"] + suffix, use.allocated_kr, KR),
             (T["unused"] + suffix, use.unused_kr, KR),
         ]
-    for year, value in result.shadow_price_by_year.items():
-        rows.append((T["shadow_price"] + ("" if year is None else f" {year}"), value * 100_000, NUMBER))
-    if result.duals_from_relaxation:
-        rows.append((T["shadow_note"], T["shadow_relaxation"], None))
+    for year, value in result.budget_next_100k.items():
+        rows.append((T["shadow_price"] + ("" if year is None else f" {year}"), value, NUMBER))
     sheet.append([T["summary_head"]])
     sheet["A1"].font = Font(bold=True, size=14)
     for label, value, fmt in rows:
@@ -140,12 +138,12 @@ def _constraints(sheet: Worksheet, run: ScenarioRun) -> None:
     sheet.cell(heading, 1, T["binding_head"]).font = Font(bold=True)
     _table(
         sheet,
-        run.result.shadow_prices,
+        run.result.binding_table,
         {
             "constraint": T["constraint"],
             "about": T["about"],
             "bound": T["bound"],
-            "shadow_price": T["shadow_price_col"],
+            "rate_per_100k": T["shadow_price_col"],
         },
         start=heading + 1,
     )
@@ -216,7 +214,7 @@ def _format(key: str) -> str | None:
         return KR
     if key == "funded_share":
         return SHARE
-    if key in ("value", "value_per_kr", "objective", "shadow_price"):
+    if key in ("value", "value_per_kr", "objective", "rate_per_100k"):
         return NUMBER
     return None
 

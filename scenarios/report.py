@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.numbers import format_kr
+from optimizer.explain import Explanation
 from scenarios.compare import Comparison
 from scenarios.frontier import Frontier
 from scenarios.robustness import Robustness
@@ -15,10 +16,13 @@ from scenarios.run import ScenarioRun
 from scenarios.sweep import Sweep
 
 
-def run_text(run: ScenarioRun, *, explain: bool = False) -> str:
-    """A run as text: status, pulje, the allocation, totals, binding constraints, assumptions."""
+def run_text(run: ScenarioRun, *, explanation: Explanation | None = None) -> str:
+    """A run as text: status, pulje, the allocation, totals, binding limits (with what loosening each really
+    buys, when explained), what unfunded indsatser would need (when explained), assumptions."""
     result = run.result
     parts = [f"Scenario: {run.name}", result.status.describe()]
+    if result.message:
+        parts.append(result.message)
     if result.conflict is not None:
         parts.append(result.conflict.message)
     if result.is_ok:
@@ -31,15 +35,16 @@ def run_text(run: ScenarioRun, *, explain: bool = False) -> str:
         parts.append("By udvalg:\n" + _table(result.by_udvalg))
         parts.append("By goal:\n" + _table(result.by_goal.drop(columns=["title"])))
         if result.binding:
-            note = " (shadow prices from the LP relaxation)" if result.duals_from_relaxation else ""
-            prices = result.shadow_prices.drop(columns=["kind", "shadow_price"])
-            parts.append(f"Binding constraints{note}:\n" + _table(prices, kr=["bound"]))
-        if explain and not result.entry_thresholds.empty:
-            entry = result.entry_thresholds.drop(columns=["name"])
-            entry = entry.assign(
-                value_per_100k=entry.pop("value_per_kr") * 100_000,
-                needed_per_100k=entry.pop("needed_value_per_kr") * 100_000,
-            )[["id", "value_per_100k", "needed_per_100k", "rise_pct", "entry_kr", "note"]]
+            rate = "LP relaxation's rate" if result.rates_from_relaxation else "rate at the margin"
+            limits = result.binding_table.drop(columns=["kind"]).rename(columns={"rate_per_100k": rate})
+            if explanation is not None:
+                limits["next_100k_buys"] = [explanation.binding_gains.get(b.name) for b in result.binding]
+            parts.append(
+                "Binding limits (value per 100.000 kr. the limit is loosened; positive: loosening helps):\n"
+                + _table(limits, kr=["bound"])
+            )
+        if explanation is not None and not explanation.entry_thresholds.empty:
+            entry = explanation.entry_thresholds.drop(columns=["name"])
             parts.append("What the unfunded would need (value per 100.000 kr.):\n" + _table(entry))
     if result.assumptions:
         parts.append("Assumptions:\n" + "\n".join(f"  - {a}" for a in result.assumptions))
@@ -83,10 +88,11 @@ def sweep_text(sweep: Sweep) -> str:
         entered=sweep.points["entered"].map(", ".join), left=sweep.points["left"].map(", ".join)
     )
     text = _table(frame)
-    if sweep.points["marginal_per_100k"].notna().any():
+    if sweep.points["next_100k_value"].notna().any():
         best = sweep.best_step
-        step = format_kr(best["budget_kr"])
-        text += f"\n\nAnother 100.000 kr. buys most in the step up to {step}: {best['marginal_per_100k']:,.2f}."
+        step = format_kr(best["budget_per_year_kr"])
+        per_year = " a year" if sweep.years != (None,) else ""
+        text += f"\n\nAnother 100.000 kr.{per_year} buys the most at {step}{per_year}: {best['next_100k_value']:,.2f}."
     entries = sweep.entries.dropna(subset=["enters_at_kr"])
     if not entries.empty:
         text += "\n\nFirst funded at:\n" + _table(entries)
@@ -109,7 +115,9 @@ def robustness_dict(result: Robustness) -> dict:
         "draws": result.draws,
         "seed": result.seed,
         "uncertain": result.uncertain,
-        "robust_objective": result.robust_objective,
+        "expected_value": result.expected_value,
+        "robust_cvar": result.robust_cvar,
+        "expected_plan_cvar": result.expected_plan_cvar,
         "objective_mean": float(np.mean(result.objectives)),
         "indsatser": _records(result.table),
     }

@@ -1,10 +1,18 @@
 """Robustness: Monte Carlo over uncertain goal weights and reaches, re-solving one compiled model.
 
-Each draw multiplies every goal weight by a lognormal factor (relative spread `goal_weight_sd`) and
-draws each reach uniformly within its stated range (and within the ranges the user assumes). Only
-objective coefficients change between draws, so the model is compiled once and re-solved with new
-costs. The core index of an indsats is the share of draws in which it is funded. The robust allocation
-maximizes the expected value (the mean of the drawn objectives, which is linear in the draws).
+Each draw multiplies every goal weight by a lognormal factor of mean 1 (relative spread
+`goal_weight_sd`) and draws each reach that has a range from a triangular distribution over the
+range, peaking at the value the scenario itself reads (the low end by default): the draws are centred
+on the plan being tested. Only objective coefficients change between draws, so one compiled model is
+re-solved (small all-or-nothing models: the exact enumeration). The core index of an indsats is the
+share of draws in which it is funded.
+
+Two plans come with it, each with its formula:
+- the expected-value plan maximizes E[value] = Σ_i E[reach_i] · Σ_g w_g · E[factor_g] · base_ig, with the
+  exact means (E[factor] = 1; a triangular reach has mean (low + mode + high) / 3), so it does not move
+  with the seed;
+- the robust plan maximizes the CVaR: the mean value over the worst 10 % of the draws (up to
+  CVAR_DRAWS of them), max_x max_t t − 1/(0,1·D) Σ_d max(0, t − value_d(x)), solved exactly for those draws.
 """
 
 from __future__ import annotations
@@ -15,40 +23,58 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from optimizer import enumeration
-from optimizer.compiled import CompiledModel
+from optimizer import Compiled, compile_inputs, enumeration
 from optimizer.errors import SpecError
+from optimizer.highs import solve_cvar
+from optimizer.instance import Instance
 from optimizer.result import FUNDED_EPS
 from scenarios.progress import progress_bar
-from scenarios.run import catalog_of, instance_and_model
+from scenarios.run import optimizing, with_catalog
 from scenarios.spec import Scenario
 
+CVAR_ALPHA = 0.10
+CVAR_DRAWS = 2_000
 
-@dataclass
+
+@dataclass(frozen=True)
 class Robustness:
-    """Per indsats: core index and spread of its amount over the draws; plus the robust allocation."""
+    """Per indsats: core index and spread of its amount over the draws; the expected-value and robust plans."""
 
     draws: int
     seed: int
-    table: pd.DataFrame  # id, name, core_index, mean_kr, sd_kr, p05_kr, p50_kr, p95_kr, robust_kr
-    objectives: np.ndarray  # the optimal objective of each draw
-    robust_objective: float  # expected value of the robust allocation
+    table: pd.DataFrame  # id, name, core_index, mean_kr, sd_kr, p05_kr, p50_kr, p95_kr, expected_kr, robust_kr
+    objectives: np.ndarray  # the optimal value of each draw
+    expected_value: float  # the expected value of the expected-value plan (exact)
+    robust_cvar: float  # the robust plan's mean value over the worst 10 % of the CVaR draws
+    expected_plan_cvar: float  # the expected-value plan's, over the same draws
     uncertain: list[str]  # what was drawn, in words
 
 
-def robustness(scenario: Scenario, n: int = 10_000, *, seed: int = 0, progress: bool = False) -> Robustness:
-    """Solve `n` draws of the uncertain inputs and summarise how stable each indsats's funding is.
-
-    Small all-or-nothing models take the exact enumeration fast path (optimizer.enumeration); others
-    re-solve the compiled HiGHS model with each draw's objective.
-    """
+def robustness(
+    scenario: Scenario, n: int = 10_000, *, seed: int = 0, catalog: pd.DataFrame | None = None, progress: bool = False
+) -> Robustness:
+    """Solve `n` draws of the uncertain inputs and summarise how stable each indsats's funding is."""
     if n < 1:
         raise SpecError("robustness needs at least one draw")
-    catalog = catalog_of(scenario)
-    inst, model = instance_and_model(scenario, catalog=catalog)
-    coefficients, uncertain = _draw_values(scenario, inst, n, np.random.default_rng(seed), catalog=catalog)
+    if seed < 0:
+        raise SpecError(f"the seed must be a non-negative whole number, got {seed}")
+    scenario = optimizing(with_catalog(scenario, catalog))
+    compiled = compile_inputs(scenario.inputs)
+    inst, model = compiled.instance, compiled.model
+    values, uncertain = draw_values(scenario, inst, n, np.random.default_rng(seed))
     solve_draws = _enumerated if enumeration.applies(model) else _compiled
-    amounts, objectives, robust_amounts, robust_objective = solve_draws(model, coefficients, progress)
+    amounts, objectives = solve_draws(compiled, values, progress)
+    mean_value = expected_values(scenario, inst)
+    expected = compiled.highs
+    expected.set_objective(model.objective_for(mean_value))
+    plan = expected.solve()
+    if not plan.status.is_proven:
+        raise SpecError(f"the expected-value plan could not be solved ({plan.status.describe()})")
+    expected.set_objective(model.objective)
+    sample = np.stack([model.objective_for(v) for v in values[:CVAR_DRAWS]])
+    robust = solve_cvar(model, sample, CVAR_ALPHA, compiled.time_limit)
+    if robust.values is None:
+        raise SpecError(f"the robust plan could not be solved ({robust.message})")
     table = pd.DataFrame(
         {
             "id": inst.ids,
@@ -59,77 +85,93 @@ def robustness(scenario: Scenario, n: int = 10_000, *, seed: int = 0, progress: 
             "p05_kr": np.percentile(amounts, 5, axis=0),
             "p50_kr": np.percentile(amounts, 50, axis=0),
             "p95_kr": np.percentile(amounts, 95, axis=0),
-            "robust_kr": robust_amounts,
+            "expected_kr": model.kroner(plan.values).sum(axis=1),
+            "robust_kr": model.kroner(robust.values).sum(axis=1),
         }
     )
-    return Robustness(n, seed, table, objectives, robust_objective, uncertain)
+    return Robustness(
+        draws=n,
+        seed=seed,
+        table=table,
+        objectives=objectives,
+        expected_value=float(model.objective_for(mean_value) @ plan.values),
+        robust_cvar=robust.objective,
+        expected_plan_cvar=cvar(sample @ plan.values, CVAR_ALPHA),
+        uncertain=uncertain,
+    )
 
 
-def _compiled(model, coefficients: np.ndarray, progress: bool) -> tuple:
-    """Re-solve the compiled model with each draw's objective; the robust allocation uses the mean."""
-    compiled = CompiledModel(model)
-    n = len(coefficients)
-    amounts, objectives = np.zeros((n, model.instance.n)), np.zeros(n)
-    for d in progress_bar(range(n), enabled=progress, desc="robustness", total=n):
-        compiled.set_objective(model.objective_for(coefficients[d]))
-        solution = compiled.solve()
-        if not solution.status.has_solution:
-            raise SpecError(f"draw {d} has no feasible allocation ({solution.status.describe()})")
-        amounts[d] = solution.values[model.x_cols].sum(axis=1)
+def cvar(values: np.ndarray, alpha: float) -> float:
+    """The mean of the worst `alpha` share of values (the fractional draw at the boundary counted in part)."""
+    ordered = np.sort(values)
+    k = alpha * len(ordered)
+    whole = math.floor(k)
+    total = ordered[:whole].sum() + (k - whole) * (ordered[whole] if whole < len(ordered) else 0.0)
+    return float(total / k)
+
+
+def _compiled(compiled: Compiled, values: np.ndarray, progress: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Re-solve the compiled model with each draw's objective."""
+    model, highs = compiled.model, compiled.highs
+    draws = len(values)
+    amounts, objectives = np.zeros((draws, model.instance.n)), np.zeros(draws)
+    for d in progress_bar(range(draws), enabled=progress, desc="robustness", total=draws):
+        highs.set_objective(model.objective_for(values[d]))
+        solution = highs.solve()
+        if not solution.status.is_proven:
+            raise SpecError(f"draw {d} has no proven optimum ({solution.status.describe()})")
+        amounts[d] = model.kroner(solution.values).sum(axis=1)
         objectives[d] = solution.objective
-    compiled.set_objective(model.objective_for(coefficients.mean(axis=0)))
-    robust = compiled.solve()
-    return amounts, objectives, robust.values[model.x_cols].sum(axis=1), robust.objective
+    highs.set_objective(model.objective)
+    return amounts, objectives
 
 
-def _enumerated(model, coefficients: np.ndarray, progress: bool) -> tuple:
-    """Pick each draw's best from the listed feasible choices of an all-or-nothing model."""
-    listed = enumeration.EnumeratedModel(model)
+def _enumerated(compiled: Compiled, values: np.ndarray, progress: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Pick each draw's best from the listed feasible choices of a small all-or-nothing model."""
+    listed = enumeration.EnumeratedModel(compiled.model)
     if not listed.feasible:
         raise SpecError("the scenario has no feasible allocation")
-    best = listed.best(coefficients)
-    amounts = listed.kroner[best]
-    objectives = np.einsum("dn,dn->d", coefficients, amounts)
-    mean = coefficients.mean(axis=0)
-    robust = listed.kroner[listed.best(mean)[0]]
-    return amounts, objectives, robust, float(mean @ robust)
+    best = listed.best(values)
+    shares = listed.shares[best]  # draws × n: funded years of each indsats
+    return listed.kroner[best], np.einsum("dn,dn->d", values, shares)
 
 
-def _draw_values(
-    scenario: Scenario, inst, n: int, rng: np.random.Generator, *, catalog: pd.DataFrame | None = None
-) -> tuple[np.ndarray, list[str]]:
-    """Value per krone for each draw and indsats (n × indsatser), and what was drawn, in words."""
+def draw_values(scenario: Scenario, inst: Instance, n: int, rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
+    """Each draw's value per year at full scale for every indsats (draws × indsatser), and what was drawn."""
     spec = scenario.uncertainty
-    base = inst.value_per_reach_and_weight()  # n × goals
-    weights = np.array([inst.goal_weights.get(g, 1.0) for g in inst.goal_keys])
+    base = inst.value_per_reach()  # n × goals, at the chosen weights
     uncertain = []
     if spec.goal_weight_sd > 0:
         sigma = math.sqrt(math.log(1 + spec.goal_weight_sd**2))
-        factors = rng.lognormal(-(sigma**2) / 2, sigma, size=(n, len(weights)))  # mean 1, relative sd as given
+        factors = rng.lognormal(-(sigma**2) / 2, sigma, size=(n, len(inst.goal_keys)))  # mean 1
         uncertain.append(f"goal weights × lognormal factor with mean 1 and relative sd {spec.goal_weight_sd:g}")
     else:
-        factors = np.ones((n, len(weights)))
+        factors = np.ones((n, len(inst.goal_keys)))
     reach = np.tile(inst.reach, (n, 1))
-    low, high = _reach_ranges(scenario, inst, catalog_of(scenario) if catalog is None else catalog)
+    low, mode, high = reach_ranges(scenario, inst)
     drawn = np.flatnonzero(high > low)
     if drawn.size:
-        reach[:, drawn] = rng.uniform(low[drawn], high[drawn], size=(n, drawn.size))
-        uncertain.append(f"reach drawn uniformly within the stated or assumed range for {drawn.size} indsats(er)")
-    values = reach * ((factors * weights[None, :]) @ base.T)
-    return values, uncertain
+        reach[:, drawn] = rng.triangular(low[drawn], mode[drawn], high[drawn], size=(n, drawn.size))
+        uncertain.append(
+            f"reach drawn from a triangular distribution within the stated or assumed range for {drawn.size} "
+            "indsats(er), peaking at the value the scenario reads"
+        )
+    return reach * (factors @ base.T), uncertain
 
 
-def _reach_ranges(scenario: Scenario, inst, catalog: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def expected_values(scenario: Scenario, inst: Instance) -> np.ndarray:
+    """The exact expected value per year at full scale of each indsats under the draws."""
+    low, mode, high = reach_ranges(scenario, inst)
+    mean_reach = np.where(high > low, (low + mode + high) / 3, inst.reach)
+    return inst.full_value(mean_reach)
+
+
+def reach_ranges(scenario: Scenario, inst: Instance) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per indsats: the range reach is drawn from and its peak (the scenario's own reading, kept in range)."""
     low, high = inst.reach.copy(), inst.reach.copy()
     if scenario.uncertainty.reach_ranges:
-        catalog = catalog.set_index("id")
-        for i, indsats_id in enumerate(inst.ids):
-            if indsats_id in scenario.assumptions.reach:
-                continue
-            r_low, r_high = catalog.at[indsats_id, "reach_min"], catalog.at[indsats_id, "reach_max"]
-            if not (math.isnan(r_low) or math.isnan(r_high)):
-                low[i], high[i] = r_low, r_high
+        low, high = inst.reach_low.copy(), inst.reach_high.copy()
     for indsats_id, (r_low, r_high) in scenario.uncertainty.reach.items():
         i = inst.index_of(indsats_id)
         low[i], high[i] = r_low, r_high
-    return low, high
+    return low, np.clip(inst.reach, low, high), high

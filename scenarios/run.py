@@ -1,4 +1,4 @@
-"""Run a scenario: load its catalog, solve (or value its baseline), and keep the scenario with the result."""
+"""Run a scenario: solve it (or value its baseline), and keep the scenario with the result."""
 
 from __future__ import annotations
 
@@ -6,87 +6,63 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from optimizer import Allocation, evaluate, load_amounts, load_catalog, solve
+from optimizer import Result, evaluate, load_amounts, solve
 from optimizer.errors import SpecError
-from optimizer.model import LinearModel, build_model
-from optimizer.problem import Instance, prepare
 from scenarios.spec import Scenario
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScenarioRun:
     """A scenario and what came of it. `result.assumptions` lists every assumption behind the numbers."""
 
     scenario: Scenario
-    result: Allocation
-    catalog: pd.DataFrame
+    result: Result
 
     @property
     def name(self) -> str:
         return self.scenario.name
 
     @property
+    def catalog(self) -> pd.DataFrame:
+        return self.scenario.catalog
+
+    @property
     def assumptions(self) -> list[str]:
         return self.result.assumptions
 
 
-def catalog_of(scenario: Scenario) -> pd.DataFrame:
-    """The scenario's validated catalog, read from its file each time (so edits to the file count)."""
-    return load_catalog(scenario.catalog, goals=scenario.goals)
+def with_catalog(scenario: Scenario, catalog: pd.DataFrame | None) -> Scenario:
+    """The scenario with another catalog (e.g. a DataFrame edited in a notebook), checked like a file."""
+    return scenario if catalog is None else scenario.replace(catalog=catalog)
 
 
 def run(scenario: Scenario, *, catalog: pd.DataFrame | None = None) -> ScenarioRun:
     """Solve the scenario (or, with optimize=false, value its baseline allocation).
 
-    `catalog` overrides reading the scenario's catalog file (e.g. a DataFrame edited in a notebook).
+    `catalog` replaces the scenario's catalog (e.g. a DataFrame edited in a notebook).
     """
-    catalog = catalog_of(scenario) if catalog is None else catalog
+    scenario = with_catalog(scenario, catalog)
     if not scenario.optimize:
-        return baseline(scenario, catalog=catalog)
-    result = solve(
-        catalog,
-        scenario.budget,
-        goal_weights=scenario.goal_weights,
-        evidence_weight=scenario.evidence_weight,
-        constraints=scenario.constraints,
-        solver=scenario.solver,
-        assumptions=scenario.assumptions,
-    )
-    return ScenarioRun(scenario, result, catalog)
+        return baseline(scenario)
+    return ScenarioRun(scenario, solve(scenario.inputs, solver=scenario.solver))
 
 
 def baseline(scenario: Scenario, *, catalog: pd.DataFrame | None = None) -> ScenarioRun:
     """The scenario's baseline allocation (e.g. the decided plan) valued with the scenario's weights."""
-    if scenario.baseline is None:
+    scenario = with_catalog(scenario, catalog)
+    if scenario.baseline_path is None:
         raise SpecError(f"scenario {scenario.name!r} names no baseline allocation file")
-    catalog = catalog_of(scenario) if catalog is None else catalog
-    amounts = load_amounts(scenario.baseline, catalog=catalog)
-    result = evaluate(
-        catalog,
-        amounts,
-        scenario.budget,
-        goal_weights=scenario.goal_weights,
-        evidence_weight=scenario.evidence_weight,
-        assumptions=scenario.assumptions,
-    )
+    amounts = load_amounts(scenario.baseline_path, catalog=scenario.catalog)
+    result = evaluate(scenario.inputs, amounts)
     base = scenario.replace(name=f"{scenario.name}: baseline", optimize=False)
-    return ScenarioRun(base, result, catalog)
+    return ScenarioRun(base, result)
 
 
-def instance_and_model(scenario: Scenario, *, catalog: pd.DataFrame | None = None) -> tuple[Instance, LinearModel]:
-    """The prepared Instance and the model of a scenario, for the compiled fast paths (sweeps, frontiers,
-    robustness), which optimize: a scenario that only values a given allocation is refused."""
+def optimizing(scenario: Scenario) -> Scenario:
+    """The scenario, refused when it only values a given allocation (sweeps, frontiers and robustness optimize)."""
     if not scenario.optimize:
         raise SpecError(
             f"scenario {scenario.name!r} values a given allocation (optimize = false); "
             "sweeps, frontiers and robustness need a scenario that optimizes"
         )
-    inst = prepare(
-        catalog_of(scenario) if catalog is None else catalog,
-        scenario.budget,
-        goal_weights=scenario.goal_weights,
-        evidence_weight=scenario.evidence_weight,
-        constraints=scenario.constraints,
-        assumptions=scenario.assumptions,
-    )
-    return inst, build_model(inst, list(scenario.constraints))
+    return scenario

@@ -1,7 +1,9 @@
 """A scenario as a small TOML file that diffs well: catalog, budget, weights, constraints, assumptions.
 
 Paths in the file are relative to the file. Loading reports every problem with its key path
-(e.g. `constraints[2].share`), not only the first. See scenarios/examples/ for annotated examples.
+(e.g. `constraints[2].share`), not only the first: first the file's own shape, then what its names
+mean for the catalog (an unknown goal, indsats id, udvalg or year, a constraint given twice), each with
+the nearest known name. See scenarios/examples/ for annotated examples.
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import tomli_w
 
-from optimizer.constraints import CONSTRAINTS
-from optimizer.errors import PuljeError
-from optimizer.problem import DEFAULT_EVIDENCE_WEIGHT, RANGE_POLICIES, Assumptions
+from optimizer.catalog import load_catalog
+from optimizer.constraints import CONSTRAINTS, Constraint
+from optimizer.errors import CatalogError, InputProblem, PuljeError, SpecError
+from optimizer.inputs import DEFAULT_EVIDENCE_WEIGHT, RANGE_POLICIES, Assumptions, Budget, Inputs
+
+INPUT_FIELDS = ("catalog", "budget", "goal_weights", "evidence_weight", "constraints", "assumptions")
 
 
 class ScenarioError(PuljeError, ValueError):
@@ -48,28 +54,73 @@ class Uncertainty:
 
 @dataclass(frozen=True)
 class Scenario:
-    """A named what-if: which catalog, the pulje, the weights, the constraints and the assumptions.
+    """A named what-if: the Inputs of a solve (catalog, pulje, weights, constraints, assumptions), where its
+    files came from, and how to run it.
 
-    optimize=False values the `baseline` allocation instead of optimizing (e.g. the decided plan).
+    optimize=False values the baseline allocation instead of optimizing (e.g. the decided plan).
+    The Inputs' fields read through: scenario.budget is scenario.inputs.budget.
     """
 
     name: str
-    catalog: Path
-    budget: float | dict[int, float]
-    goal_weights: dict[str, float] = field(default_factory=dict)
-    evidence_weight: float = DEFAULT_EVIDENCE_WEIGHT
-    constraints: tuple = ()
-    assumptions: Assumptions = field(default_factory=Assumptions)
+    inputs: Inputs
     description: str = ""
-    goals: Path | None = None
-    baseline: Path | None = None
+    catalog_path: Path | None = None
+    goals_path: Path | None = None
+    baseline_path: Path | None = None
     optimize: bool = True
     solver: str = "highs"
     uncertainty: Uncertainty = field(default_factory=Uncertainty)
 
+    @classmethod
+    def from_files(
+        cls,
+        name: str,
+        catalog: str | Path,
+        budget: Budget,
+        *,
+        goals: str | Path | None = None,
+        baseline: str | Path | None = None,
+        **fields: object,
+    ) -> Scenario:
+        """A scenario whose catalog (and goals) are read from files; other fields as keywords."""
+        path = Path(catalog).resolve()
+        goals_path = Path(goals).resolve() if goals is not None else None
+        input_fields = {k: fields.pop(k) for k in list(fields) if k in INPUT_FIELDS}
+        inputs = Inputs(load_catalog(path, goals=goals_path), budget, **input_fields)  # type: ignore[arg-type]
+        baseline_path = Path(baseline).resolve() if baseline is not None else None
+        return cls(name, inputs, catalog_path=path, goals_path=goals_path, baseline_path=baseline_path, **fields)  # type: ignore[arg-type]
+
+    @property
+    def catalog(self) -> pd.DataFrame:
+        return self.inputs.catalog
+
+    @property
+    def budget(self) -> Budget:
+        return self.inputs.budget
+
+    @property
+    def goal_weights(self) -> dict[str, float]:
+        return dict(self.inputs.goal_weights)
+
+    @property
+    def evidence_weight(self) -> float:
+        return self.inputs.evidence_weight
+
+    @property
+    def constraints(self) -> tuple[Constraint, ...]:
+        return self.inputs.constraints
+
+    @property
+    def assumptions(self) -> Assumptions:
+        return self.inputs.assumptions
+
     def replace(self, **changes: object) -> Scenario:
-        """A copy with some fields changed (e.g. another budget), for sweeps and what-ifs."""
-        return dataclasses.replace(self, **changes)
+        """A copy with some fields changed; the Inputs' fields (budget=, constraints=, catalog= ...) too."""
+        input_changes = {k: changes.pop(k) for k in list(changes) if k in INPUT_FIELDS}
+        scenario = dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        if input_changes:
+            scenario = dataclasses.replace(scenario, inputs=scenario.inputs.replace(**input_changes))
+        return scenario
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -123,7 +174,7 @@ def _whole(value: object) -> object:
 
 
 def scenario_from_dict(data: dict, *, base: Path = Path("."), origin: str = "scenario") -> Scenario:
-    """Build a Scenario from parsed TOML, collecting every problem."""
+    """Build a Scenario from parsed TOML, loading its catalog and collecting every problem."""
     problems: list[str] = []
     reader = _Reader(data, problems)
     known = {
@@ -154,32 +205,50 @@ def scenario_from_dict(data: dict, *, base: Path = Path("."), origin: str = "sce
         problems.append("optimize: false needs a baseline allocation file to value")
     if problems:
         raise ScenarioError(origin, problems)
+    assert catalog is not None
+    try:
+        frame = load_catalog(catalog, goals=goals)
+        inputs = Inputs(frame, budget, goal_weights, evidence, tuple(constraints), assumptions)
+    except CatalogError as exc:
+        raise ScenarioError(origin, [f"catalog: {exc}"]) from None
+    except SpecError as exc:
+        raise ScenarioError(origin, [toml_problem(p) for p in exc.problems]) from None
+    unknown = sorted(set(uncertainty.reach) - set(frame["id"]))
+    if unknown:
+        raise ScenarioError(origin, [f"uncertainty.reach.{key}: unknown indsats id {key!r}" for key in unknown])
     return Scenario(
         name=name,
-        catalog=catalog,
-        budget=budget,
-        goal_weights=goal_weights,
-        evidence_weight=evidence,
-        constraints=tuple(constraints),
-        assumptions=assumptions,
+        inputs=inputs,
         description=description,
-        goals=goals,
-        baseline=baseline,
+        catalog_path=catalog,
+        goals_path=goals,
+        baseline_path=baseline,
         optimize=optimize,
         solver=solver,
         uncertainty=uncertainty,
     )
 
 
+def toml_problem(problem: InputProblem) -> str:
+    """A problem with the Inputs, located by the key path a scenario file uses."""
+    path = list(problem.path)
+    renames = {"goal_weights": ["weights", "goals"], "evidence_weight": ["weights", "evidence"]}
+    if path and path[0] in renames:
+        path = [*renames[str(path[0])], *path[1:]]
+    return str(InputProblem(tuple(path), problem.message))
+
+
 def scenario_to_dict(scenario: Scenario, *, base: Path = Path(".")) -> dict:
     """The TOML form of a scenario (the inverse of scenario_from_dict)."""
+    if scenario.catalog_path is None:
+        raise SpecError(f"scenario {scenario.name!r} has no catalog file: save its catalog first (e.g. as CSV)")
     data: dict = {"name": scenario.name}
     if scenario.description:
         data["description"] = scenario.description
-    data["catalog"] = _relative(scenario.catalog, base)
-    for key in ("goals", "baseline"):
-        if getattr(scenario, key) is not None:
-            data[key] = _relative(getattr(scenario, key), base)
+    data["catalog"] = _relative(scenario.catalog_path, base)
+    for key, path in (("goals", scenario.goals_path), ("baseline", scenario.baseline_path)):
+        if path is not None:
+            data[key] = _relative(path, base)
     if not scenario.optimize:
         data["optimize"] = False
     if scenario.solver != "highs":
@@ -293,13 +362,24 @@ def _numbers(table: object, where: str, problems: list[str]) -> dict[str, float]
 
 
 def _assumptions(table: dict, problems: list[str]) -> Assumptions:
-    problems.extend(_unknown_keys(table, {"reach", "cost", "intensity", "udvalg_split", "range_reach"}, "assumptions"))
+    known = {"reach", "cost", "intensity", "udvalg_split", "extend", "range_reach"}
+    problems.extend(_unknown_keys(table, known, "assumptions"))
     reasons = {
         f"{what}.{key}": str(value["why"])
-        for what in ("reach", "cost", "intensity")
+        for what in ("reach", "cost", "intensity", "extend")
         for key, value in _table(table, what, f"assumptions.{what}", []).items()
         if isinstance(value, dict) and "why" in value
     }
+    extend = {}
+    for key, years in _table(table, "extend", "assumptions.extend", problems).items():
+        where = f"assumptions.extend.{key}"
+        if not isinstance(years, dict):
+            problems.append(f'{where}: expected a table of kroner by year, e.g. {{ 2022 = 150000, why = "..." }}')
+            continue
+        amounts = {year: value for year, value in years.items() if year != "why"}
+        bad = [year for year in amounts if not str(year).isdigit()]
+        problems.extend(f"{where}.{year}: the keys are years (and why)" for year in bad)
+        extend[key] = {int(y): v for y, v in _numbers(amounts, where, problems).items() if str(y).isdigit()}
     splits = {}
     for key, split in _table(table, "udvalg_split", "assumptions.udvalg_split", problems).items():
         splits[key] = _numbers(split, f"assumptions.udvalg_split.{key}", problems)
@@ -316,7 +396,7 @@ def _assumptions(table: dict, problems: list[str]) -> Assumptions:
             problems.append(f"assumptions.cost.{key}: a cost must be positive")
     if any(p.startswith("assumptions.") for p in problems):
         return Assumptions()
-    return Assumptions(udvalg_split=splits, range_reach=range_reach, reasons=reasons, **values)
+    return Assumptions(udvalg_split=splits, extend=extend, range_reach=range_reach, reasons=reasons, **values)
 
 
 def _constraints(items: object, problems: list[str]) -> list:
@@ -388,6 +468,11 @@ def _assumptions_to_dict(assumptions: Assumptions) -> dict:
             for key, value in values.items()
         }
     data["udvalg_split"] = {key: dict(split) for key, split in assumptions.udvalg_split.items()}
+    data["extend"] = {
+        key: {**{str(year): kr for year, kr in years.items()}, **({"why": reasons[f"extend.{key}"]}
+                                                                  if f"extend.{key}" in reasons else {})}
+        for key, years in assumptions.extend.items()
+    }  # fmt: skip
     return data
 
 

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from optimizer import validate_catalog
-from optimizer.catalog import REQUIRED_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -22,11 +21,8 @@ PABULIB = Path(os.environ.get("PULJE_PABULIB_DIR", ROOT.parent / "shared" / "ext
 
 def make_catalog(rows: list[dict[str, object]]) -> pd.DataFrame:
     """A validated catalog from a few rows: unlisted columns empty, every indsats scalable unless the row says."""
-    columns = [*REQUIRED_COLUMNS, "requires"]
-    records = [
-        {**dict.fromkeys(columns, ""), "name": row["id"], "scalable": "true", "source": "test", **row} for row in rows
-    ]
-    return validate_catalog(pd.DataFrame(records, columns=columns))
+    records = [{"name": row["id"], "scalable": "true", "source": "test", **row} for row in rows]
+    return validate_catalog(pd.DataFrame(records))
 
 
 @pytest.fixture(scope="session")

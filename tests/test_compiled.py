@@ -46,7 +46,7 @@ class Case:
 
     def solve(
         self, weights: dict[str, float] | None = None, evidence_weight: float | None = None, budget: float | None = None
-    ) -> optimizer.Allocation:
+    ) -> optimizer.Result:
         return optimizer.solve(
             self.catalog,
             self.budget if budget is None else budget,
@@ -218,7 +218,7 @@ def test_budget_dual_lies_between_the_one_sided_slopes(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", range(450, 458))
 def test_reported_budget_shadow_price_is_the_value_of_another_krone(seed: int) -> None:
-    """Allocation.shadow_price_budget is "value gained per extra krone in the pulje". With an udvalg maximum
+    """Result.shadow_price_budget is "value gained per extra krone in the pulje". With an udvalg maximum
     given as a share of the pulje, an extra krone also raises that maximum, so the price must include it."""
     case = random_case(seed, kinds=("scalable",), limit="share", always=True)
     price = case.solve().shadow_price_budget

@@ -13,7 +13,7 @@ import pulp
 import pytest
 
 from optimizer import (
-    Allocation,
+    Result,
     Assumptions,
     Exclude,
     FixedLine,
@@ -52,7 +52,7 @@ KNAPSACK = make_catalog(KNAPSACK_ROWS)
 DELTA = 1_000.0
 
 
-def funded(result: Allocation, indsats_id: str) -> float:
+def funded(result: Result, indsats_id: str) -> float:
     return float(result.allocation.set_index("id").loc[indsats_id, "amount_kr"])
 
 
@@ -217,11 +217,11 @@ def test_entry_threshold_all_or_nothing_over_years_with_a_setup_cost() -> None:
 # --- model export -----------------------------------------------------------------------------------
 
 
-def _lp_result() -> Allocation:
+def _lp_result() -> Result:
     return solve(LP, 250_000, evidence_weight=0, constraints=[UdvalgMax("AUU", kr=150_000)])
 
 
-def _milp_result() -> Allocation:
+def _milp_result() -> Result:
     return solve(KNAPSACK, 1_000_000, evidence_weight=0)
 
 
@@ -229,9 +229,7 @@ def _milp_result() -> Allocation:
     ("make", "objective"),
     [pytest.param(_lp_result, 500.0, id="lp"), pytest.param(_milp_result, 1000.0, id="milp")],
 )
-def test_mps_reads_back_into_pulp_and_resolves(
-    make: Callable[[], Allocation], objective: float, tmp_path: Path
-) -> None:
+def test_mps_reads_back_into_pulp_and_resolves(make: Callable[[], Result], objective: float, tmp_path: Path) -> None:
     result = make()
     path = result.write_model(tmp_path / "m.mps")
     assert path == tmp_path / "m.mps" and path.exists()

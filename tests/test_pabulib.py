@@ -11,7 +11,7 @@ import pytest
 from conftest import PABULIB
 
 import optimizer
-from optimizer import Allocation, Status
+from optimizer import Result, Status
 from optimizer.pabulib import read_pabulib
 
 ALL_FILES = sorted(path.name for path in PABULIB.glob("*.pb"))
@@ -75,12 +75,12 @@ def split_best(values: np.ndarray, costs: np.ndarray, budget: float) -> float:
     return float((left_value[fits] + best_so_far[last]).max())
 
 
-def solve_file(path: Path) -> tuple[pd.DataFrame, float, Allocation]:
+def solve_file(path: Path) -> tuple[pd.DataFrame, float, Result]:
     catalog, budget = read_pabulib(path)
     return catalog, budget, optimizer.solve(catalog, budget)
 
 
-def amounts_of(result: Allocation, catalog: pd.DataFrame) -> np.ndarray:
+def amounts_of(result: Result, catalog: pd.DataFrame) -> np.ndarray:
     by_id = dict(zip(result.allocation["id"], result.allocation["amount_kr"], strict=True))
     return np.array([by_id[i] for i in catalog["id"]], dtype=float)
 

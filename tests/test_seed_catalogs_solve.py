@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from optimizer import (
-    Allocation,
+    Result,
     Assumptions,
     Exclude,
     Lock,
@@ -72,7 +72,7 @@ def value_per_kr(path: Path, assumed: dict[str, float], evidence_weight: float) 
     return values
 
 
-def amounts(result: Allocation, year: int | None = None) -> dict[str, float]:
+def amounts(result: Result, year: int | None = None) -> dict[str, float]:
     column = "amount_kr" if year is None else f"amount_kr_{year}"
     return dict(zip(result.allocation["id"], result.allocation[column], strict=True))
 
@@ -135,7 +135,7 @@ def test_frederiksberg_2021_solves_with_reach_assumptions(budget: float | dict[i
 BASELINE_BUDGET = {2021: 722_000, 2022: 700_000}
 
 
-def _baseline() -> Allocation:
+def _baseline() -> Result:
     catalog = load_catalog(FREDERIKSBERG_2021)
     decided = load_amounts(FREDERIKSBERG_2021_TILSKUD, catalog=catalog)
     return evaluate(catalog, decided, BASELINE_BUDGET, assumptions=FB_ASSUMPTIONS)

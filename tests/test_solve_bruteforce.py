@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import optimizer
-from optimizer import Allocation, MinFunding, Status, UdvalgMax
+from optimizer import Result, MinFunding, Status, UdvalgMax
 
 GOALS = {"a": "Goal A", "b": "Goal B", "c": "Goal C"}
 UDVALG = ("SU", "KFU", "AUU", "SU/KFU")
@@ -88,7 +88,7 @@ def make_catalog(items: Sequence[Item]) -> pd.DataFrame:
     return optimizer.validate_catalog(pd.DataFrame([item.row() for item in items]), goals=GOALS)
 
 
-def amounts_of(result: Allocation, items: Sequence[Item]) -> np.ndarray:
+def amounts_of(result: Result, items: Sequence[Item]) -> np.ndarray:
     by_id = dict(zip(result.allocation["id"], result.allocation["amount_kr"], strict=True))
     return np.array([by_id[item.id] for item in items], dtype=float)
 

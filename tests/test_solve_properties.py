@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import optimizer
-from optimizer import Allocation, Exclude, Lock, Status, UdvalgMax
+from optimizer import Result, Exclude, Lock, Status, UdvalgMax
 
 GOALS = {"a": "Goal A", "b": "Goal B", "c": "Goal C"}
 UDVALG = ("SU", "KFU", "AUU", "SU/KFU")
@@ -78,7 +78,7 @@ class Case:
     weights: dict[str, float]
     evidence_weight: float
 
-    def solve(self, budget: float | None = None, constraints: Sequence[object] = (), **options: object) -> Allocation:
+    def solve(self, budget: float | None = None, constraints: Sequence[object] = (), **options: object) -> Result:
         frame = pd.DataFrame([item.row() for item in self.items])
         catalog = optimizer.validate_catalog(frame, goals=GOALS)
         return optimizer.solve(
@@ -91,7 +91,7 @@ class Case:
         )
 
 
-def amounts_of(result: Allocation, items: Sequence[Item]) -> np.ndarray:
+def amounts_of(result: Result, items: Sequence[Item]) -> np.ndarray:
     assert result.status is Status.OPTIMAL
     by_id = dict(zip(result.allocation["id"], result.allocation["amount_kr"], strict=True))
     return np.array([by_id[item.id] for item in items], dtype=float)

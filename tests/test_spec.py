@@ -27,7 +27,7 @@ from optimizer.constraints import (
     UdvalgMax,
     UdvalgMin,
 )
-from optimizer.problem import Assumptions
+from optimizer.inputs import Assumptions
 from scenarios import Scenario, ScenarioError, Uncertainty, load_scenario, save_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,354 @@
+"""The one module that speaks to HiGHS: a model compiled once, solved, and re-solved with new bounds or
+objectives (a new pulje, new weights, an indsats forced in), which is what makes explanations, sweeps,
+robustness and the app's sliders cheap.
+
+Every solve has two stages. The first maximizes the value. The second keeps the value within
+`TIE_TOL` of that optimum and prefers lower ids, so that ties are broken by id exactly, on every
+path, whatever basis the solver happens to start from.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from optimizer.model import LinearModel
+from optimizer.status import Status
+
+DEFAULT_TIME_LIMIT = 60.0
+MIP_REL_GAP = 1e-9
+TIE_TOL = 1e-9  # allocations within this relative distance of the optimum count as tied
+FACE_TOL = 1e-9  # a reduced cost or dual this small (relative to the objective's scale) counts as zero
+_KINDS = highspy.HighsModelStatus
+_BANNER_SILENCED = False
+
+
+@dataclass(frozen=True)
+class RawSolution:
+    """Column values and the objective in value units; row duals of the first stage where the model is an LP."""
+
+    status: Status
+    values: np.ndarray | None
+    objective: float
+    row_duals: np.ndarray | None = None
+    message: str = ""
+    col_duals: np.ndarray | None = None
+
+
+def new_highs(time_limit: float = DEFAULT_TIME_LIMIT) -> highspy.Highs:
+    """A quiet HiGHS instance. HiGHS prints a banner to stdout once per process; that one is swallowed so
+    that JSON on stdout stays clean."""
+    global _BANNER_SILENCED
+    if not _BANNER_SILENCED:
+        sys.stdout.flush()
+        saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        try:
+            highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(devnull)
+        _BANNER_SILENCED = True
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("time_limit", float(time_limit))
+    highs.setOptionValue("mip_rel_gap", MIP_REL_GAP)
+    highs.setOptionValue("random_seed", 0)
+    return highs
+
+
+SPEND_PENALTY = 1e-3  # second stage: money to an indsats of no value is avoided where it is not needed
+
+
+def kept_value(first: RawSolution, second: RawSolution) -> bool:
+    """Whether the tie-break kept the first stage's value (a safeguard against a solver's tolerances)."""
+    if second.values is None or second.status is not Status.OPTIMAL:
+        return False
+    return second.objective >= first.objective - 1e-6 * max(1.0, abs(first.objective))
+
+
+def id_preference(model: LinearModel) -> np.ndarray:
+    """Per indsats: 1 + (n − rank of its id) / n, so the lowest id weighs (almost) twice."""
+    inst = model.instance
+    rank = np.argsort(np.argsort(np.array(inst.ids, dtype=object)))
+    return 1.0 + (inst.n - rank) / max(inst.n, 1)
+
+
+def tie_objective(model: LinearModel, scaled: np.ndarray) -> np.ndarray:
+    """The second stage's objective for a scaled value objective: each column's value weighted towards lower
+    ids; a column of no value costs a little in proportion to its ask, so it is funded only where needed."""
+    tie = np.zeros(model.n_cols)
+    shares = model.share_cols
+    tie[shares] = scaled[shares] * id_preference(model)[:, None]
+    cost = model.instance.cost
+    idle = (scaled[shares] == 0) & (cost > 0)
+    tie[shares[idle]] = -SPEND_PENALTY * cost[idle] / cost.max()
+    return tie
+
+
+class CompiledModel:
+    """A LinearModel passed to HiGHS once; change the objective or bounds and solve again.
+
+    The HiGHS object stays inside: results keep plain arrays, so they can be pickled and cached.
+    """
+
+    def __init__(self, model: LinearModel, *, time_limit: float = DEFAULT_TIME_LIMIT):
+        self.model = model
+        self.highs = new_highs(time_limit)
+        self.objective = model.objective.copy()
+        self._lower, self._upper = model.col_lower.copy(), model.col_upper.copy()
+        self._row_lower, self._row_upper = model.row_bounds()
+        lp = highspy.HighsLp()
+        lp.num_col_ = model.n_cols
+        lp.num_row_ = model.n_rows
+        lp.col_cost_ = self._scaled(self.objective)
+        lp.col_lower_ = model.col_lower
+        lp.col_upper_ = model.col_upper
+        lp.row_lower_, lp.row_upper_ = self._row_lower, self._row_upper
+        start, index, value = model.column_matrix()
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = start
+        lp.a_matrix_.index_ = index
+        lp.a_matrix_.value_ = value
+        lp.sense_ = highspy.ObjSense.kMaximize
+        if model.is_mip:
+            lp.integrality_ = np.where(model.integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous)
+        self.highs.passModel(lp)
+        self._is_relaxed = False
+
+    # -- changes --
+    def set_objective(self, objective: np.ndarray) -> None:
+        """New value-per-column coefficients (new goal weights, reaches, an indsats's value raised); rows stay."""
+        self.objective = np.asarray(objective, dtype=float)
+        scaled = self._scaled(self.objective)
+        cols = np.arange(self.model.n_cols, dtype=np.int32)
+        self.highs.changeColsCost(len(cols), cols, scaled)
+
+    def set_pulje(self, pulje: np.ndarray) -> None:
+        """A new pulje per year: moves the budget rows and the limits given as a share of the pulje."""
+        lower, upper = self.model.row_bounds(np.asarray(pulje, dtype=float))
+        self.set_row_bounds(np.arange(len(lower)), lower, upper)
+
+    def set_row_bounds(self, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        rows = np.asarray(rows, dtype=np.int32)
+        self._row_lower[rows], self._row_upper[rows] = lower, upper
+        self.highs.changeRowsBounds(len(rows), rows, np.asarray(lower, float), np.asarray(upper, float))
+
+    def row_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """The rows' current bounds (copies)."""
+        return self._row_lower.copy(), self._row_upper.copy()
+
+    @contextmanager
+    def changed_rows(self, rows: list[int], lower: list[float], upper: list[float]) -> Iterator[None]:
+        """Temporarily change row bounds (e.g. a limit loosened by 100.000 kr.), restoring them afterwards."""
+        idx = np.array(rows, dtype=np.int32)
+        saved = self._row_lower[idx].copy(), self._row_upper[idx].copy()
+        self.set_row_bounds(idx, np.array(lower, dtype=float), np.array(upper, dtype=float))
+        try:
+            yield
+        finally:
+            self.set_row_bounds(idx, *saved)
+
+    @contextmanager
+    def changed_cols(self, cols: list[int], lower: list[float], upper: list[float]) -> Iterator[None]:
+        """Temporarily change column bounds (e.g. force an indsats in), restoring them afterwards."""
+        idx = np.array(cols, dtype=np.int32)
+        saved = self._lower[idx].copy(), self._upper[idx].copy()
+        self._set_cols(idx, np.array(lower, dtype=float), np.array(upper, dtype=float))
+        try:
+            yield
+        finally:
+            self._set_cols(idx, *saved)
+
+    @contextmanager
+    def changed_objective(self, objective: np.ndarray) -> Iterator[None]:
+        """Temporarily another objective, restoring the current one afterwards."""
+        saved = self.objective
+        self.set_objective(objective)
+        try:
+            yield
+        finally:
+            self.set_objective(saved)
+
+    # -- solving --
+    def solve(self, *, break_ties: bool = True) -> RawSolution:
+        """Maximize the value; then, among the allocations of that value, prefer lower ids.
+
+        For an LP the second stage runs on the optimal face itself (columns with a non-zero reduced cost and
+        rows with a non-zero dual held where they are), so it cannot trade value for id order. A MILP first
+        keeps its value within TIE_TOL by a row; its continuous part then takes the LP's second stage.
+        """
+        first = self._run(duals=True)
+        if first.values is None or not break_ties or first.status is not Status.OPTIMAL:
+            return self._without_col_duals(first)
+        if not self.model.is_mip:
+            second = self._on_optimal_face(first)
+        else:
+            second = self._near_optimal(first)
+            if second is not None and not self.model.integer.all():
+                second = self._continuous_part(second)
+        chosen = second if second is not None and kept_value(first, second) else first
+        return RawSolution(chosen.status, chosen.values, chosen.objective, first.row_duals, first.message)
+
+    def solve_relaxation(self) -> RawSolution:
+        """The LP relaxation (integrality dropped) with row duals, for the rates at the margin of a MILP."""
+        with self._relaxed():
+            return self._without_col_duals(self._run(duals=True))
+
+    def _run(self, *, duals: bool = False) -> RawSolution:
+        self.highs.run()
+        status, message = self._status()
+        if not status.has_solution:
+            return RawSolution(status, None, math.nan, message=message)
+        solution = self.highs.getSolution()
+        values = np.clip(np.asarray(solution.col_value), self._lower, self._upper)
+        row_duals = col_duals = None
+        if duals and (not self.model.is_mip or self._is_relaxed):
+            row_duals = np.asarray(solution.row_dual)[: self.model.n_rows] * self._scale
+            col_duals = np.asarray(solution.col_dual) * self._scale
+        return RawSolution(status, values, float(self.objective @ values), row_duals, message, col_duals)
+
+    def _on_optimal_face(self, first: RawSolution) -> RawSolution | None:
+        """The LP's second stage: complementary slackness fixes every column whose reduced cost and every row
+        whose dual is not zero; over what is left (the optimal face) maximize the id-weighted value."""
+        assert first.values is not None and first.row_duals is not None and first.col_duals is not None
+        tol = FACE_TOL * self._scale
+        cols = np.flatnonzero(np.abs(first.col_duals) > tol)
+        rows = np.flatnonzero(np.abs(first.row_duals) > tol)
+        activity = self.model.activity(first.values)
+        scaled = self._scaled(self.objective)
+        with (
+            self.changed_cols(list(cols), list(first.values[cols]), list(first.values[cols])),
+            self.changed_rows(list(rows), list(activity[rows]), list(activity[rows])),
+            self._costs(tie_objective(self.model, scaled)),
+        ):
+            second = self._run()
+        return second
+
+    def _near_optimal(self, first: RawSolution) -> RawSolution | None:
+        """The MILP's second stage: a row keeps the value within TIE_TOL of the first stage's, and the objective
+        becomes the id-weighted value; the first stage's allocation is the starting point."""
+        assert first.values is not None
+        scaled = self._scaled(self.objective)
+        scaled_value = float(scaled @ first.values)
+        floor = scaled_value - TIE_TOL * max(1.0, abs(scaled_value))
+        support = np.flatnonzero(scaled).astype(np.int32)
+        self.highs.addRow(floor, math.inf, len(support), support, scaled[support])
+        start = highspy.HighsSolution()
+        start.col_value = list(first.values)
+        try:
+            with self._costs(tie_objective(self.model, scaled)):
+                self.highs.setSolution(start)
+                return self._run()
+        finally:
+            self.highs.deleteRows(1, np.array([self.model.n_rows], dtype=np.int32))
+
+    def _continuous_part(self, second: RawSolution) -> RawSolution | None:
+        """With the MILP's integer choices held, the continuous part's own two stages (as an LP)."""
+        assert second.values is not None
+        integer = np.flatnonzero(self.model.integer)
+        held = list(second.values[integer].round())
+        with self.changed_cols(list(integer), held, held), self._relaxed():
+            first = self._run(duals=True)
+            return self._on_optimal_face(first) if first.status is Status.OPTIMAL else None
+
+    @contextmanager
+    def _costs(self, costs: np.ndarray) -> Iterator[None]:
+        """Temporarily other solver costs (already scaled), restoring the scaled objective afterwards."""
+        cols = np.arange(self.model.n_cols, dtype=np.int32)
+        self.highs.changeColsCost(len(cols), cols, costs)
+        try:
+            yield
+        finally:
+            self.highs.changeColsCost(len(cols), cols, self._scaled(self.objective))
+
+    @contextmanager
+    def _relaxed(self) -> Iterator[None]:
+        """Temporarily the LP relaxation (integrality dropped)."""
+        integer = np.flatnonzero(self.model.integer).astype(np.int32)
+        kinds = highspy.HighsVarType
+        if integer.size:
+            self.highs.changeColsIntegrality(integer.size, integer, np.full(integer.size, kinds.kContinuous))
+        self._is_relaxed = True
+        try:
+            yield
+        finally:
+            self._is_relaxed = False
+            if integer.size:
+                self.highs.changeColsIntegrality(integer.size, integer, np.full(integer.size, kinds.kInteger))
+
+    @staticmethod
+    def _without_col_duals(solution: RawSolution) -> RawSolution:
+        return RawSolution(solution.status, solution.values, solution.objective, solution.row_duals, solution.message)
+
+    # -- internals --
+    @property
+    def _scale(self) -> float:
+        largest = float(np.max(np.abs(self.objective))) if self.objective.size else 0.0
+        return largest if largest > 0 else 1.0
+
+    def _scaled(self, objective: np.ndarray) -> np.ndarray:
+        """The objective handed to the solver: divided by its largest coefficient, so it is at most 1."""
+        largest = float(np.max(np.abs(objective))) if objective.size else 0.0
+        return objective / (largest if largest > 0 else 1.0)
+
+    def _set_cols(self, idx: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        self._lower[idx], self._upper[idx] = lower, upper
+        self.highs.changeColsBounds(len(idx), idx, lower, upper)
+
+    def _status(self) -> tuple[Status, str]:
+        status = self.highs.getModelStatus()
+        if status == _KINDS.kOptimal:
+            return Status.OPTIMAL, ""
+        if status in (_KINDS.kInfeasible, _KINDS.kUnboundedOrInfeasible):
+            return Status.INFEASIBLE, ""
+        text = self.highs.modelStatusToString(status)
+        point = self.highs.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
+        if status in (_KINDS.kTimeLimit, _KINDS.kIterationLimit, _KINDS.kInterrupt, _KINDS.kSolutionLimit):
+            limit = float(self.highs.getOptionValue("time_limit"))
+            message = f"HiGHS stopped before proving an answer ({text}; time limit {limit:g} s)"
+            return (Status.FEASIBLE if point and self.model.is_mip else Status.TIME_LIMIT), message
+        return Status.NOT_SOLVED, f"HiGHS gave no proven answer ({text})"
+
+
+def solve_cvar(model: LinearModel, draw_objectives: np.ndarray, alpha: float, time_limit: float) -> RawSolution:
+    """The allocation that maximizes the mean value over the worst `alpha` share of draws (CVaR), exactly for
+    these draws (Rockafellar and Uryasev): maximize t − 1/(αD) Σ_d u_d with u_d ≥ t − value_d(x), u_d ≥ 0,
+    over the model's own feasible allocations. draw_objectives: D × columns, value per column in each draw.
+    The objective returned is the CVaR in value units."""
+    draws = len(draw_objectives)
+    n, m = model.n_cols, model.n_rows
+    scale = float(np.max(np.abs(draw_objectives))) or 1.0
+    highs = new_highs(time_limit)
+    highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    start, index, value = model.column_matrix()
+    lower, upper = model.row_bounds()
+    highs.addRows(m, lower, upper, 0, np.zeros(m, np.int32), np.zeros(0, np.int32), np.zeros(0))
+    highs.addCols(n, np.zeros(n), model.col_lower, model.col_upper, len(index), start[:-1], index, value)
+    if model.is_mip:
+        integer = np.flatnonzero(model.integer).astype(np.int32)
+        highs.changeColsIntegrality(integer.size, integer, np.full(integer.size, highspy.HighsVarType.kInteger))
+    t_col = n
+    highs.addCol(1.0, -math.inf, math.inf, 0, np.zeros(0, np.int32), np.zeros(0))
+    weight = -1.0 / (alpha * draws)
+    highs.addCols(draws, np.full(draws, weight), np.zeros(draws), np.full(draws, math.inf), 0,
+                  np.zeros(draws, np.int32), np.zeros(0, np.int32), np.zeros(0))  # fmt: skip
+    support = np.flatnonzero(np.any(draw_objectives != 0, axis=0))
+    for d in range(draws):
+        cols = np.concatenate([support, [t_col, t_col + 1 + d]]).astype(np.int32)
+        coefs = np.concatenate([draw_objectives[d, support] / scale, [-1.0, 1.0]])
+        highs.addRow(0.0, math.inf, len(cols), cols, coefs)
+    highs.run()
+    status = highs.getModelStatus()
+    if status != _KINDS.kOptimal:
+        return RawSolution(Status.NOT_SOLVED, None, math.nan, message=highs.modelStatusToString(status))
+    values = np.asarray(highs.getSolution().col_value)
+    return RawSolution(Status.OPTIMAL, values[:n], float(highs.getInfo().objective_function_value) * scale)

@@ -1,0 +1,151 @@
+"""The one module that speaks to PuLP: solving with CBC, and writing the model as .lp or .mps for an auditor.
+
+The written file names columns after the indsatser (s[id,year] is the funded share of the year's ask)
+and rows after the constraints, and opens with a comment giving the pulje, the weights and the units,
+so that it re-solves to the reported objective in any solver.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pulp
+
+from optimizer.errors import SolverError, SpecError
+from optimizer.files import atomic_path
+from optimizer.highs import MIP_REL_GAP, TIE_TOL, RawSolution, kept_value, tie_objective
+from optimizer.model import SCALE, LinearModel
+from optimizer.numbers import format_kr
+from optimizer.status import Status
+
+CBC_TIE_TOL = 100 * TIE_TOL  # CBC's preprocessing mistakes a tighter value row for an infeasible one
+
+
+def solve_cbc(model: LinearModel, time_limit: float) -> RawSolution:
+    """Solve with CBC: the value first, then (as with HiGHS) the id order among allocations within TIE_TOL."""
+    problem, variables = to_pulp(model)
+    first = _run(problem, variables, model, time_limit)
+    if first.status is not Status.OPTIMAL or first.values is None:
+        return first
+    largest = float(np.abs(model.objective).max()) or 1.0
+    scaled = model.objective / largest
+    value = float(scaled @ first.values)
+    problem += (
+        pulp.LpAffineExpression([(variables[j], c) for j, c in enumerate(scaled) if c != 0])
+        >= value - CBC_TIE_TOL * max(1.0, abs(value)),
+        "near_optimal_value",
+    )
+    problem.setObjective(pulp.LpAffineExpression([(variables[j], c) for j, c in enumerate(tie_objective(model, scaled))
+                                                  if c != 0]))  # fmt: skip
+    second = _run(problem, variables, model, time_limit)
+    return second if kept_value(first, second) else first
+
+
+def _run(problem: pulp.LpProblem, variables: list[pulp.LpVariable], model: LinearModel, time_limit: float):
+    with warnings.catch_warnings():  # PuLP 3 warns that its bundled CBC goes away in PuLP 4 (pinned < 4)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        engine = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=MIP_REL_GAP)
+        try:
+            problem.solve(engine)
+        except pulp.PulpSolverError as exc:
+            raise SolverError(f"cbc failed: {exc}") from None
+    if problem.status == pulp.LpStatusInfeasible:
+        return RawSolution(Status.INFEASIBLE, None, math.nan)
+    if problem.status != pulp.LpStatusOptimal:
+        return RawSolution(Status.NOT_SOLVED, None, math.nan, message=f"CBC: {pulp.LpStatus[problem.status]}")
+    proven = problem.sol_status == pulp.LpSolutionOptimal
+    values = np.clip(np.array([v.varValue or 0.0 for v in variables]), model.col_lower, model.col_upper)
+    message = "" if proven else "CBC stopped at its time limit with a valid allocation"
+    return RawSolution(Status.OPTIMAL if proven else Status.FEASIBLE, values, float(model.objective @ values), None,
+                       message)  # fmt: skip
+
+
+def to_pulp(model: LinearModel) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
+    """The model as a PuLP problem with readable, unique names; the objective in value units."""
+    problem = pulp.LpProblem("pulje", pulp.LpMaximize)
+    variables = [
+        problem.add_variable(
+            name,
+            lowBound=float(model.col_lower[j]),
+            upBound=float(model.col_upper[j]),
+            cat=pulp.LpInteger if model.integer[j] else pulp.LpContinuous,
+        )
+        for j, name in enumerate(_unique_names(model.col_names))
+    ]
+    problem += (
+        pulp.LpAffineExpression([(variables[j], float(c)) for j, c in enumerate(model.objective) if c != 0]),
+        "value",
+    )
+    names = _unique_names([row.name for row in model.rows])
+    for r, name in enumerate(names):
+        span = slice(model.row_start[r], model.row_start[r + 1])
+        terms = [(variables[j], float(c)) for j, c in zip(model.row_index[span], model.row_value[span], strict=True)]
+        expression = pulp.LpAffineExpression(terms)
+        lower, upper = float(model.row_lower[r]), float(model.row_upper[r])
+        if lower == upper:
+            problem += expression == lower, name
+            continue
+        if math.isfinite(lower):
+            problem += expression >= lower, name if not math.isfinite(upper) else f"{name}_min"
+        if math.isfinite(upper):
+            problem += expression <= upper, name if not math.isfinite(lower) else f"{name}_max"
+    return problem, variables
+
+
+def write_model(model: LinearModel, path: str | Path) -> Path:
+    """Write the model to .lp or .mps (objective in value units) for re-solving elsewhere, atomically."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".lp", ".mps"):
+        raise SpecError(f"cannot write a model to {path.name}: use a .lp or .mps file name")
+    problem, _ = to_pulp(model)
+    comment = "\\ " if suffix == ".lp" else "* "
+    header = "".join(f"{comment}{line}\n" for line in header_lines(model))
+    with atomic_path(path) as temporary:
+        if suffix == ".mps":
+            problem.writeMPS(str(temporary), with_objsense=True)
+        else:
+            problem.writeLP(str(temporary))
+        temporary.write_text(header + temporary.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+def header_lines(model: LinearModel) -> list[str]:
+    """What the file's numbers mean: the pulje, the weights and the units."""
+    inst = model.instance
+    pulje = ", ".join(
+        f"{'' if year is None else f'{year}: '}{format_kr(p)} (fixed lines {format_kr(f)})"
+        for year, p, f in zip(inst.years, inst.pulje, inst.fixed, strict=True)
+    )
+    weights = ", ".join(f"{key} {weight:g}" for key, weight in inst.goal_weights.items())
+    return [
+        "written by pulje: the allocation of a municipal pool (pulje) across indsatser; see its README, The model",
+        f"pulje per year: {pulje}",
+        f"goal weights: {weights}; evidence weight: {inst.evidence_weight:g} (value x (1 + w x stars))",
+        "columns: s_<id>_<year> = funded share of the indsats's ask that year (kroner = share x ask);",
+        "  z_... = 1 if funded (minimum viable funding, exclusion); u_... = 1 if it starts that year (set-up cost)",
+        f"rows in kroner (budget, udvalg_*, goal_min, lock, exclude) are in units of {SCALE:,.0f} kr.".replace(
+            ",", "."
+        ),
+        "objective: maximize value = sum over indsatser and years of share x reach x goal weights x evidence x "
+        "intensity",
+    ]
+
+
+def _unique_names(names: list[str] | tuple[str, ...]) -> list[str]:
+    seen: dict[str, int] = {}
+    result = []
+    for name in names:
+        clean = re.sub(r"[^0-9A-Za-z_]", "_", name.replace("æ", "ae").replace("ø", "oe").replace("å", "aa"))
+        clean = re.sub(r"_+", "_", clean).strip("_") or "c"
+        if clean in seen:
+            seen[clean] += 1
+            clean = f"{clean}_{seen[clean]}"
+        else:
+            seen[clean] = 0
+        result.append(clean)
+    return result
