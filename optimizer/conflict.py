@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import math
 
-import highspy
 import numpy as np
 
-from optimizer.highs import CompiledModel, new_highs
+from optimizer.highs import CompiledModel, Slack, solve_elastic
 from optimizer.model import INF, SCALE, LinearModel
 from optimizer.numbers import format_kr
-from optimizer.result import Conflict
+from optimizer.result import Conflict, Relaxation
 
 MAX_SETS = 5
 SLACK_TOL = 1e-7
@@ -28,7 +27,7 @@ def diagnose(model: LinearModel, time_limit: float = 30.0) -> Conflict:
     checker = _Checker(model, time_limit)
     soft = [r for r, row in enumerate(model.rows) if row.soft]
     sets: list[list[int]] = []
-    active = list(soft)
+    active = list(checker.named)
     while len(sets) < MAX_SETS and active and not checker.feasible(active):
         found = _deletion_filter(checker, active)
         sets.append(found)
@@ -37,25 +36,29 @@ def diagnose(model: LinearModel, time_limit: float = 30.0) -> Conflict:
     names = tuple(tuple(model.rows[r].name for r in group) for group in sets)
     abouts = {model.rows[r].name: model.rows[r].about for group in sets for r in group}
     abouts.update({model.rows[r].name: model.rows[r].about for r in fix})
-    smallest = tuple((model.rows[r].name, amount, _unit(model, r)) for r, (amount, _) in fix.items())
+    smallest = tuple(
+        Relaxation(model.rows[r].name, amount, model.rows[r].unit, direction) for r, (amount, direction) in fix.items()
+    )
     return Conflict(names, abouts, smallest, total, _message(model, sets, fix, total))
 
 
 class _Checker:
-    """The model with a zero objective; soft rows are switched on and off through their bounds."""
+    """The model with a zero objective; the rows a conflict may name (the user's, the budget, and the catalog's
+    requires, which is named though it is not the user's to relax) are switched on and off through their bounds."""
 
     def __init__(self, model: LinearModel, time_limit: float):
         self.model = model
         self.compiled = CompiledModel(model, time_limit=time_limit)
         self.compiled.set_objective(np.zeros(model.n_cols))
-        self.soft = np.array([r for r, row in enumerate(model.rows) if row.soft], dtype=int)
+        self.named = [r for r, row in enumerate(model.rows) if row.soft or row.kind == "requires"]
         self.lower, self.upper = model.row_bounds()
 
     def feasible(self, active: list[int]) -> bool:
-        on = np.isin(self.soft, active)
-        lower = np.where(on, self.lower[self.soft], -INF)
-        upper = np.where(on, self.upper[self.soft], INF)
-        self.compiled.set_row_bounds(self.soft, lower, upper)
+        rows = np.array(self.named, dtype=int)
+        on = np.isin(rows, active)
+        lower = np.where(on, self.lower[rows], -INF)
+        upper = np.where(on, self.upper[rows], INF)
+        self.compiled.set_row_bounds(rows, lower, upper)
         return self.compiled.solve(break_ties=False).status.has_solution
 
 
@@ -93,42 +96,21 @@ def _smallest_fix(model: LinearModel, soft: list[int], time_limit: float) -> tup
     Returns {row: (amount, "raise" or "lower")} with amounts in the row's own unit (kroner for rows in
     kroner, rounded up to whole kroner) and the total in kroner.
     """
-    highs = new_highs(time_limit)
-    highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
-    inf = highspy.kHighsInf
-    n = model.n_cols
-    highs.addCols(n, np.zeros(n), model.col_lower, model.col_upper, 0, np.zeros(0, np.int32), np.zeros(0, np.int32),
-                  np.zeros(0))  # fmt: skip
-    integer = np.flatnonzero(model.integer).astype(np.int32)
-    if integer.size:
-        highs.changeColsIntegrality(integer.size, integer, np.full(integer.size, highspy.HighsVarType.kInteger))
-    slack: dict[int, list[tuple[int, str]]] = {}
-    on_soft = set(soft)
-    for r in range(model.n_rows):
-        span = slice(model.row_start[r], model.row_start[r + 1])
-        index, coef = list(model.row_index[span]), list(model.row_value[span])
-        lower, upper = model.row_lower[r], model.row_upper[r]
-        if r in on_soft:
-            slack[r] = []
-            for sign, bound, direction in ((1.0, lower, "lower"), (-1.0, upper, "raise")):
-                if math.isfinite(bound):
-                    highs.addCol(_weight(model, r), 0.0, inf, 0, np.zeros(0, np.int32), np.zeros(0))
-                    col = highs.getNumCol() - 1
-                    slack[r].append((col, direction))
-                    index.append(col)
-                    coef.append(sign)
-        highs.addRow(lower if math.isfinite(lower) else -inf, upper if math.isfinite(upper) else inf, len(index),
-                     np.array(index, dtype=np.int32), np.array(coef, dtype=float))  # fmt: skip
-    highs.run()
-    values = np.asarray(highs.getSolution().col_value)
+    lower, upper = model.row_bounds()
+    slacks = [
+        Slack(r, direction, _weight(model, r))
+        for r in soft
+        for direction, bound in (("lower", lower[r]), ("raise", upper[r]))
+        if math.isfinite(bound)
+    ]
+    amounts = solve_elastic(model, slacks, time_limit)
     fix: dict[int, tuple[float, str]] = {}
     total = 0.0
-    for r, cols in slack.items():
-        for col, direction in cols:
-            if values[col] > SLACK_TOL:
-                amount = _rounded_up(model, r, values[col])
-                fix[r] = (amount, direction)
-                total += amount if model.rows[r].unit == "kr" else amount * _weight(model, r) * SCALE
+    for slack, units in zip(slacks, amounts, strict=True):
+        if units > SLACK_TOL:
+            amount = _rounded_up(model, slack.row, units)
+            fix[slack.row] = (amount, slack.direction)
+            total += amount if model.rows[slack.row].unit == "kr" else amount * slack.weight * SCALE
     return fix, total
 
 
@@ -137,10 +119,6 @@ def _rounded_up(model: LinearModel, r: int, units: float) -> float:
     if model.rows[r].unit == "kr":
         return float(math.ceil(units * SCALE - 1e-6))
     return float(units)
-
-
-def _unit(model: LinearModel, r: int) -> str:
-    return {"kr": "kr", "share": "share", "count": "count", "value": "value"}[model.rows[r].unit]
 
 
 def _amount(model: LinearModel, r: int, amount: float) -> str:
@@ -165,7 +143,17 @@ def _message(model: LinearModel, sets: list[list[int]], fix: dict[int, tuple[flo
             listed = "\n".join(f"  - {rows[r].name}: {rows[r].about}" for r in group)
             parts.append(f"{label}: these constraints cannot all hold together:\n{listed}")
     if fix:
-        changes = "; ".join(f"{direction} {rows[r].name} by {_amount(model, r, amount)}"
-                            for r, (amount, direction) in fix.items())  # fmt: skip
-        parts.append(f"The smallest change that makes the whole model feasible ({format_kr(total)} in all): {changes}.")
+        changes = "; ".join(_change(model, r, amount, direction) for r, (amount, direction) in fix.items())
+        parts.append(f"The smallest change that makes the whole model feasible ({format_kr(total)} in all): {changes}")
     return "\n".join(parts)
+
+
+def _change(model: LinearModel, r: int, amount: float, direction: str) -> str:
+    """One relaxation in plain words, the way the user would make it."""
+    row = model.rows[r]
+    shown = _amount(model, r, amount)
+    if row.kind == "exclude":
+        return f"allow {row.label} up to {shown} instead of excluding it ({row.name})"
+    if row.kind == "exclusive":
+        return f"allow {amount:.3g} more of {row.label.replace('|', ', ')} to be funded ({row.name})"
+    return f"{direction} {row.name} by {shown}"

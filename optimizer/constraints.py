@@ -13,17 +13,55 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, Protocol
+
+import numpy as np
 
 from optimizer.errors import SpecError
 from optimizer.limits import MAX_KR, check_number, is_real
 from optimizer.numbers import format_kr
 
-if TYPE_CHECKING:
-    from optimizer.instance import Draft, Known
-    from optimizer.model import ModelBuilder
-
 Year = int | str | None
+Members = tuple[np.ndarray, np.ndarray]  # indsats indices and the weight of a krone to each
+
+
+class Names(Protocol):
+    """What a constraint's names are checked against (inputs.Known): each check yields (field, message)."""
+
+    def check_id(self, where: str, value: str) -> Iterator[tuple[str, str]]: ...
+    def check_udvalg(self, where: str, value: str) -> Iterator[tuple[str, str]]: ...
+    def check_goal(self, where: str, value: str) -> Iterator[tuple[str, str]]: ...
+    def check_year(self, where: str, value: Year) -> Iterator[tuple[str, str]]: ...
+
+
+class Builder(Protocol):
+    """What a row rule compiles against (model.ModelBuilder): the catalog's indices and the rows it can add."""
+
+    n: int
+    n_years: int
+
+    def index_of(self, indsats_id: str) -> int: ...
+    def pulje(self, t: int) -> float: ...
+    def years_of(self, year: Year) -> list[int]: ...
+    def udvalg_members(self, udvalg: str) -> Members: ...
+    def goal_members(self, goal: str) -> Members: ...
+    def goal_value(self, goal: str) -> np.ndarray: ...
+    def kroner_row(self, constraint: Constraint, label: str, t: int, members: Members, *, lower: float = ...,
+                   upper: float = ..., about: str, pulje_share: float | None = ...) -> None: ...  # fmt: skip
+    def continuity_row(self, constraint: Continuity, i: int, t: int) -> None: ...
+    def requires_row(self, constraint: Requires, later: int, first: int, t: int) -> None: ...
+    def exclusive_row(self, constraint: MutuallyExclusive, indices: list[int], t: int) -> None: ...
+    def value_row(self, constraint: GoalValueMin, label: str, value: np.ndarray, lower: float) -> None: ...
+
+
+class Draft(Protocol):
+    """What a figure rule changes (instance.Draft): an indsats's funding form and bounds, set-up, fixed lines."""
+
+    def set_binary(self, indsats_id: str, binary: bool) -> None: ...
+    def set_funding_bound(self, rule: MinFunding | MaxFunding, *, low: float | None = ..., high: float | None = ...
+                          ) -> None: ...  # fmt: skip
+    def set_setup(self, indsats_id: str, kr: float) -> None: ...
+    def add_fixed(self, name: str, kr: float, year: Year) -> None: ...
 
 
 def _kr(value: object, what: str) -> float:
@@ -70,7 +108,7 @@ class Constraint:
 
     kind: ClassVar[str]
 
-    def problems(self, known: Known) -> Iterator[tuple[str, str]]:
+    def problems(self, known: Names) -> Iterator[tuple[str, str]]:
         """(field, message) for every name in this constraint that the catalog or the pulje does not know."""
         for f in fields(self):  # type: ignore[arg-type]
             value = getattr(self, f.name)
@@ -97,7 +135,7 @@ class Constraint:
 class RowRule(Constraint):
     """A constraint that adds rows to the model."""
 
-    def compile(self, b: ModelBuilder) -> None:
+    def compile(self, b: Builder) -> None:
         raise NotImplementedError
 
 
@@ -142,7 +180,7 @@ class _Limit(RowRule):
         amount = format_kr(self.limit(pulje))
         return amount if self.share is None else f"{amount} ({self.share:.0%} of the pulje)"
 
-    def compile(self, b: ModelBuilder) -> None:
+    def compile(self, b: Builder) -> None:
         weights = b.udvalg_members(self.label) if self.noun == "udvalg" else b.goal_members(self.label)
         for t in b.years_of(self.year):
             bound = self.limit(b.pulje(t))
@@ -214,7 +252,7 @@ class Lock(RowRule):
         object.__setattr__(self, "kr", _kr(self.kr, f"Lock({self.id!r}).kr"))
         object.__setattr__(self, "year", _year(self.year, "Lock.year"))
 
-    def compile(self, b: ModelBuilder) -> None:
+    def compile(self, b: Builder) -> None:
         i = b.index_of(self.id)
         for t in b.years_of(self.year):
             b.kroner_row(
@@ -240,7 +278,7 @@ class Exclude(RowRule):
         _text(self.id, "Exclude.id")
         object.__setattr__(self, "year", _year(self.year, "Exclude.year"))
 
-    def compile(self, b: ModelBuilder) -> None:
+    def compile(self, b: Builder) -> None:
         i = b.index_of(self.id)
         for t in b.years_of(self.year):
             b.kroner_row(self, self.id, t, {i: 1.0}, upper=0.0, about=f"{self.id} excluded")
@@ -263,7 +301,7 @@ class Continuity(RowRule):
     def row_keys(self, years: tuple[Year, ...]) -> list[str]:
         return [f"continuity[{i}]" for i in self.ids] or ["continuity[*]"]
 
-    def compile(self, b: ModelBuilder) -> None:
+    def compile(self, b: Builder) -> None:
         for i in [b.index_of(i) for i in self.ids] if self.ids else range(b.n):
             for t in range(1, b.n_years):
                 b.continuity_row(self, i, t)
@@ -287,7 +325,7 @@ class Requires(RowRule):
     def row_keys(self, years: tuple[Year, ...]) -> list[str]:
         return [f"requires[{self.id}<-{self.prerequisite}]"]
 
-    def compile(self, b: ModelBuilder) -> None:
+    def compile(self, b: Builder) -> None:
         later, first = b.index_of(self.id), b.index_of(self.prerequisite)
         for t in range(b.n_years):
             b.requires_row(self, later, first, t)
@@ -306,7 +344,7 @@ class MutuallyExclusive(RowRule):
     def row_keys(self, years: tuple[Year, ...]) -> list[str]:
         return [f"exclusive[{'|'.join(sorted(self.ids))}]"]
 
-    def compile(self, b: ModelBuilder) -> None:
+    def compile(self, b: Builder) -> None:
         indices = [b.index_of(i) for i in self.ids]
         for t in range(b.n_years):
             b.exclusive_row(self, indices, t)
@@ -331,7 +369,7 @@ class GoalValueMin(RowRule):
     def row_keys(self, years: tuple[Year, ...]) -> list[str]:
         return [f"goal_value_min[{self.goal}]"]
 
-    def compile(self, b: ModelBuilder) -> None:
+    def compile(self, b: Builder) -> None:
         b.value_row(self, self.goal, b.goal_value(self.goal), self.value)
 
 

@@ -352,3 +352,35 @@ def solve_cvar(model: LinearModel, draw_objectives: np.ndarray, alpha: float, ti
         return RawSolution(Status.NOT_SOLVED, None, math.nan, message=highs.modelStatusToString(status))
     values = np.asarray(highs.getSolution().col_value)
     return RawSolution(Status.OPTIMAL, values[:n], float(highs.getInfo().objective_function_value) * scale)
+
+
+@dataclass(frozen=True)
+class Slack:
+    """A row allowed to give: lowering its lower bound ("lower") or raising its upper bound ("raise"), at `weight`
+    per unit."""
+
+    row: int
+    direction: str
+    weight: float
+
+
+def solve_elastic(model: LinearModel, slacks: list[Slack], time_limit: float) -> np.ndarray:
+    """The least total weighted slack that makes the whole model feasible (integrality kept): the model's rows
+    with a slack column added to each given side. Returns each slack's amount, in its row's unit."""
+    start, index, value = model.column_matrix()
+    lower, upper = model.row_bounds()
+    n = model.n_cols
+    highs = new_highs(time_limit)
+    highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
+    highs.addRows(model.n_rows, lower, upper, 0, np.zeros(model.n_rows, np.int32), np.zeros(0, np.int32), np.zeros(0))
+    highs.addCols(n, np.zeros(n), model.col_lower, model.col_upper, len(index), start[:-1], index, value)
+    if model.is_mip:
+        integer = np.flatnonzero(model.integer).astype(np.int32)
+        highs.changeColsIntegrality(integer.size, integer, np.full(integer.size, highspy.HighsVarType.kInteger))
+    for slack in slacks:
+        sign = 1.0 if slack.direction == "lower" else -1.0  # row + slack ≥ lower, or row − slack ≤ upper
+        highs.addCol(slack.weight, 0.0, math.inf, 1, np.array([slack.row], np.int32), np.array([sign]))
+    highs.run()
+    if highs.getModelStatus() != _KINDS.kOptimal:
+        return np.zeros(len(slacks))
+    return np.asarray(highs.getSolution().col_value)[n:]

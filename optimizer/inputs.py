@@ -171,6 +171,19 @@ class Inputs:
         if problems:
             raise SpecError(problems)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal inputs: the same catalog (cell by cell) and the same budget, weights, constraints, assumptions."""
+        if not isinstance(other, Inputs):
+            return NotImplemented
+        same_catalog = self.catalog is other.catalog or (
+            list(self.catalog.columns) == list(other.catalog.columns) and self.catalog.equals(other.catalog)
+        )
+        return same_catalog and (self.budget, dict(self.goal_weights), self.evidence_weight, self.constraints,
+                                 self.assumptions) == (other.budget, dict(other.goal_weights), other.evidence_weight,
+                                                       other.constraints, other.assumptions)  # fmt: skip
+
+    __hash__ = None  # type: ignore[assignment]  # a DataFrame inside: equal by value, not hashable
+
     @property
     def years(self) -> tuple[Year, ...]:
         """The pulje's years; (None,) for a single-year pulje."""

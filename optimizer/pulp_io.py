@@ -45,6 +45,13 @@ def solve_cbc(model: LinearModel, time_limit: float) -> RawSolution:
     return second if kept_value(first, second) else first
 
 
+def cbc_command() -> pulp.PULP_CBC_CMD:
+    """PuLP's bundled CBC (PuLP 3 warns that it goes away in PuLP 4; the project pins PuLP below 4)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return pulp.PULP_CBC_CMD(msg=False)
+
+
 def _run(problem: pulp.LpProblem, variables: list[pulp.LpVariable], model: LinearModel, time_limit: float):
     with warnings.catch_warnings():  # PuLP 3 warns that its bundled CBC goes away in PuLP 4 (pinned < 4)
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -64,9 +71,11 @@ def _run(problem: pulp.LpProblem, variables: list[pulp.LpVariable], model: Linea
                        message)  # fmt: skip
 
 
-def to_pulp(model: LinearModel) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
-    """The model as a PuLP problem with readable, unique names; the objective in value units."""
-    problem = pulp.LpProblem("pulje", pulp.LpMaximize)
+def to_pulp(model: LinearModel, *, negated: bool = False) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
+    """The model as a PuLP problem with readable, unique names; the objective in value units (maximized, or its
+    negative minimized where a file format cannot say "maximize" portably)."""
+    problem = pulp.LpProblem("pulje", pulp.LpMinimize if negated else pulp.LpMaximize)
+    sign = -1.0 if negated else 1.0
     variables = [
         problem.add_variable(
             name,
@@ -76,10 +85,8 @@ def to_pulp(model: LinearModel) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
         )
         for j, name in enumerate(_unique_names(model.col_names))
     ]
-    problem += (
-        pulp.LpAffineExpression([(variables[j], float(c)) for j, c in enumerate(model.objective) if c != 0]),
-        "value",
-    )
+    objective = [(variables[j], sign * float(c)) for j, c in enumerate(model.objective) if c != 0]
+    problem += pulp.LpAffineExpression(objective), "minus_value" if negated else "value"
     names = _unique_names([row.name for row in model.rows])
     for r, name in enumerate(names):
         span = slice(model.row_start[r], model.row_start[r + 1])
@@ -102,19 +109,20 @@ def write_model(model: LinearModel, path: str | Path) -> Path:
     suffix = path.suffix.lower()
     if suffix not in (".lp", ".mps"):
         raise SpecError(f"cannot write a model to {path.name}: use a .lp or .mps file name")
-    problem, _ = to_pulp(model)
-    comment = "\\ " if suffix == ".lp" else "* "
-    header = "".join(f"{comment}{line}\n" for line in header_lines(model))
+    mps = suffix == ".mps"
+    problem, _ = to_pulp(model, negated=mps)
+    comment = "* " if mps else "\\ "
+    header = "".join(f"{comment}{line}\n" for line in header_lines(model, negated=mps))
     with atomic_path(path) as temporary:
-        if suffix == ".mps":
-            problem.writeMPS(str(temporary), with_objsense=True)
+        if mps:
+            problem.writeMPS(str(temporary))
         else:
             problem.writeLP(str(temporary))
         temporary.write_text(header + temporary.read_text(encoding="utf-8"), encoding="utf-8")
     return path
 
 
-def header_lines(model: LinearModel) -> list[str]:
+def header_lines(model: LinearModel, *, negated: bool = False) -> list[str]:
     """What the file's numbers mean: the pulje, the weights and the units."""
     inst = model.instance
     pulje = ", ".join(
@@ -128,12 +136,12 @@ def header_lines(model: LinearModel) -> list[str]:
         f"goal weights: {weights}; evidence weight: {inst.evidence_weight:g} (value x (1 + w x stars))",
         "columns: s_<id>_<year> = funded share of the indsats's ask that year (kroner = share x ask);",
         "  z_... = 1 if funded (minimum viable funding, exclusion); u_... = 1 if it starts that year (set-up cost)",
-        f"rows in kroner (budget, udvalg_*, goal_min, lock, exclude) are in units of {SCALE:,.0f} kr.".replace(
-            ",", "."
-        ),
+        f"rows in kroner (budget, udvalg_*, goal_min, lock, exclude) are in units of {format_kr(SCALE)}",
         "objective: maximize value = sum over indsatser and years of share x reach x goal weights x evidence x "
         "intensity",
-    ]
+        *(["MPS readers differ on OBJSENSE, so this file MINIMIZES minus_value: its optimum is minus the value"]
+          if negated else []),
+    ]  # fmt: skip
 
 
 def _unique_names(names: list[str] | tuple[str, ...]) -> list[str]:

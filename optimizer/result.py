@@ -47,17 +47,28 @@ class Binding:
 
 
 @dataclass(frozen=True)
+class Relaxation:
+    """How far one constraint must give: `amount` in its own unit (kroner for limits in kroner), and whether
+    its bound is to be raised (a maximum, the budget) or lowered (a minimum); a lock may go either way."""
+
+    constraint: str
+    amount: float
+    unit: str
+    direction: str  # "raise" or "lower"
+
+
+@dataclass(frozen=True)
 class Conflict:
     """Constraints that cannot hold together, and the smallest relaxation of the whole model that fixes it.
 
     sets: each minimal set of constraints that cannot all hold (independent sets, at most five).
-    smallest_fix: (constraint, how far it must give) pairs, in kroner for limits in kroner; applying all of
-    them makes the whole model feasible. total_kr: their total, weighed in kroner.
+    smallest_fix: how far each constraint must give; applying all of them makes the whole model feasible.
+    total_kr: their total, weighed in kroner.
     """
 
     sets: tuple[tuple[str, ...], ...]
     abouts: dict[str, str]
-    smallest_fix: tuple[tuple[str, float, str], ...]
+    smallest_fix: tuple[Relaxation, ...]
     total_kr: float
     message: str
 
@@ -212,8 +223,11 @@ def conflict_dict(conflict: Conflict) -> dict:
     """A conflict as JSON: the minimal sets, the smallest fix and its total."""
     return {
         "constraints": [list(group) for group in conflict.sets],
-        "smallest_fix": [{"constraint": name, "relax_kr": json_number(amount), "unit": unit}
-                         for name, amount, unit in conflict.smallest_fix],
+        "smallest_fix": [
+            {"constraint": fix.constraint, "relax_kr": json_number(fix.amount) if fix.unit == "kr" else None,
+             "amount": json_number(fix.amount), "unit": fix.unit, "direction": fix.direction}
+            for fix in conflict.smallest_fix
+        ],
         "total_kr": json_number(conflict.total_kr),
         "message": conflict.message,
     }  # fmt: skip

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import pytest
 
 from optimizer import (
-    Result,
     AllOrNothing,
     Continuity,
     Exclude,
@@ -21,6 +20,7 @@ from optimizer import (
     MinFunding,
     MutuallyExclusive,
     Requires,
+    Result,
     Scalable,
     SetupCost,
     SpecError,
@@ -485,7 +485,7 @@ def test_infeasible_case_is_explained(case: Infeasible) -> None:
     conflict = result.conflict
     assert conflict is not None
     assert set(conflict.names) == case.names
-    assert {name for name, _, _ in conflict.smallest_fix} <= case.names
+    assert {fix.constraint for fix in conflict.smallest_fix} <= case.names
     assert math.isclose(conflict.total_kr, case.relax, rel_tol=1e-6)
     for name in case.names:
         assert name in conflict.message
@@ -525,7 +525,7 @@ def test_conflict_of_a_multi_year_budget_names_the_year() -> None:
     )
     # 750.000 locked each year: 2021 (800.000) has room, 2022 (700.000) is 50.000 short.
     assert set(result.conflict.names) == {"lock[p,2022]", "lock[q,2022]", "budget[2022]"}
-    assert math.isclose(sum(amount for _, amount, _ in result.conflict.smallest_fix), 50_000, rel_tol=1e-6)
+    assert math.isclose(sum(fix.amount for fix in result.conflict.smallest_fix), 50_000, rel_tol=1e-6)
 
 
 # --- bad specs --------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from optimizer.constraints import (
     Exclude,
     FixedLine,
     GoalMin,
+    GoalValueMin,
     Lock,
     MaxFunding,
     MinFunding,
@@ -54,15 +55,16 @@ SAMPLES: dict[str, tuple] = {
     "max_funding": (MaxFunding(KVINDER, 120_000.0),),
     "scalable": (Scalable("*"), Scalable(KVINDER)),
     "setup_cost": (SetupCost(AABEN, 20_000),),
+    "goal_value_min": (GoalValueMin("sundhed", 50.0),),
 }
 
 
 def _scenario(**changes: object) -> Scenario:
     """A hand-built multi-year Frederiksberg scenario with every optional part filled in."""
-    base = Scenario(
-        name="Håndbygget: alt udfyldt",
-        catalog=FB_CATALOG,
-        budget={2021: 722_000.0, 2022: 700_000},
+    base = Scenario.from_files(
+        "Håndbygget: alt udfyldt",
+        FB_CATALOG,
+        {2021: 722_000.0, 2022: 700_000},
         goal_weights={"arbejdsmarked": 3.0, "sundhed": 0.5},
         evidence_weight=0.25,
         constraints=(),
@@ -86,6 +88,11 @@ def _scenario(**changes: object) -> Scenario:
         uncertainty=Uncertainty(goal_weight_sd=0.35, reach_ranges=False, reach={AABEN: (100.0, 400)}),
     )
     return base.replace(**changes)
+
+
+def _copenhagen(**changes: object) -> Scenario:
+    """A single-year scenario on another catalog, with no goals or baseline file named."""
+    return Scenario.from_files("Håndbygget: København", CPH_CATALOG, 10_000_000.0, **changes)
 
 
 def _write(tmp_path: Path, text: str, name: str = "bad.toml") -> Path:
@@ -112,8 +119,8 @@ def test_example_loads_with_the_figures_of_its_file(path: Path) -> None:
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     scenario = load_scenario(path)
     assert scenario.name == raw["name"]
-    assert scenario.catalog == (path.parent / raw["catalog"]).resolve()
-    assert scenario.catalog.is_file()
+    assert scenario.catalog_path == (path.parent / raw["catalog"]).resolve()
+    assert scenario.catalog_path.is_file()
     budget = raw["budget"]
     expected_budget = {int(y): float(v) for y, v in budget.items()} if isinstance(budget, dict) else float(budget)
     assert scenario.budget == expected_budget
@@ -187,7 +194,7 @@ def test_hand_built_scenario_round_trips_field_by_field(tmp_path: Path) -> None:
     assert loaded.assumptions.reasons[f"cost.{CRICKET}"] == "quoted by the club"
     assert loaded.assumptions.range_reach == "mid"
     assert loaded.uncertainty == Uncertainty(goal_weight_sd=0.35, reach_ranges=False, reach={AABEN: (100.0, 400.0)})
-    assert loaded.goals == FB_GOALS and loaded.baseline == FB_TILSKUD
+    assert loaded.goals_path == FB_GOALS and loaded.baseline_path == FB_TILSKUD
     assert loaded.solver == "cbc"
     assert loaded.description == scenario.description
     assert loaded == scenario
@@ -196,7 +203,7 @@ def test_hand_built_scenario_round_trips_field_by_field(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "changes",
     [
-        {"budget": 10_000_000.0, "catalog": CPH_CATALOG, "goals": None, "baseline": None, "assumptions": Assumptions()},
+        {"single_year_catalog": True},
         {"optimize": False},
         {"solver": "highs", "description": ""},
         {"budget": {2021: 722_000.0, 2022: 700_000.0, 2023: 0.0}},
@@ -206,7 +213,7 @@ def test_hand_built_scenario_round_trips_field_by_field(tmp_path: Path) -> None:
     ids=["single-year", "not-optimized", "defaults", "three-years", "default-uncertainty", "no-goal-weights"],
 )
 def test_variants_round_trip(changes: dict, tmp_path: Path) -> None:
-    scenario = _scenario(**changes)
+    scenario = _copenhagen() if changes.pop("single_year_catalog", False) else _scenario(**changes)
     assert load_scenario(save_scenario(scenario, tmp_path / "s.toml")) == scenario
 
 
@@ -450,3 +457,89 @@ z = [60, 40]
     assert f"{len(expected_paths)} problems" in str(info.value)
     for problem in problems:
         assert problem in str(info.value)
+
+
+# --- what the names mean: checked against the catalog, all at once, with the nearest known name -------------
+
+TWO_YEARS = f'name = "x"\ncatalog = "{FB_CATALOG.as_posix()}"\n[budget]\n2021 = 722000\n2022 = 700000\n'
+MEANING = """
+[weights.goals]
+arbejdsmaked = 2.0
+
+[assumptions.reach]
+fb21-aaben-raadgivnig = 250
+
+[[constraints]]
+kind = "lock"
+id = "fb21-cricet"
+kr = 1000
+
+[[constraints]]
+kind = "udvalg_max"
+udvalg = "AU"
+kr = 100000
+
+[[constraints]]
+kind = "goal_min"
+goal = "sundhed"
+kr = 1000
+
+[[constraints]]
+kind = "goal_min"
+goal = "sundhed"
+kr = 2000
+year = 2022
+
+[[constraints]]
+kind = "exclude"
+id = "fb21-cricket"
+year = 2023
+"""
+MEANING_PROBLEMS = {
+    "weights.goals.arbejdsmaked": r"unknown goal 'arbejdsmaked'; did you mean 'arbejdsmarked'\?",
+    "assumptions.reach.fb21-aaben-raadgivnig": r"unknown indsats id .*did you mean 'fb21-aaben-raadgivning'\?",
+    "constraints[0].id": r"unknown indsats id 'fb21-cricet'; did you mean 'fb21-cricket'\?",
+    "constraints[1].udvalg": r"udvalg 'AU' does not occur in the catalog; did you mean 'AUU'\?",
+    "constraints[3]": r"goal_min\[sundhed,2022\] is given twice \(also constraints\[2\]\)",
+    "constraints[4].year": r"year 2023 is not a year of the pulje \(its years are 2021, 2022\)",
+}
+
+
+def test_meaning_problems_are_reported_at_once_with_file_and_key_path(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(_write(tmp_path, TWO_YEARS + MEANING, name="meaning.toml"))
+    problems = info.value.problems
+    assert len(problems) == len(MEANING_PROBLEMS), "\n".join(problems)
+    for path, pattern in MEANING_PROBLEMS.items():
+        matching = [p for p in problems if p.startswith(f"{path}: ")]
+        assert len(matching) == 1, (path, problems)
+        assert re.search(pattern, matching[0]), matching[0]
+    assert str(info.value).startswith("meaning.toml: 6 problems")
+    assert "None" not in str(info.value)
+
+
+def test_a_year_on_a_single_year_pulje_never_shows_none(tmp_path: Path) -> None:
+    text = HEAD + '[[constraints]]\nkind = "exclude"\nid = "fb21-cricket"\nyear = 2022\n'
+    problems = _problems(_write(tmp_path, text))
+    assert problems == ["constraints[0].year: year 2022 is not a year of the pulje (it is for one year, none named)"]
+
+
+def test_meaning_problems_wait_for_the_files_own_shape(tmp_path: Path) -> None:
+    """A file with a problem of shape is reported for that first; its names are checked once it reads."""
+    problems = _problems(_write(tmp_path, "colour = 'red'\n" + TWO_YEARS + MEANING))
+    assert problems == ["colour: unknown key (known: assumptions, baseline, budget, catalog, constraints, description, "
+                        "goals, name, optimize, solver, uncertainty, weights)"]  # fmt: skip
+
+
+def test_a_catalog_problem_is_reported_under_the_catalog_key(tmp_path: Path) -> None:
+    catalog = tmp_path / "katalog.csv"
+    catalog.write_text("id,name,goals,cost_kr\na,A,job,-5\n", encoding="utf-8")
+    problems = _problems(_write(tmp_path, f'name = "x"\ncatalog = "{catalog.as_posix()}"\nbudget = 1\n'))
+    assert len(problems) == 1
+    assert problems[0].startswith("catalog: katalog.csv: 1 problem")
+    assert "row 2, column cost_kr" in problems[0]
+
+
+def test_uncertainty_range_for_an_unknown_id_is_named(tmp_path: Path) -> None:
+    problems = _problems(_write(tmp_path, HEAD + "[uncertainty.reach]\nghost = [1, 2]\n"))
+    assert problems == ["uncertainty.reach.ghost: unknown indsats id 'ghost'"]
