@@ -17,7 +17,7 @@ import pulp
 
 from optimizer.errors import SolverError, SpecError
 from optimizer.files import atomic_path
-from optimizer.highs import MIP_REL_GAP, TIE_TOL, RawSolution, kept_value, tie_objective
+from optimizer.highs import FACE_TOL, MIP_REL_GAP, TIE_TOL, RawSolution, kept_value, tie_objective
 from optimizer.model import SCALE, LinearModel
 from optimizer.numbers import format_kr
 from optimizer.status import Status
@@ -26,23 +26,40 @@ CBC_TIE_TOL = 100 * TIE_TOL  # CBC's preprocessing mistakes a tighter value row 
 
 
 def solve_cbc(model: LinearModel, time_limit: float) -> RawSolution:
-    """Solve with CBC: the value first, then (as with HiGHS) the id order among allocations within TIE_TOL."""
+    """Solve with CBC: the value first, then (as with HiGHS) the id order among the allocations of that value:
+    for an LP on its optimal face (columns with a non-zero reduced cost and rows with a non-zero dual held), for
+    a MILP within CBC_TIE_TOL of the value."""
     problem, variables = to_pulp(model)
     first = _run(problem, variables, model, time_limit)
     if first.status is not Status.OPTIMAL or first.values is None:
         return first
     largest = float(np.abs(model.objective).max()) or 1.0
     scaled = model.objective / largest
-    value = float(scaled @ first.values)
-    problem += (
-        pulp.LpAffineExpression([(variables[j], c) for j, c in enumerate(scaled) if c != 0])
-        >= value - CBC_TIE_TOL * max(1.0, abs(value)),
-        "near_optimal_value",
-    )
+    if model.is_mip:
+        value = float(scaled @ first.values)
+        problem += (
+            pulp.LpAffineExpression([(variables[j], c) for j, c in enumerate(scaled) if c != 0])
+            >= value - CBC_TIE_TOL * max(1.0, abs(value)),
+            "near_optimal_value",
+        )
+    else:
+        _hold_optimal_face(problem, variables, largest)
     problem.setObjective(pulp.LpAffineExpression([(variables[j], c) for j, c in enumerate(tie_objective(model, scaled))
                                                   if c != 0]))  # fmt: skip
     second = _run(problem, variables, model, time_limit)
     return second if kept_value(first, second) else first
+
+
+def _hold_optimal_face(problem: pulp.LpProblem, variables: list[pulp.LpVariable], largest: float) -> None:
+    """Fix the columns whose reduced cost, and the rows whose dual, is not zero (complementary slackness)."""
+    tol = FACE_TOL * largest
+    for variable in variables:
+        if variable.dj is not None and abs(variable.dj) > tol:
+            variable.lowBound = variable.upBound = variable.varValue
+    for constraint in list(problem.constraints()):
+        if constraint.pi is not None and abs(constraint.pi) > tol:
+            activity = sum(variable.varValue * coefficient for variable, coefficient in constraint.items())
+            problem += pulp.LpAffineExpression(list(constraint.items())) == activity, f"{constraint.name}_held"
 
 
 def cbc_command() -> pulp.PULP_CBC_CMD:
