@@ -14,11 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from optimizer.constraints import Year
 from optimizer.highs import CompiledModel, RawSolution
 from optimizer.instance import Instance
 from optimizer.model import SCALE, LinearModel
 from optimizer.numbers import format_kr
-from optimizer.result import FUNDED_EPS, STEP_KR, Binding, Result, json_number
+from optimizer.result import FUNDED_EPS, STEP_KR, Binding, Result, by_year, json_number
 from optimizer.status import Status
 
 BIND_TOL = 1e-7  # relative: a row this close to its bound binds
@@ -64,17 +65,19 @@ def budget_rates(model: LinearModel, duals: np.ndarray | None) -> dict:
     return rates
 
 
-def budget_gains(compiled: CompiledModel, objective: float) -> dict:
+def budget_next_100k(result: Result) -> dict[Year, float]:
     """What another 100.000 kr. in the pulje really buys, per year: the pulje raised in that year alone
-    (limits given as a share of the pulje move with it), re-solved."""
-    model = compiled.model
+    (limits given as a share of the pulje move with it), re-solved (also for all-or-nothing models)."""
+    model = _model_of(result)
+    compiled = CompiledModel(model)
+    objective = result.objective
     inst = model.instance
-    gains = {}
+    gains: dict[Year, float] = {}
     for t, year in enumerate(inst.years):
         pulje = inst.pulje.copy()
         pulje[t] += STEP_KR
         compiled.set_pulje(pulje)
-        more = compiled.solve()
+        more = compiled.solve(break_ties=False)  # only the value counts here
         gains[year] = more.objective - objective if more.status.is_proven else math.nan
     compiled.set_pulje(inst.pulje)
     return gains
@@ -86,12 +89,13 @@ def binding_gains(result: Result) -> dict[str, float | None]:
     re-solved. None where the limit is not about kroner (requires, exclusive, a goal's value)."""
     model = _model_of(result)
     compiled = CompiledModel(model)
+    budget = budget_next_100k(result) if any(b.kind == "budget" for b in result.binding) else {}
     gains: dict[str, float | None] = {}
     for binding in result.binding:
         r = model.row_number(binding.name)
         row = model.rows[r]
         if row.kind == "budget":
-            gains[binding.name] = result.budget_next_100k.get(binding.year)
+            gains[binding.name] = budget.get(binding.year)
             continue
         if row.unit not in ("kr", "share"):
             gains[binding.name] = None
@@ -101,7 +105,7 @@ def binding_gains(result: Result) -> dict[str, float | None]:
         low = lower[r] - step if binding.side in ("lower", "both") else lower[r]
         high = upper[r] + step if binding.side in ("upper", "both") else upper[r]
         with compiled.changed_rows([r], [low], [high]):
-            loosened = compiled.solve()
+            loosened = compiled.solve(break_ties=False)
         gains[binding.name] = loosened.objective - result.objective if loosened.status.is_proven else math.nan
     return gains
 
@@ -210,23 +214,27 @@ def _model_of(result: Result) -> LinearModel:
 
 @dataclass(frozen=True)
 class Explanation:
-    """The explanations that need re-solves, computed on request: what loosening each binding limit really
-    buys, and what each unfunded indsats would need to be funded."""
+    """The explanations that need re-solves, computed on request: what another 100.000 kr. in the pulje buys,
+    what loosening each binding limit really buys, and what each unfunded indsats would need to be funded."""
 
-    binding_gains: dict[str, float | None]
-    entry_thresholds: pd.DataFrame
+    budget_next_100k: dict[Year, float]
+    binding_gains: dict[str, float | None] | None = None  # None: not computed
+    entry_thresholds: pd.DataFrame | None = None
 
     def to_dict(self) -> dict:
-        """The JSON additions of `--explain`: gain_next_100k per binding name, and the entry thresholds."""
-        return {
-            "gain_next_100k": {name: json_number(gain) for name, gain in self.binding_gains.items()},
-            "entry_thresholds": [
+        """The JSON additions of `--explain`: budget_next_100k (a number, or an object by year), gain_next_100k
+        per binding name, and the entry thresholds."""
+        data: dict[str, object] = {"budget_next_100k": by_year(self.budget_next_100k)}
+        if self.binding_gains is not None:
+            data["gain_next_100k"] = {name: json_number(gain) for name, gain in self.binding_gains.items()}
+        if self.entry_thresholds is not None:
+            data["entry_thresholds"] = [
                 {key: json_number(value) if isinstance(value, float) else value for key, value in row.items()}
                 for row in self.entry_thresholds.drop(columns=["name"]).to_dict(orient="records")
-            ],
-        }
+            ]
+        return data
 
 
 def explain(result: Result) -> Explanation:
     """Every explanation of a solved result (re-solves; cheap on the compiled model)."""
-    return Explanation(binding_gains(result), entry_thresholds(result))
+    return Explanation(budget_next_100k(result), binding_gains(result), entry_thresholds(result))

@@ -13,6 +13,7 @@ unless the user extends its ask.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -196,17 +197,18 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
     """
     catalog, a = inputs.catalog, inputs.assumptions
     years, pulje = inputs.years, np.array(inputs.pulje, dtype=float)
-    rows = catalog[~catalog["fixed"]].reset_index(drop=True)
+    is_fixed = catalog["fixed"].to_numpy(dtype=bool)
+    rows, fixed_rows = _columns(catalog, ~is_fixed), _columns(catalog, is_fixed)
     ids = list(rows["id"])
     excluded = {c.id for c in inputs.constraints if isinstance(c, Exclude) and (c.year is None or len(years) == 1)}
     notes: list[Note] = [Note("no_goals_file")] if goals_assumed(catalog) else []
-    fixed = _fixed_lines(catalog[catalog["fixed"]], a.cost, years)
+    fixed = _fixed_lines(fixed_rows, a.cost, years)
     base_cost = np.array([a.cost.get(i, c) for i, c in zip(ids, rows["cost_kr"], strict=True)], dtype=float)
-    _refuse_missing_costs(ids, base_cost, catalog[catalog["fixed"]], a.cost, excluded)
+    _refuse_missing_costs(ids, base_cost, fixed_rows, a.cost, excluded)
     cost = _yearly_asks(rows, base_cost, years, inputs, notes)
-    scalable = rows["scalable"].to_numpy(dtype=object, na_value=None)
-    binary = np.array([s is not True for s in scalable])
-    min_kr, max_kr = rows["min_kr"].to_numpy(float), rows["max_kr"].to_numpy(float)
+    scalable = rows["scalable"]
+    binary = np.array([s is not True for s in scalable], dtype=bool)
+    min_kr, max_kr = rows["min_kr"], rows["max_kr"]
     safe_cost = np.where(np.isnan(base_cost), 1.0, base_cost)
     draft = Draft(
         ids=ids,
@@ -216,7 +218,7 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
         binary=binary,
         low=np.where(binary | np.isnan(min_kr), 0.0, min_kr / safe_cost),
         high=np.where(binary | np.isnan(max_kr), 1.0, max_kr / safe_cost),
-        setup=rows["setup_kr"].fillna(0.0).to_numpy(float).copy(),
+        setup=np.nan_to_num(rows["setup_kr"], nan=0.0),
         years=years,
         fixed=fixed,
         notes=notes,
@@ -254,7 +256,7 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
         reach=_frozen(reach),
         reach_low=_frozen(reach_low),
         reach_high=_frozen(reach_high),
-        stars=_frozen(rows["stars"].fillna(0.0).to_numpy(float)),
+        stars=_frozen(np.nan_to_num(rows["stars"], nan=0.0)),
         intensity=_frozen(_intensity(rows, a)),
         goal_keys=tuple(titles),
         goal_titles=titles,
@@ -267,7 +269,21 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
     )
 
 
-def _fixed_lines(rows: pd.DataFrame, assumed: dict, years: tuple[Year, ...]) -> np.ndarray:
+Table = dict[str, np.ndarray]  # catalog columns as arrays, for some of its rows
+
+
+def _columns(catalog: pd.DataFrame, mask: np.ndarray) -> Table:
+    """The catalog's columns as arrays for the rows in `mask` (numbers as floats, scalable as True/False/None)."""
+    table: Table = {}
+    for column in ("id", "name", "udvalg", "goals", "reach_unit", "requires", "asks"):
+        table[column] = catalog[column].to_numpy(dtype=object)[mask]
+    for column in ("cost_kr", "min_kr", "max_kr", "setup_kr", "reach", "reach_min", "reach_max", "stars", "intensity"):
+        table[column] = catalog[column].to_numpy(dtype=float)[mask]
+    table["scalable"] = np.array([None if v is pd.NA else bool(v) for v in catalog["scalable"]], dtype=object)[mask]
+    return table
+
+
+def _fixed_lines(rows: Table, assumed: Mapping[str, float], years: tuple[Year, ...]) -> np.ndarray:
     """The fixed lines' total per year (their per-year asks where stated); a line without an amount counts 0
     here and is reported by _refuse_missing_costs."""
     total = np.zeros(len(years))
@@ -281,7 +297,7 @@ def _fixed_lines(rows: pd.DataFrame, assumed: dict, years: tuple[Year, ...]) -> 
 
 
 def _refuse_missing_costs(
-    ids: list[str], cost: np.ndarray, fixed_rows: pd.DataFrame, assumed: dict, excluded: set[str]
+    ids: list[str], cost: np.ndarray, fixed_rows: Table, assumed: Mapping[str, float], excluded: set[str]
 ) -> None:
     """Refuse, listing every indsats and fixed line whose cost is not stated (unless assumed or excluded)."""
     missing = [
@@ -298,7 +314,7 @@ def _refuse_missing_costs(
 
 
 def _yearly_asks(
-    rows: pd.DataFrame, base_cost: np.ndarray, years: tuple[Year, ...], inputs: Inputs, notes: list[Note]
+    rows: Table, base_cost: np.ndarray, years: tuple[Year, ...], inputs: Inputs, notes: list[Note]
 ) -> np.ndarray:
     """n × years: each year's ask (the per-year asks where stated, else cost_kr; an extension where assumed)."""
     cost = np.tile(np.nan_to_num(base_cost, nan=0.0)[:, None], (1, len(years)))
@@ -328,36 +344,41 @@ def _yearly_asks(
 
 
 def _reach(
-    rows: pd.DataFrame, a: Assumptions, excluded: set[str], notes: list[Note]
+    rows: Table, a: Assumptions, excluded: set[str], notes: list[Note]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Reach at full scale, and the range robustness draws from (equal to the reach where none is stated)."""
     prerequisites = {r for needs in rows["requires"] for r in needs}
-    reach, low, high = (np.full(len(rows), math.nan) for _ in range(3))
+    reach, low, high = (np.full(len(rows["id"]), math.nan) for _ in range(3))
     missing = []
-    for i, row in enumerate(rows[["id", "name", "reach", "reach_min", "reach_max"]].itertuples(index=False)):
-        stated_low, stated_high = row.reach_min, row.reach_max
-        if row.id in a.reach:
-            reach[i] = a.reach[row.id]
-        elif not math.isnan(row.reach):
-            reach[i] = row.reach
+    columns = ("id", "name", "reach", "reach_min", "reach_max")
+    for i, (indsats_id, name, stated, stated_low, stated_high) in enumerate(
+        zip(*(rows[c] for c in columns), strict=True)
+    ):
+        if indsats_id in a.reach:
+            reach[i] = a.reach[indsats_id]
+        elif not math.isnan(stated):
+            reach[i] = stated
         elif not (math.isnan(stated_low) and math.isnan(stated_high)):
             reach[i] = _read_range(stated_low, stated_high, a.range_reach)
-            stated = (
+            shown = (
                 f"{number(stated_low)}-{number(stated_high)}"
                 if not (math.isnan(stated_low) or math.isnan(stated_high))
                 else number(stated_low if math.isnan(stated_high) else stated_high)
             )
             notes.append(
-                Note("range_read", {"id": row.id, "value": number(reach[i]), "policy": a.range_reach, "stated": stated})
+                Note(
+                    "range_read",
+                    {"id": indsats_id, "value": number(reach[i]), "policy": a.range_reach, "stated": shown},
+                )
             )
-        elif row.id in prerequisites:
+        elif indsats_id in prerequisites:
             reach[i] = 0.0
-            notes.append(Note("prerequisite_only", {"id": row.id}))
-        elif row.id in excluded:
+            notes.append(Note("prerequisite_only", {"id": indsats_id}))
+        elif indsats_id in excluded:
             reach[i] = 0.0
         else:
-            missing.append(f"{row.id} ({row.name})")
-        ranged = row.id not in a.reach and not (math.isnan(stated_low) or math.isnan(stated_high))
+            missing.append(f"{indsats_id} ({name})")
+        ranged = indsats_id not in a.reach and not (math.isnan(stated_low) or math.isnan(stated_high))
         low[i], high[i] = (stated_low, stated_high) if ranged else (reach[i], reach[i])
     if missing:
         raise MissingDataError(
@@ -377,14 +398,14 @@ def _read_range(low: float, high: float, policy: str) -> float:
     return {"low": low, "mid": (low + high) / 2, "high": high}[policy]
 
 
-def _intensity(rows: pd.DataFrame, a: Assumptions) -> np.ndarray:
-    stated = rows["intensity"].to_numpy(float)
+def _intensity(rows: Table, a: Assumptions) -> np.ndarray:
+    stated = rows["intensity"]
     return np.array([a.intensity.get(i, 1.0 if math.isnan(v) else v) for i, v in zip(rows["id"], stated, strict=True)])
 
 
-def _splits(rows: pd.DataFrame, a: Assumptions, keys: tuple[str, ...]) -> np.ndarray:
+def _splits(rows: Table, a: Assumptions, keys: tuple[str, ...]) -> np.ndarray:
     column = {u: k for k, u in enumerate(keys)}
-    split = np.zeros((len(rows), len(keys)))
+    split = np.zeros((len(rows["id"]), len(keys)))
     for i, (indsats_id, udvalg) in enumerate(zip(rows["id"], rows["udvalg"], strict=True)):
         given = a.udvalg_split.get(indsats_id)
         for u in udvalg:

@@ -82,8 +82,8 @@ class Conflict:
 class Result:
     """The result of solve() or evaluate(). Read `allocation` only when `is_ok`.
 
-    budget_next_100k: the value another 100.000 kr. in the pulje really buys (re-solved), per year for a
-    multi-year pulje; budget_rate_per_100k the rate at the margin from the duals, beside it.
+    budget_rate_per_100k: the rate at the margin of another 100.000 kr. in the pulje, from the duals (per year);
+    what 100.000 kr. more really buy is a re-solve, on request: optimizer.explain.budget_next_100k(result).
     """
 
     status: Status
@@ -96,7 +96,6 @@ class Result:
     fixed: dict[Year, float]
     notes: tuple[Note, ...]
     binding: tuple[Binding, ...] = ()
-    budget_next_100k: dict[Year, float] = field(default_factory=dict)
     budget_rate_per_100k: dict[Year, float] = field(default_factory=dict)
     rates_from_relaxation: bool = False
     conflict: Conflict | None = None
@@ -158,8 +157,9 @@ class Result:
             )
         return pd.DataFrame(records, columns=["year", "pulje_kr", "fixed_kr", "allocated_kr", "unused_kr"])
 
-    def outcome_lines(self) -> list[str]:
-        """The pulje's use per year, the total value and what another 100.000 kr. buys, in plain words."""
+    def outcome_lines(self, next_100k: dict[Year, float] | None = None) -> list[str]:
+        """The pulje's use per year, the total value and, given `next_100k` (explain.budget_next_100k), what
+        another 100.000 kr. buys, with the rate at the margin beside it; in plain words."""
         lines = [
             f"Pulje{'' if use.year is None else f' {use.year}'}: {format_kr(use.pulje_kr)}, "
             f"fixed lines {format_kr(use.fixed_kr)}, allocated {format_kr(use.allocated_kr)}, "
@@ -168,11 +168,13 @@ class Result:
         ]
         lines.append(f"Total value (objective): {format_value(self.objective)}.")
         source = "LP relaxation's rate" if self.rates_from_relaxation else "rate at the margin"
-        for year, gain in self.budget_next_100k.items():
+        for year, rate in self.budget_rate_per_100k.items():
             label = "" if year is None else f" {year}"
-            rate = self.budget_rate_per_100k.get(year)
-            beside = f" ({source}: {format_value(rate)} per 100.000 kr.)" if rate is not None else ""
-            lines.append(f"Another 100.000 kr. in the pulje{label} buys {format_value(gain)} value{beside}.")
+            if next_100k is None:
+                lines.append(f"The {source} of the pulje{label}: {format_value(rate)} per 100.000 kr.")
+            else:
+                lines.append(f"Another 100.000 kr. in the pulje{label} buys {format_value(next_100k.get(year))} value "
+                             f"({source}: {format_value(rate)} per 100.000 kr.).")  # fmt: skip
         return lines
 
     def summary(self) -> str:
@@ -206,7 +208,6 @@ class Result:
             "message": self.message,
             "objective": json_number(self.objective),
             "allocation": rows,
-            "budget_next_100k": by_year(self.budget_next_100k),
             "budget_rate_per_100k": by_year(self.budget_rate_per_100k),
             "rates_from_lp_relaxation": self.rates_from_relaxation,
             "binding": [

@@ -18,7 +18,7 @@ import pandas as pd
 from optimizer.conflict import diagnose
 from optimizer.constraints import Constraint
 from optimizer.errors import SpecError
-from optimizer.explain import binding_limits, budget_gains, budget_rates
+from optimizer.explain import binding_limits, budget_rates
 from optimizer.highs import DEFAULT_TIME_LIMIT, CompiledModel, RawSolution
 from optimizer.inputs import DEFAULT_EVIDENCE_WEIGHT, Assumptions, Budget, Inputs
 from optimizer.instance import Instance, prepare
@@ -165,12 +165,10 @@ class Compiled:
         if duals is None:
             relaxed = self.highs.solve_relaxation()
             duals = relaxed.row_duals if relaxed.status is Status.OPTIMAL else None
-        proven = raw.status is Status.OPTIMAL
         return _result(
             inst, model, raw.status, raw.objective, model.kroner(raw.values), solver, started,
             values=raw.values,
             binding=binding_limits(model, raw.values, duals),
-            budget_next_100k=budget_gains(self.highs, raw.objective) if proven else {},
             budget_rate_per_100k=budget_rates(model, duals),
             rates_from_relaxation=model.is_mip,
             message=raw.message,

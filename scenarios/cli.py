@@ -16,9 +16,9 @@ import pandas as pd
 
 from optimizer import (
     Assumptions,
-    Inputs,
     Exclude,
     GoalMin,
+    Inputs,
     Lock,
     PuljeError,
     Scalable,
@@ -26,8 +26,9 @@ from optimizer import (
     UdvalgMin,
     load_catalog,
 )
-from optimizer.explain import explain
+from optimizer.explain import Explanation, budget_next_100k, explain
 from optimizer.numbers import NumberFormatError, parse_number
+from optimizer.result import by_year
 from scenarios import report
 from scenarios.compare import compare
 from scenarios.export import write_csv, write_excel, write_tables_excel
@@ -168,10 +169,15 @@ def _validate(args: argparse.Namespace) -> int:
 def _emit_run(result: ScenarioRun, args: argparse.Namespace, *, comparison=None) -> int:
     if args.excel:
         write_excel(result, args.excel, comparison=comparison)
-    explanation = explain(result.result) if getattr(args, "explain", False) and result.result.is_ok else None
+    explanation = None
+    if result.result.status.is_proven and result.result.model is not None:
+        wanted = getattr(args, "explain", False)  # what 100.000 kr. more buy is always shown; the rest on request
+        explanation = explain(result.result) if wanted else Explanation(budget_next_100k(result.result))
     if args.format == "json":
         data = result.result.to_dict()
         if explanation is not None:
+            data["budget_next_100k"] = by_year(explanation.budget_next_100k)
+        if explanation is not None and getattr(args, "explain", False):
             gains = explanation.to_dict()
             for item in data["binding"]:
                 item["gain_next_100k"] = gains["gain_next_100k"].get(item["constraint"])

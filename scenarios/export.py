@@ -101,7 +101,7 @@ def _summary(sheet: Worksheet, run: ScenarioRun) -> None:
             (T["allocated"] + suffix, use.allocated_kr, KR),
             (T["unused"] + suffix, use.unused_kr, KR),
         ]
-    for year, value in result.budget_next_100k.items():
+    for year, value in result.budget_rate_per_100k.items():
         rows.append((T["shadow_price"] + ("" if year is None else f" {year}"), value, NUMBER))
     sheet.append([T["summary_head"]])
     sheet["A1"].font = Font(bold=True, size=14)

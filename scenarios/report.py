@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from optimizer.numbers import format_kr
 from optimizer.explain import Explanation
+from optimizer.numbers import format_kr
 from scenarios.compare import Comparison
 from scenarios.frontier import Frontier
 from scenarios.robustness import Robustness
@@ -26,7 +26,7 @@ def run_text(run: ScenarioRun, *, explanation: Explanation | None = None) -> str
     if result.conflict is not None:
         parts.append(result.conflict.message)
     if result.is_ok:
-        parts.extend(result.outcome_lines())
+        parts.extend(result.outcome_lines(explanation.budget_next_100k if explanation is not None else None))
         columns = ["id", "udvalg", "cost_kr", "amount_kr"]
         columns += [c for c in result.allocation.columns if c.startswith("amount_kr_")]
         columns += ["funded_share", "value", "value_per_kr"]
@@ -37,13 +37,17 @@ def run_text(run: ScenarioRun, *, explanation: Explanation | None = None) -> str
         if result.binding:
             rate = "LP relaxation's rate" if result.rates_from_relaxation else "rate at the margin"
             limits = result.binding_table.drop(columns=["kind"]).rename(columns={"rate_per_100k": rate})
-            if explanation is not None:
+            if explanation is not None and explanation.binding_gains is not None:
                 limits["next_100k_buys"] = [explanation.binding_gains.get(b.name) for b in result.binding]
             parts.append(
                 "Binding limits (value per 100.000 kr. the limit is loosened; positive: loosening helps):\n"
                 + _table(limits, kr=["bound"])
             )
-        if explanation is not None and not explanation.entry_thresholds.empty:
+        if (
+            explanation is not None
+            and explanation.entry_thresholds is not None
+            and not explanation.entry_thresholds.empty
+        ):
             entry = explanation.entry_thresholds.drop(columns=["name"])
             parts.append("What the unfunded would need (value per 100.000 kr.):\n" + _table(entry))
     if result.assumptions:

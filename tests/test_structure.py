@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from optimizer import Assumptions, Inputs, UdvalgMax, load_catalog, solve
-from optimizer.explain import explain
+from optimizer.explain import budget_next_100k, explain
 from optimizer.solve import compile_inputs
 from tests.conftest import COPENHAGEN, FREDERIKSBERG_2021, ROOT
 
@@ -115,5 +115,6 @@ def test_a_compiled_re_solve_equals_a_fresh_solve(change: dict) -> None:
     fresh = solve(inputs.replace(**change))
     assert math.isclose(moved.objective, fresh.objective, rel_tol=1e-9)
     assert moved.allocation["amount_kr"].round(2).equals(fresh.allocation["amount_kr"].round(2))
-    assert moved.budget_next_100k == pytest.approx(fresh.budget_next_100k)
+    assert moved.budget_rate_per_100k == pytest.approx(fresh.budget_rate_per_100k)
+    assert budget_next_100k(moved) == pytest.approx(budget_next_100k(fresh))
     assert moved.allocation["value"].round(6).equals(fresh.allocation["value"].round(6))
