@@ -92,7 +92,7 @@ def test_show_gives_files_allocation_and_scenario_in_every_format(capsys, librar
     assert [f["sha256"] for f in data["files"]] == [f.sha256 for f in summary.info.files]
     out = pulje(capsys, *show)[1]
     assert out.startswith("Plan@1: saved by Kim at ")
-    for expected in ("handleplan_2021_2022.csv", summary.info.files[0].sha256, "fb21-kvinder-i-job", "300,000"):
+    for expected in ("handleplan_2021_2022.csv", summary.info.files[0].sha256, "fb21-kvinder-i-job", "300.000"):
         assert expected in out
     assert out.rstrip().endswith(summary.scenario_toml.rstrip())
     newest = pulje(capsys, "library", "show", "Plan", "--database", library_url)[1]  # no --version

@@ -7,6 +7,7 @@ several Streamlit servers or command lines sharing one library do.
 from __future__ import annotations
 
 import collections
+import os
 import signal
 import subprocess
 import sys
@@ -89,7 +90,7 @@ def test_a_writer_killed_mid_save_loses_nothing_and_leaves_no_half_version(
     worker.process.send_signal(signal.SIGKILL)
     worker.process.wait(timeout=TIMEOUT_S)
 
-    assert library.versions("Plan") == kept
+    assert library.versions("Plan") == tuple(kept)
     with session(library.engine) as current:
         assert current.scalar(select(func.count()).select_from(VersionFileRow)) == 2 * 3
         stored = set(current.scalars(select(FileRow.sha256)))
@@ -160,6 +161,24 @@ def test_processes_opening_a_new_library_at_once_create_it_once(library_url: str
     with Library(library_url, cache=tmp_path / "cache").engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
         assert connection.execute(select(func.count()).select_from(VersionRow)).scalar() == 0
+
+
+def test_a_forked_process_makes_its_own_connections(library_url: str, workspace: Path, tmp_path: Path) -> None:
+    library = Library(library_url, cache=tmp_path / "cache")
+    library.save(example(workspace, LABOUR), "Plan", "Kim")  # the parent's pool now holds a connection
+    child = os.fork()
+    if child == 0:  # pragma: the child reports through its exit code only
+        code = 1
+        try:
+            mine = Library(library_url, cache=tmp_path / "cache")
+            code = (
+                0 if mine.engine is not library.engine and mine.save(example(workspace, LABOUR), "Plan", "Ida") else 3
+            )
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert [v.author for v in library.versions("Plan")] == ["Kim", "Ida"]  # the parent's connection still works
 
 
 def _wait_for_a_lock_wait(url: str) -> None:

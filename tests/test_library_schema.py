@@ -11,6 +11,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from library_backends import COPENHAGEN, LABOUR, example
 from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.engine import make_url
@@ -23,7 +25,9 @@ from scenarios.library.file_cache import FileCache
 from scenarios.library.records import FileContent, NewVersion, parse_ref, safe_file_name, sha256_of
 from scenarios.library.schema import Base, VersionFileRow, VersionRow
 from scenarios.library.store import Library
+from scenarios.library.transfer import _Slugs
 
+EXAMPLES = settings(max_examples=200, deadline=None, derandomize=True, database=None)  # the same examples each run
 TABLES = {"alembic_version", "files", "version_files", "versions"}
 
 
@@ -188,6 +192,22 @@ def test_text_that_is_no_url_is_shown_without_a_password_either(text: str, shown
 )
 def test_a_reference_names_a_version_or_the_newest(ref: str, parsed: tuple[str, int | None]) -> None:
     assert parse_ref(ref) == parsed
+
+
+@EXAMPLES
+@given(name=st.text(min_size=1, max_size=60), version=st.integers(min_value=1, max_value=10**6))
+def test_any_name_with_a_version_reads_back_as_that_name_and_version(name: str, version: int) -> None:
+    assert parse_ref(f"{name}@{version}") == (name, version)
+
+
+@EXAMPLES
+@given(names=st.lists(st.text(min_size=1, max_size=30), min_size=2, max_size=8, unique=True))
+def test_distinct_names_export_to_distinct_file_names(names: list[str]) -> None:
+    slugs = _Slugs()
+    stems = [slugs.of(name) for name in names]
+    assert len({stem.lower() for stem in stems}) == len(names)
+    assert all(safe_file_name(f"{stem}.v1.toml") for stem in stems)
+    assert [slugs.of(name) for name in names] == stems  # the same name keeps its file name
 
 
 @pytest.mark.parametrize("name", ["", ".", "..", "../x.csv", "data/x.csv", "data\\x.csv", "x\0.csv", "x" * 256])

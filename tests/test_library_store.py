@@ -79,7 +79,7 @@ def test_names_are_versioned_independently(library: Library, workspace: Path) ->
     library.save(example(workspace, LABOUR), "A", "Kim")
     library.save(example(workspace, LABOUR), "A", "Kim")
     assert library.save(example(workspace, LABOUR), "B", "Kim").version == 1
-    assert library.names() == ["A", "B"]
+    assert library.names() == ("A", "B")
 
 
 def test_list_shows_every_version_with_author_time_and_objective(library: Library, workspace: Path) -> None:
@@ -100,7 +100,7 @@ def test_list_shows_every_version_with_author_time_and_objective(library: Librar
 
 
 def test_an_empty_library_lists_nothing(library: Library) -> None:
-    assert library.list().empty and library.names() == []
+    assert library.list().empty and library.names() == ()
 
 
 def test_a_version_opens_after_its_catalog_changed_and_its_goals_are_gone(library: Library, workspace: Path) -> None:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from optimizer.numbers import format_kr
+
 if TYPE_CHECKING:
     from scenarios.library.records import VersionInfo, VersionSummary
     from scenarios.library.store import Library
@@ -169,7 +171,7 @@ def _summary_text(saved: VersionSummary) -> str:
         frame = pd.DataFrame({"amount_kr": result.allocation})
         for year, amounts in result.allocation_by_year.items():
             frame[f"amount_kr_{year}"] = pd.Series(amounts)
-        lines += ["Allocation (kr.):", frame.map(lambda kr: f"{kr:,.0f}").rename_axis("id").to_string()]
+        lines += ["Allocation (kr.):", frame.map(lambda kr: format_kr(kr, unit="")).rename_axis("id").to_string()]
     return "\n".join([*lines, "Scenario:", saved.scenario_toml.rstrip()])
 
 

@@ -15,11 +15,11 @@ CACHE_DIR_VARIABLE = "PULJE_CACHE_DIR"
 BACKENDS = ("sqlite", "postgresql")  # the dialects the library is written and tested for
 
 
-def database_url(url: str | None = None) -> URL:
+def database_url(url: str | URL | None = None) -> URL:
     """The library's URL: `url` if given, else $PULJE_DATABASE_URL, else the SQLite file in the data folder."""
     text = url or os.environ.get(DATABASE_URL_VARIABLE) or f"sqlite:///{default_database_path()}"
     try:
-        parsed = make_url(text)
+        parsed = make_url(text)  # a URL object passes through
     except ArgumentError:
         raise LibraryError(
             f"not a database URL: {mask_password(text)!r} (expected e.g. sqlite:///path/library.db "

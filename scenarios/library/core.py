@@ -23,7 +23,7 @@ ANCHOR = Path(os.sep) / "pulje-library"  # a stand-in folder: files placed in it
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 YEAR_COLUMN = re.compile(r"amount_kr_(\d+)")
 
-__all__ = ["Comparison", "Scenario", "ScenarioRun", "load_scenario", "run"]
+__all__ = ["Comparison", "Scenario", "ScenarioRun", "load_scenario", "run"]  # used as they are
 
 
 def scenario_files(scenario: Scenario) -> dict[str, Path]:

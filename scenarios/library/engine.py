@@ -32,13 +32,26 @@ CONNECT_TIMEOUT_S = 10  # how long to wait for a PostgreSQL server that does not
 WRITE = "pulje_write"  # execution option marking a write transaction (SQLite: BEGIN IMMEDIATE)
 MIGRATION_LOCK = 0x70756C6A65  # PostgreSQL advisory lock key held while migrating ("pulje")
 
-_engines: dict[tuple[int, str], Engine] = {}
+_engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
+
+
+def _forget_engines_after_fork() -> None:
+    """A forked child must neither use nor close its parent's connections: drop them unclosed, start afresh."""
+    global _engines_lock
+    for engine in _engines.values():
+        engine.dispose(close=False)
+    _engines.clear()
+    _engines_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX only; Windows does not fork
+    os.register_at_fork(after_in_child=_forget_engines_after_fork)
 
 
 def engine_for(url: URL) -> Engine:
     """The engine for `url` in this process, created and migrated (`alembic upgrade head`) on first use."""
-    key = (os.getpid(), url.render_as_string(hide_password=False))  # a forked child makes its own
+    key = url.render_as_string(hide_password=False)
     with _engines_lock:
         engine = _engines.get(key)
         if engine is None:
@@ -56,7 +69,7 @@ def dispose(url: URL) -> None:
     """Close the pooled connections to `url` in this process and forget its engine (e.g. before a test
     drops the database); the next Library on that URL connects afresh."""
     with _engines_lock:
-        engine = _engines.pop((os.getpid(), url.render_as_string(hide_password=False)), None)
+        engine = _engines.pop(url.render_as_string(hide_password=False), None)
     if engine is not None:
         engine.dispose()
 

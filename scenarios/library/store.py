@@ -61,7 +61,7 @@ class Library:
     """Saved scenario versions in one database; cheap to create (the engine is shared per URL and process)."""
 
     def __init__(self, url: str | URL | None = None, *, cache: Path | None = None):
-        self.url = url if isinstance(url, URL) else database_url(url)
+        self.url = database_url(url)
         self.engine = engine_for(self.url)
         self.cache = FileCache(cache if cache is not None else cache_dir())
 
@@ -85,7 +85,8 @@ class Library:
         result: core.ScenarioRun | None = None,
     ) -> VersionInfo:
         """Save a scenario (or a scenario TOML file) as the next version of `name`, with the files it uses
-        and its result. `result` is a run of this scenario already at hand; without it the stored copy is run."""
+        and its result. `result` is a run of this scenario already at hand; without it the stored copy is run
+        (a scenario the core cannot run, e.g. for a missing reach, is refused with the core's error)."""
         name, author = one_line(name, "name"), one_line(author, "author")
         if not isinstance(scenario, core.Scenario):
             scenario = core.load_scenario(scenario)
@@ -104,15 +105,15 @@ class Library:
         note = f"restored from version {version}"
         return self._add(NewVersion(name, author, _now(), note, old.scenario_toml, files, old.result))
 
-    def add_versions(self, versions: Iterable[tuple[NewVersion, int]]) -> list[VersionInfo]:
+    def add_versions(self, versions: Iterable[tuple[NewVersion, int]]) -> tuple[VersionInfo, ...]:
         """Insert versions under given numbers (an import), all in one transaction: all land or none."""
-        versions = list(versions)
+        versions = tuple(versions)
         for new, number in versions:
             if number < 1:
                 raise LibraryError(f"version {number} of {new.name!r}: version numbers start at 1")
         try:
             with session(self.engine, write=True) as current:
-                return [_insert(current, new, number) for new, number in versions]
+                return tuple(_insert(current, new, number) for new, number in versions)
         except IntegrityError:
             raise LibraryError(
                 "a version being imported was saved here meanwhile; nothing was imported, run the import again"
@@ -139,16 +140,16 @@ class Library:
             rows = current.execute(query).all()
         return pd.DataFrame([tuple(row) for row in rows], columns=LIST_COLUMNS)
 
-    def names(self) -> list[str]:
+    def names(self) -> tuple[str, ...]:
         """The names in the library, sorted."""
         with session(self.engine) as current:
-            return list(current.scalars(select(VersionRow.name).distinct().order_by(VersionRow.name)))
+            return tuple(current.scalars(select(VersionRow.name).distinct().order_by(VersionRow.name)))
 
-    def versions(self, name: str) -> list[VersionInfo]:
+    def versions(self, name: str) -> tuple[VersionInfo, ...]:
         """The versions of `name`, oldest first (VersionNotFound for an unknown name)."""
         with session(self.engine) as current:
             rows = current.scalars(select(VersionRow).where(VersionRow.name == name).order_by(VersionRow.version))
-            infos = [_info(row) for row in rows]
+            infos = tuple(_info(row) for row in rows)
             if not infos:
                 raise VersionNotFound(_missing(current, name, None))
         return infos
