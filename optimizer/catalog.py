@@ -131,28 +131,37 @@ def join_list(values: tuple[str, ...], sep: str = LIST_SEP) -> str:
 # --- goals and asks beside a catalog file -------------------------------------------------------
 
 
+def files_beside(path: Path) -> dict[str, Path]:
+    """The goals and per-year asks files load_catalog reads for a catalog file when none is named: a sheet of
+    the workbook itself (then the workbook's own path), else <stem>_goals.csv or goals.csv, and <stem>_asks.csv,
+    next to it. The one place this rule is written (the scenario library stores these files too)."""
+    found: dict[str, Path] = {}
+    sheets = _lower_sheets(path) if path.suffix.lower() in EXCEL_SUFFIXES else set()
+    for role, wanted, candidates in (
+        ("goals", GOALS_SHEETS, (f"{path.stem}_goals.csv", "goals.csv")),
+        ("asks", ASKS_SHEETS, (f"{path.stem}_asks.csv",)),
+    ):
+        if any(w in sheets for w in wanted):
+            found[role] = path
+            continue
+        beside = next((path.with_name(name) for name in candidates if path.with_name(name).is_file()), None)
+        if beside is not None:
+            found[role] = beside
+    return found
+
+
 def _goals_beside(path: Path, goals: str | Path | pd.DataFrame | None) -> pd.DataFrame | None:
     if isinstance(goals, pd.DataFrame):
         return _goals_frame(goals)
-    if goals is not None:
-        return load_goals(goals)
-    if path.suffix.lower() in EXCEL_SUFFIXES and any(w in _lower_sheets(path) for w in GOALS_SHEETS):
-        return load_goals(path)
-    for candidate in (path.with_name(f"{path.stem}_goals.csv"), path.with_name("goals.csv")):
-        if candidate.is_file():
-            return load_goals(candidate)
-    return None
+    found = Path(goals) if goals is not None else files_beside(path).get("goals")
+    return load_goals(found) if found is not None else None
 
 
 def _asks_beside(path: Path, asks: str | Path | pd.DataFrame | None, catalog: pd.DataFrame) -> pd.DataFrame | None:
     if isinstance(asks, pd.DataFrame):
         return asks
-    if asks is not None:
-        return load_asks(asks, catalog=catalog)
-    if path.suffix.lower() in EXCEL_SUFFIXES and any(w in _lower_sheets(path) for w in ASKS_SHEETS):
-        return load_asks(path, catalog=catalog)
-    candidate = path.with_name(f"{path.stem}_asks.csv")
-    return load_asks(candidate, catalog=catalog) if candidate.is_file() else None
+    found = Path(asks) if asks is not None else files_beside(path).get("asks")
+    return load_asks(found, catalog=catalog) if found is not None else None
 
 
 def _lower_sheets(path: Path) -> set[str]:

@@ -33,6 +33,7 @@ from scenarios import report
 from scenarios.compare import compare
 from scenarios.export import write_csv, write_excel, write_tables_excel
 from scenarios.frontier import frontier
+from scenarios.library import cli as library_cli
 from scenarios.robustness import robustness
 from scenarios.run import ScenarioRun, baseline, run
 from scenarios.spec import Scenario, load_scenario
@@ -389,6 +390,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sheet")
     _output(p)
     p.set_defaults(command=_validate)
+
+    library_cli.add_parser(sub)
     return parser
 
 

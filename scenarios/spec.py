@@ -66,6 +66,7 @@ class Scenario:
     description: str = ""
     catalog_path: Path | None = None
     goals_path: Path | None = None
+    asks_path: Path | None = None
     baseline_path: Path | None = None
     optimize: bool = True
     solver: str = "highs"
@@ -79,16 +80,19 @@ class Scenario:
         budget: Budget,
         *,
         goals: str | Path | None = None,
+        asks: str | Path | None = None,
         baseline: str | Path | None = None,
         **fields: object,
     ) -> Scenario:
-        """A scenario whose catalog (and goals) are read from files; other fields as keywords."""
+        """A scenario whose catalog (and goals, per-year asks) are read from files; other fields as keywords."""
         path = Path(catalog).resolve()
-        goals_path = Path(goals).resolve() if goals is not None else None
+        goals_path, asks_path, baseline_path = (Path(p).resolve() if p is not None else None
+                                                for p in (goals, asks, baseline))  # fmt: skip
         input_fields = {k: fields.pop(k) for k in list(fields) if k in INPUT_FIELDS}
-        inputs = Inputs(load_catalog(path, goals=goals_path), budget, **input_fields)  # type: ignore[arg-type]
-        baseline_path = Path(baseline).resolve() if baseline is not None else None
-        return cls(name, inputs, catalog_path=path, goals_path=goals_path, baseline_path=baseline_path, **fields)  # type: ignore[arg-type]
+        catalog_frame = load_catalog(path, goals=goals_path, asks=asks_path)
+        inputs = Inputs(catalog_frame, budget, **input_fields)  # type: ignore[arg-type]
+        return cls(name, inputs, catalog_path=path, goals_path=goals_path, asks_path=asks_path,
+                   baseline_path=baseline_path, **fields)  # type: ignore[arg-type]  # fmt: skip
 
     @property
     def catalog(self) -> pd.DataFrame:
@@ -178,7 +182,7 @@ def scenario_from_dict(data: dict, *, base: Path = Path("."), origin: str = "sce
     problems: list[str] = []
     reader = _Reader(data, problems)
     known = {
-        "name", "description", "catalog", "goals", "baseline", "optimize", "solver", "budget", "weights",
+        "name", "description", "catalog", "goals", "asks", "baseline", "optimize", "solver", "budget", "weights",
         "assumptions", "constraints", "uncertainty",
     }  # fmt: skip
     problems.extend(_unknown_keys(data, known, ""))
@@ -186,6 +190,7 @@ def scenario_from_dict(data: dict, *, base: Path = Path("."), origin: str = "sce
     description = reader.text("description")
     catalog = reader.path("catalog", base, required=True)
     goals = reader.path("goals", base)
+    asks = reader.path("asks", base)
     budget = _budget(data.get("budget"), problems)
     weights = _table(data, "weights", "weights", problems)
     problems.extend(_unknown_keys(weights, {"evidence", "goals"}, "weights"))
@@ -207,7 +212,7 @@ def scenario_from_dict(data: dict, *, base: Path = Path("."), origin: str = "sce
         raise ScenarioError(origin, problems)
     assert catalog is not None
     try:
-        frame = load_catalog(catalog, goals=goals)
+        frame = load_catalog(catalog, goals=goals, asks=asks)
         inputs = Inputs(frame, budget, goal_weights, evidence, tuple(constraints), assumptions)
     except CatalogError as exc:
         raise ScenarioError(origin, [f"catalog: {exc}"]) from None
@@ -222,6 +227,7 @@ def scenario_from_dict(data: dict, *, base: Path = Path("."), origin: str = "sce
         description=description,
         catalog_path=catalog,
         goals_path=goals,
+        asks_path=asks,
         baseline_path=baseline,
         optimize=optimize,
         solver=solver,
@@ -246,7 +252,8 @@ def scenario_to_dict(scenario: Scenario, *, base: Path = Path(".")) -> dict:
     if scenario.description:
         data["description"] = scenario.description
     data["catalog"] = _relative(scenario.catalog_path, base)
-    for key, path in (("goals", scenario.goals_path), ("baseline", scenario.baseline_path)):
+    named = (("goals", scenario.goals_path), ("asks", scenario.asks_path), ("baseline", scenario.baseline_path))
+    for key, path in named:
         if path is not None:
             data[key] = _relative(path, base)
     if not scenario.optimize:

@@ -16,6 +16,7 @@ FREDERIKSBERG_2021 = DATA / "frederiksberg" / "handleplan_2021_2022.csv"
 FREDERIKSBERG_2021_TILSKUD = DATA / "frederiksberg" / "handleplan_2021_2022_tilskud.csv"
 FREDERIKSBERG_2019 = DATA / "frederiksberg" / "handleplan_2019.csv"
 COPENHAGEN = DATA / "copenhagen" / "bruttokatalog_2019_2022.csv"
+pytest_plugins = ["library_backends"]  # the scenario library's fixtures: library_url, library, workspace
 PABULIB = Path(os.environ.get("PULJE_PABULIB_DIR", ROOT.parent / "shared" / "external" / "pabulib"))
 
 
