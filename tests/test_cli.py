@@ -21,6 +21,8 @@ from scenarios.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 PULJE = ROOT / ".venv" / "bin" / "pulje"
 CATALOG = "data/frederiksberg/handleplan_2021_2022.csv"
+ASKS = "data/frederiksberg/handleplan_2021_2022_asks.csv"
+COPENHAGEN = "data/copenhagen/bruttokatalog_2019_2022.csv"
 EXAMPLES = "scenarios/examples"
 MAX_REACH = f"{EXAMPLES}/frederiksberg_max_reach.toml"
 LABOUR = f"{EXAMPLES}/frederiksberg_labour_market_first.toml"
@@ -60,13 +62,23 @@ def catalog_rows() -> dict[str, dict[str, float]]:
 
 
 @cache
-def best_all_or_nothing(room: float) -> float:
-    """The best value of funding indsatser at full cost or not at all within `room` kroner (all 2^8 subsets)."""
-    rows = list(catalog_rows().values())
+def asks(year: int) -> dict[str, float]:
+    """What each indsats asks for in `year`, from the asks file (an indsats without a row that year asks 0)."""
+    with (ROOT / ASKS).open(encoding="utf-8", newline="") as handle:
+        listed = {row["id"]: float(row["cost_kr"]) for row in csv.DictReader(handle) if int(row["year"]) == year}
+    return {i: listed.get(i, 0.0) for i in catalog_rows()}
+
+
+@cache
+def best_all_or_nothing(room: float, year: int | None = None, without: str | None = None) -> float:
+    """The best value of funding indsatser at their full cost (in `year`: that year's ask) or not at all within
+    `room` kroner (all subsets of those that ask for something), optionally leaving one indsats out."""
+    cost = {i: r["cost"] for i, r in catalog_rows().items()} if year is None else asks(year)
+    rows = [(cost[i], r["value"]) for i, r in catalog_rows().items() if cost[i] > 0 and i != without]
     best = 0.0
     for chosen in itertools.product((0, 1), repeat=len(rows)):
-        if sum(r["cost"] for r, c in zip(rows, chosen, strict=True) if c) <= room:
-            best = max(best, sum(r["value"] for r, c in zip(rows, chosen, strict=True) if c))
+        if sum(c for (c, _), pick in zip(rows, chosen, strict=True) if pick) <= room:
+            best = max(best, sum(v for (_, v), pick in zip(rows, chosen, strict=True) if pick))
     return best
 
 
@@ -81,15 +93,27 @@ def solve_json(capsys: pytest.CaptureFixture[str], *budget: str) -> dict:
 
 def test_solve_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
     data = solve_json(capsys, "--budget", "700000")
-    assert {"status", "objective", "allocation", "shadow_price_budget"} <= set(data)
-    assert data["status"] == "optimal"
+    keys = {"status", "objective", "allocation", "budget_next_100k", "budget_rate_per_100k", "binding", "conflict"}
+    assert keys <= set(data)
+    assert data["status"] == "optimal" and data["conflict"] is None
     assert {entry["id"] for entry in data["allocation"]} == set(catalog_rows())
     for entry in data["allocation"]:
         assert {"id", "amount_kr", "share"} <= set(entry)
         cost = catalog_rows()[entry["id"]]["cost"]
         assert math.isclose(entry["share"], entry["amount_kr"] / cost, abs_tol=1e-6)
         assert entry["amount_kr"] in (0.0, cost)  # scalability unstated: all or nothing
-    assert isinstance(data["shadow_price_budget"], float)
+    assert isinstance(data["budget_rate_per_100k"], float)
+    assert all({"constraint", "about", "rate_per_100k"} <= set(item) for item in data["binding"])
+
+
+def test_budget_next_100k_is_what_another_100k_buys(capsys: pytest.CaptureFixture[str]) -> None:
+    """All or nothing, so not the LP relaxation's rate: by brute force over every subset, with 660.000 kr. after
+    the fixed line and with 760.000 kr."""
+    data = solve_json(capsys, "--budget", "700000")
+    expected = best_all_or_nothing(760_000) - best_all_or_nothing(660_000)
+    assert expected > 0
+    assert math.isclose(data["budget_next_100k"], expected, rel_tol=1e-9)
+    assert data["rates_from_lp_relaxation"] is True
 
 
 def test_solve_allocates_within_the_pulje_less_the_fixed_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,15 +130,151 @@ def test_danish_budget_formats(budget: str, capsys: pytest.CaptureFixture[str]) 
     assert sum(entry["amount_kr"] for entry in data["allocation"]) <= 660_000 + 0.5
 
 
-def test_multi_year_budget(capsys: pytest.CaptureFixture[str]) -> None:
-    data = solve_json(capsys, "--budget", "2021=722000", "--budget", "2022=700.000")
-    expected = best_all_or_nothing(722_000 - FIXED_LINE) + best_all_or_nothing(700_000 - FIXED_LINE)
+@pytest.mark.parametrize(
+    "budget", [(722_000, 700_000), (400_000, 300_000), (2_000_000, 2_000_000)], ids=["pool-table", "tight", "ample"]
+)
+def test_multi_year_budget(budget: tuple[int, int], capsys: pytest.CaptureFixture[str]) -> None:
+    """Each year is its own all-or-nothing choice over that year's asks from the pool table (Kvinder i job asks
+    nothing in 2022, Farvel til farvede forventninger 150.000 there, ...). At the pool table's sums this funds
+    every ask: 4.650 (before the per-year asks, which let an indsats have its larger year's cost in both: 4.720)."""
+    pulje = dict(zip((2021, 2022), budget, strict=True))
+    data = solve_json(capsys, *(arg for year, kr in pulje.items() for arg in ("--budget", f"{year}={kr}")))
+    expected = sum(best_all_or_nothing(kr - FIXED_LINE, year) for year, kr in pulje.items())
     assert math.isclose(data["objective"], expected, rel_tol=1e-9)
-    for year, pulje_kr in (("2021", 722_000), ("2022", 700_000)):
-        assert sum(entry["by_year"][year] for entry in data["allocation"]) <= pulje_kr - FIXED_LINE + 0.5
+    for year, pulje_kr in pulje.items():
+        assert sum(entry["by_year"][str(year)] for entry in data["allocation"]) <= pulje_kr - FIXED_LINE + 0.5
     for entry in data["allocation"]:
         assert math.isclose(entry["amount_kr"], entry["by_year"]["2021"] + entry["by_year"]["2022"], abs_tol=0.01)
-    assert set(data["shadow_price_budget"]) == {"2021", "2022"}
+        for year in pulje:
+            ask = asks(year)[entry["id"]]
+            assert entry["ask_by_year"][str(year)] == ask
+            assert entry["by_year"][str(year)] in (0.0, ask), (entry["id"], year)  # whole ask, or nothing
+    assert set(data["budget_next_100k"]) == {"2021", "2022"}
+    for year, kr in pulje.items():
+        more = best_all_or_nothing(kr - FIXED_LINE + 100_000, year) - best_all_or_nothing(kr - FIXED_LINE, year)
+        assert math.isclose(data["budget_next_100k"][str(year)], more, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def test_pool_table_sums_fund_every_ask(capsys: pytest.CaptureFixture[str]) -> None:
+    """722.000 − 40.000 and 700.000 − 40.000 are exactly the asks of 2021 and 2022: 4.650 is every ask funded."""
+    assert sum(asks(2021).values()) == 682_000 and sum(asks(2022).values()) == 660_000
+    data = solve_json(capsys, "--budget", "2021=722000", "--budget", "2022=700000")
+    everything = sum(r["value"] for year in (2021, 2022) for i, r in catalog_rows().items() if asks(year)[i] > 0)
+    assert math.isclose(data["objective"], everything, rel_tol=1e-9) and math.isclose(everything, 4650.0)
+
+
+def test_extend_lets_an_indsats_beyond_its_ask(capsys: pytest.CaptureFixture[str]) -> None:
+    """Kvinder i job asks nothing in 2022; --extend gives it up to 150.000 kr. there, shown as an assumption."""
+    budget = ["--budget", "2021=2000000", "--budget", "2022=2000000"]
+    plain = solve_json(capsys, *budget)
+    extended = solve_json(capsys, *budget, "--extend", "fb21-kvinder-i-job:2022=150000")
+    amount = {entry["id"]: entry["by_year"]["2022"] for entry in extended["allocation"]}
+    assert amount["fb21-kvinder-i-job"] == 150_000
+    assert {entry["id"]: entry["by_year"]["2022"] for entry in plain["allocation"]}["fb21-kvinder-i-job"] == 0
+    assert math.isclose(extended["objective"] - plain["objective"], catalog_rows()["fb21-kvinder-i-job"]["value"])
+    assert any("fb21-kvinder-i-job" in note and "150.000" in note for note in extended["assumptions"])
+
+
+@pytest.mark.parametrize("value", ["fb21-kvinder-i-job=150000", "fb21-kvinder-i-job:x=1", ":2022=1", "a:2022=-5"])
+def test_malformed_extend(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = pulje(
+        capsys, "solve", CATALOG, "--budget", "2021=700000", "--budget", "2022=700000", *ASSUME, "--extend", value
+    )
+    _fails_cleanly(code, err)
+    assert "--extend" in err
+    assert out == ""
+
+
+# --- explanations and exit codes -----------------------------------------------------------------
+
+
+def test_explain_json_adds_entry_thresholds_that_hold(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every unfunded indsats is listed with the value per 100.000 kr. it would need: by brute force, the value
+    at which funding it (at its cost, with the best of the rest in what is left) equals today's optimum."""
+    data = solve_json(capsys, "--budget", "700000", "--explain")
+    room = 700_000 - FIXED_LINE
+    unfunded = {entry["id"] for entry in data["allocation"] if entry["amount_kr"] == 0}
+    thresholds = {entry["id"]: entry for entry in data["entry_thresholds"]}
+    assert unfunded and set(thresholds) == unfunded
+    for indsats_id, entry in thresholds.items():
+        assert {"id", "value_per_100k", "needed_value_per_100k", "entry_kr", "note"} <= set(entry)
+        cost, value = catalog_rows()[indsats_id]["cost"], catalog_rows()[indsats_id]["value"]
+        needed = best_all_or_nothing(room) - best_all_or_nothing(room - cost, without=indsats_id)
+        assert math.isclose(entry["value_per_100k"], value / cost * 100_000, rel_tol=1e-9)
+        assert math.isclose(entry["needed_value_per_100k"], needed / cost * 100_000, rel_tol=1e-6)
+        assert entry["entry_kr"] == cost
+
+
+def _explained(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
+    code, out, err = pulje(capsys, "solve", *argv, "--format", "json", "--explain")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_explain_json_gives_what_loosening_each_binding_limit_buys(capsys: pytest.CaptureFixture[str]) -> None:
+    """Partial funding, a pulje of 500.000 kr. and AUU at most 100.000 kr.: both the pulje and the AUU maximum
+    bind. What 100.000 kr. more of each buys is a fresh solve with that limit 100.000 kr. looser, minus this one."""
+    common = [CATALOG, *ASSUME, "--scalable", "*"]
+    data = _explained(capsys, *common, "--budget", "500000", "--udvalg-max", "AUU=100000")
+    binding = {item["constraint"]: item for item in data["binding"]}
+    assert {"budget", "udvalg_max[AUU]"} <= set(binding)
+    looser_auu = _explained(capsys, *common, "--budget", "500000", "--udvalg-max", "AUU=200000")
+    more_pulje = _explained(capsys, *common, "--budget", "600000", "--udvalg-max", "AUU=100000")
+    gain_auu = looser_auu["objective"] - data["objective"]
+    gain_pulje = more_pulje["objective"] - data["objective"]
+    assert gain_auu > 0 and gain_pulje > 0
+    assert math.isclose(binding["udvalg_max[AUU]"]["gain_next_100k"], gain_auu, rel_tol=1e-6)
+    assert math.isclose(binding["budget"]["gain_next_100k"], gain_pulje, rel_tol=1e-6)
+    assert math.isclose(data["budget_next_100k"], gain_pulje, rel_tol=1e-6)
+    for item in binding.values():  # an LP: the rate at the margin is positive where loosening helps
+        assert item["rate_per_100k"] > 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="explain.binding_gains prices a catalog requires row (unit 'share') by loosening it, though its docstring "
+    "says None for requires rows and a user cannot relax the catalog's own figures",
+)
+def test_explain_gives_no_gain_for_the_catalogs_requires_rows(capsys: pytest.CaptureFixture[str]) -> None:
+    """Half of kk-laerere-udbredelse locked: its concept kk-laerere-metodehaefte is funded just as far, so the
+    catalog's requires row binds and is listed, without a rate or a gain (a user cannot loosen it). Reproduction:
+        pulje solve data/copenhagen/bruttokatalog_2019_2022.csv --budget 10000000 --exclude kk-vaekstprogram
+              --lock kk-laerere-udbredelse=250000 --explain --format json
+        -> binding "requires[kk-laerere-udbredelse<-kk-laerere-metodehaefte]" has gain_next_100k 9.545..."""
+    data = _explained(
+        capsys,
+        COPENHAGEN,
+        "--budget",
+        "10000000",
+        "--exclude",
+        "kk-vaekstprogram",
+        "--lock",
+        "kk-laerere-udbredelse=250000",
+    )
+    requires = [item for item in data["binding"] if item["constraint"].startswith("requires[")]
+    assert "requires[kk-laerere-udbredelse<-kk-laerere-metodehaefte]" in {item["constraint"] for item in requires}
+    for item in requires:
+        assert item["rate_per_100k"] is None
+        assert item["gain_next_100k"] is None
+
+
+def test_infeasible_solve_exits_1_and_prints_the_conflict(capsys: pytest.CaptureFixture[str]) -> None:
+    """AUU's three indsatser cost 150.000 + 200.000 + 150.000 = 500.000 kr.: at least 1.000.000 kr. on AUU cannot
+    hold. The JSON is still printed, exit code 1 (not proven optimal), and lowering the minimum by the smallest
+    fix it names makes the solve feasible."""
+    argv = ["solve", CATALOG, "--budget", "700000", *ASSUME, "--format", "json"]
+    code, out, err = pulje(capsys, *argv, "--udvalg-min", "AUU=1000000")
+    assert code == 1, err
+    data = json.loads(out)
+    assert data["status"] == "infeasible" and data["allocation"] == []
+    conflict = data["conflict"]
+    assert ["udvalg_min[AUU]"] in conflict["constraints"]
+    fix = {item["constraint"]: item["relax_kr"] for item in conflict["smallest_fix"]}
+    assert fix == {"udvalg_min[AUU]": 500_000}
+    assert conflict["total_kr"] == 500_000
+    code, out, err = pulje(capsys, *argv, "--udvalg-min", f"AUU={1_000_000 - fix['udvalg_min[AUU]']:.0f}")
+    assert code == 0, err
+    assert json.loads(out)["status"] == "optimal"
 
 
 def test_solve_csv_is_parseable(capsys: pytest.CaptureFixture[str]) -> None:
@@ -139,11 +299,22 @@ def test_solve_table_mentions_the_assumptions(capsys: pytest.CaptureFixture[str]
     assert "Scalability is not stated" in out
 
 
-def test_solve_writes_a_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+SINGLE_YEAR_LABEL_BUG = pytest.mark.xfail(
+    strict=True, reason="export.py: _year_labels compares Result.years (a tuple) with [None]: 'Tilskud None'"
+)
+
+
+@pytest.mark.parametrize(
+    "budget",
+    [
+        pytest.param(["700000"], id="one-year", marks=SINGLE_YEAR_LABEL_BUG),
+        pytest.param(["2021=722000", "2022=700000"], id="two-years"),
+    ],
+)
+def test_solve_writes_a_workbook(budget: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "out.xlsx"
-    code, out, err = pulje(
-        capsys, "solve", CATALOG, "--budget", "700000", *ASSUME, "--format", "json", "--excel", str(path)
-    )
+    budgets = [arg for value in budget for arg in ("--budget", value)]
+    code, out, err = pulje(capsys, "solve", CATALOG, *budgets, *ASSUME, "--format", "json", "--excel", str(path))
     assert code == 0, err
     data = json.loads(out)
     book = openpyxl.load_workbook(path)
@@ -234,10 +405,26 @@ def test_run_json_spends_each_years_pulje(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_run_compare_baseline_json_has_the_comparison(capsys: pytest.CaptureFixture[str]) -> None:
+    """The pool table's sums less the fixed line are exactly each year's asks, so the max-reach optimum funds every
+    ask: the decided plan. The comparison is there, and empty (it differed before the per-year asks)."""
     data = _json(capsys, "run-compare-baseline")
     runs = data["comparison"]["runs"]
     assert runs[0].endswith(": baseline") and len(runs) == 2
-    assert data["comparison"]["is_empty"] is False
+    assert sum(asks(2021).values()) == 722_000 - FIXED_LINE and sum(asks(2022).values()) == 700_000 - FIXED_LINE
+    assert data["comparison"]["differences"] == [] and data["comparison"]["gains"] == []
+    objectives = [row["objective"] for row in data["comparison"]["objective"]]
+    assert objectives[0] == pytest.approx(objectives[1], rel=1e-9)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Comparison.is_empty returns a numpy bool when the amounts agree, which the CLI's JSON writes as the "
+    'string "True"',
+)
+def test_compare_json_is_empty_is_a_json_boolean(capsys: pytest.CaptureFixture[str]) -> None:
+    """Reproduction: from scenarios import *; s = load_scenario("scenarios/examples/frederiksberg_max_reach.toml");
+    type(compare(baseline(s), run(s)).is_empty)  # numpy.bool, so json.dump(..., default=str) gives "True"."""
+    assert _json(capsys, "run-compare-baseline")["comparison"]["is_empty"] is True
 
 
 def test_compare_baseline_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -264,10 +451,15 @@ def test_compare_writes_the_comparison_sheet(tmp_path: Path, capsys: pytest.Capt
 
 def test_sweep_json(capsys: pytest.CaptureFixture[str]) -> None:
     points = _json(capsys, "sweep")["sweep"]
-    assert [p["budget_kr"] for p in points] == [0, 500_000, 1_000_000, 1_500_000, 2_000_000]
+    assert [p["budget_per_year_kr"] for p in points] == [0, 500_000, 1_000_000, 1_500_000, 2_000_000]
+    assert {"status", "objective", "allocated_kr", "next_100k_value", "entered", "left"} <= set(points[0])
     assert points[0]["status"] == "infeasible"  # 0 kr. cannot pay the 40.000 kr. fixed line
+    assert points[0]["next_100k_value"] is None
     objectives = [p["objective"] for p in points[1:]]
     assert all(b >= a - 1e-9 for a, b in itertools.pairwise(objectives))
+    assert points[1]["next_100k_value"] > 0  # 460.000 kr. a year after the fixed line leaves asks unfunded
+    for point in points[2:]:  # from 1.000.000 kr. a year every ask (682.000 and 660.000) is funded
+        assert point["allocated_kr"] == pytest.approx(682_000 + 660_000) and point["next_100k_value"] == 0
 
 
 @pytest.mark.parametrize(
@@ -300,9 +492,28 @@ def test_robustness_json_is_reproducible(capsys: pytest.CaptureFixture[str]) -> 
     assert json.loads(out)["objective_mean"] != first["objective_mean"]
 
 
+def tight_scenario(tmp_path: Path) -> Path:
+    """The max-reach scenario with 400.000 kr. a year (below the asks), so goals compete for the money."""
+    text = (ROOT / MAX_REACH).read_text(encoding="utf-8")
+    text = text.replace("../../data/", (ROOT / "data").as_posix() + "/")
+    text = text.replace("2021 = 722000", "2021 = 400000").replace("2022 = 700000", "2022 = 400000")
+    path = tmp_path / "tight.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def test_frontier_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """At the pool table's sums every ask fits: one allocation is best for both goals, a frontier of one point."""
     points = _json(capsys, "frontier")["frontier"]
-    assert 1 <= len(points) <= 4
+    assert len(points) == 1
+
+
+def test_frontier_json_of_a_tight_pulje(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["frontier", str(tight_scenario(tmp_path)), "arbejdsmarked", "sundhed", "--points", "4", "--quiet"]
+    code, out, err = pulje(capsys, *argv, "--format", "json")
+    assert code == 0, err
+    points = json.loads(out)["frontier"]
+    assert 2 <= len(points) <= 4
     values_b = [p["value_b"] for p in points]
     assert values_b == sorted(values_b)
     values_a = [p["value_a"] for p in points]

@@ -18,6 +18,7 @@ from optimizer.numbers import numbers_in, parse_number
 
 SOURCES = DATA / "sources"
 TOTALS = DATA / "frederiksberg" / "totals.csv"
+ASKS = DATA / "frederiksberg" / "handleplan_2021_2022_asks.csv"
 CATALOGS = (FREDERIKSBERG_2021, FREDERIKSBERG_2019, COPENHAGEN)
 FIGURE_COLUMNS = ("cost_kr", "min_kr", "max_kr", "reach", "reach_min", "reach_max", "setup_kr", "amount_kr")
 QUOTE_SEP = " | "
@@ -27,6 +28,7 @@ EXPECTED_SOURCED_FILES = {
     "frederiksberg/goals.csv",
     "frederiksberg/handleplan_2019.csv",
     "frederiksberg/handleplan_2021_2022.csv",
+    "frederiksberg/handleplan_2021_2022_asks.csv",
     "frederiksberg/handleplan_2021_2022_tilskud.csv",
     "frederiksberg/totals.csv",
 }
@@ -294,6 +296,58 @@ def test_2021_cost_is_largest_yearly_tilskud(indsats: Row) -> None:
     ]
     assert grants, f"{indsats['id']} has no row in the tilskud file"
     assert parse_number(indsats["cost_kr"]) == max(grants)
+
+
+# --- the per-year asks --------------------------------------------------------------------------------------
+
+ASK_ROWS = [pytest.param(row, id=f"{row['id']}-{row['year']}") for row in read_rows(ASKS)]
+
+
+def first_number_after(text: str, label: str) -> float | None:
+    """The first number written after `label` in `text` (e.g. after "2022:"), or None where the label is absent."""
+    _, found, rest = collapse(text).partition(label)
+    match = re.search(r"\d[\d.,]*", rest) if found else None
+    return parse_number(match.group(0).rstrip(".,")) if match else None
+
+
+@pytest.mark.parametrize("ask", ASK_ROWS)
+def test_ask_is_in_its_quote_for_its_year(ask: Row) -> None:
+    """Each ask occurs in its quote; where the quote labels the years ("2021: ... 2022: ..."), it is the figure
+    written right after its own year, not the other year's."""
+    cost = parse_number(ask["cost_kr"])
+    assert occurs(cost, numbers_in(ask["quote"])), f"{ask['cost_kr']} not in {ask['quote']!r}"
+    labelled = first_number_after(ask["quote"], f"{ask['year']}:")
+    if labelled is not None:
+        assert labelled == cost, f"the quote gives {labelled:g} for {ask['year']}, the file {cost:g}"
+
+
+def test_every_ask_quote_labels_its_year_but_the_fixed_line() -> None:
+    """So the check above compares each ask with its own year's figure (the fixed line's quote has two columns)."""
+    unlabelled = {row["id"] for row in read_rows(ASKS) if first_number_after(row["quote"], f"{row['year']}:") is None}
+    assert unlabelled == {"fb21-integrationspriser"}
+
+
+@pytest.mark.parametrize("total", totals("sum_tilskud"))
+def test_asks_reconcile_with_the_pool_tables_sum(total: Row) -> None:
+    """The asks of a year, the fixed line included, add up to the pool table's SUM (722.000 and 700.000)."""
+    year_sum = sum(parse_number(row["cost_kr"]) for row in read_rows(ASKS) if row["year"] == total["year"])
+    assert year_sum == parse_number(total["amount_kr"])
+
+
+def test_asks_cover_every_catalog_row_and_only_its_years() -> None:
+    catalog_ids = [row["id"] for row in read_rows(FREDERIKSBERG_2021)]
+    asks = read_rows(ASKS)
+    assert {row["id"] for row in asks} == set(catalog_ids)
+    assert {row["year"] for row in asks} == {"2021", "2022"}
+    pairs = [(row["id"], row["year"]) for row in asks]
+    assert len(pairs) == len(set(pairs)), "an indsats-year is listed twice"
+
+
+@pytest.mark.parametrize("indsats", catalog_rows(FREDERIKSBERG_2021))
+def test_catalog_cost_is_the_largest_yearly_ask(indsats: Row) -> None:
+    """The single cost_kr (the default for years not listed) is the larger of the two years' asks."""
+    asks = [parse_number(row["cost_kr"]) for row in read_rows(ASKS) if row["id"] == indsats["id"]]
+    assert asks and parse_number(indsats["cost_kr"]) == max(asks)
 
 
 def test_tilskud_years() -> None:

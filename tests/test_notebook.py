@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import sys
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -13,10 +16,19 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
+from optimizer import solve
+from scenarios import Scenario, load_scenario
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 NOTEBOOK = NOTEBOOKS / "pulje_example.ipynb"
 KERNEL = "python3"
+MAX_REACH = ROOT / "scenarios" / "examples" / "frederiksberg_max_reach.toml"
+SWEEP_LINE = re.compile(
+    r"^(?P<label>.+): another 100\.000 kr\. a year buys the most, (?P<gain>-?\d+\.\d+) value, "
+    r"from (?P<start>[\d.]+) kr\. to (?P<end>[\d.]+) kr\. a year\.$"
+)
+SWEEP_BUDGETS = range(50_000, 1_000_001, 25_000)  # as in the notebook's sweep cell
 
 
 def _kernel_manager(spec_prefix: Path) -> AsyncKernelManager:
@@ -124,3 +136,55 @@ def test_the_notebook_ends_with_its_assumptions(executed: nbformat.NotebookNode)
     last = _texts(executed)[-1]
     assert "fb21-aaben-raadgivning" in last
     assert "many of them returning" in last  # the reason given in the scenario file reaches the reader
+
+
+@cache
+def _objective(all_or_nothing: bool, per_year: float) -> float:
+    """A fresh solve of the max-reach scenario (all-or-nothing: without its Scalable rule) with `per_year` kroner
+    in each year, independent of the notebook's sweep."""
+    scenario: Scenario = load_scenario(MAX_REACH)
+    if all_or_nothing:
+        scenario = scenario.replace(constraints=())
+    result = solve(scenario.inputs.replace(budget=dict.fromkeys(scenario.budget, per_year)))
+    assert result.status.is_proven
+    return result.objective
+
+
+def _kr(text: str) -> float:
+    return float(text.replace(".", ""))
+
+
+def test_the_sweep_labels_are_what_100k_more_really_buys(executed: nbformat.NotebookNode) -> None:
+    """Each printed "another 100.000 kr. a year buys the most" figure is a fresh solve at the end of the step minus
+    one at its start, and no other step of the notebook's sweep grid buys more."""
+    lines = [m for line in "\n".join(_texts(executed)).splitlines() if (m := SWEEP_LINE.match(line))]
+    assert {m["label"] for m in lines} == {"max rækkevidde (partial funding)", "alt eller intet"}
+    for match in lines:
+        all_or_nothing = match["label"] == "alt eller intet"
+        start, end, gain = _kr(match["start"]), _kr(match["end"]), float(match["gain"])
+        assert end == start + 100_000 and start in SWEEP_BUDGETS
+        bought = _objective(all_or_nothing, end) - _objective(all_or_nothing, start)
+        assert math.isclose(gain, bought, abs_tol=0.006), (match["label"], gain, bought)
+        assert gain > 0
+        for budget in SWEEP_BUDGETS:
+            other = _objective(all_or_nothing, budget + 100_000) - _objective(all_or_nothing, budget)
+            assert other <= bought + 1e-6, (match["label"], budget, other, bought)
+
+
+def test_the_pulje_lines_say_what_100k_more_really_buys(executed: nbformat.NotebookNode) -> None:
+    """The all-or-nothing solve at the pool table's sums funds every ask; 100.000 kr. more in a year buys what a
+    fresh solve with that year's pulje raised buys (here nothing: every ask is already funded)."""
+    text = "\n".join(_texts(executed))
+    found = dict(re.findall(r"Another 100\.000 kr\. in the pulje (\d{4}) buys (-?[\d.]*\d,\d\d) value", text))
+    assert set(found) == {"2021", "2022"}
+    scenario = load_scenario(MAX_REACH).replace(constraints=())
+    here = solve(scenario.inputs).objective
+    for year, printed in found.items():
+        budget = {y: kr + (100_000 if str(y) == year else 0) for y, kr in scenario.budget.items()}
+        more = solve(scenario.inputs.replace(budget=budget)).objective - here
+        assert math.isclose(float(printed.replace(".", "").replace(",", ".")), more, abs_tol=0.006), year
+
+
+def test_the_tight_pulje_shows_choices(executed: nbformat.NotebookNode) -> None:
+    text = "\n".join(_texts(executed))
+    assert "At the decided pulje, max rækkevidde is the decided allocation: True" in text

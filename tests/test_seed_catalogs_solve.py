@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 from optimizer import (
-    Result,
     Assumptions,
     Exclude,
     Lock,
     MissingDataError,
+    Result,
     Scalable,
     Status,
     evaluate,
@@ -22,7 +22,10 @@ from optimizer import (
     load_catalog,
     solve,
 )
+from optimizer.model import SCALE
 from tests.conftest import COPENHAGEN, FREDERIKSBERG_2019, FREDERIKSBERG_2021, FREDERIKSBERG_2021_TILSKUD
+
+FREDERIKSBERG_2021_ASKS = FREDERIKSBERG_2021.with_name("handleplan_2021_2022_asks.csv")
 
 # Test figures for the two Frederiksberg indsatser whose yearly reach the plan does not state (any will do;
 # the point is that the user states them).
@@ -72,6 +75,25 @@ def value_per_kr(path: Path, assumed: dict[str, float], evidence_weight: float) 
     return values
 
 
+def full_value(path: Path, assumed: dict[str, float], evidence_weight: float) -> dict[str, float]:
+    """Value per year at full scale: reach × number of goals × (1 + w·stars), goal weights 1."""
+    frame = raw(path)
+    costs = dict(zip(frame["id"], frame["cost_kr"], strict=True))
+    return {i: v * costs[i] for i, v in value_per_kr(path, assumed, evidence_weight).items()}
+
+
+def yearly_asks() -> dict[int, dict[str, float]]:
+    """What each indsats asks for in each year, read with plain pandas from the asks file; an indsats with rows
+    asks for nothing in a covered year it has no row for (cricket's blank 2022 cell). Fixed lines left out."""
+    frame = raw(FREDERIKSBERG_2021)
+    ids = list(frame.loc[~is_fixed(frame), "id"])
+    asks = raw(FREDERIKSBERG_2021_ASKS)
+    return {
+        int(year): {i: float(rows.set_index("id")["cost_kr"].get(i, 0.0)) for i in ids}
+        for year, rows in asks.groupby("year")
+    }
+
+
 def amounts(result: Result, year: int | None = None) -> dict[str, float]:
     column = "amount_kr" if year is None else f"amount_kr_{year}"
     return dict(zip(result.allocation["id"], result.allocation[column], strict=True))
@@ -104,30 +126,108 @@ def _best_all_or_nothing(values: dict[str, float], costs: dict[str, float], avai
     return best
 
 
+def _best_fractional(values: dict[str, float], costs: dict[str, float], available: float) -> float:
+    """The best value when any share of an indsats may be funded: fill by value per krone (the greedy optimum)."""
+    best, room = 0.0, available
+    for i in sorted((i for i in values if costs[i] > 0), key=lambda i: -values[i] / costs[i]):
+        share = min(1.0, room / costs[i])
+        best, room = best + share * values[i], room - share * costs[i]
+        if room <= 0:
+            break
+    return best
+
+
 @pytest.mark.parametrize("budget", FB_BUDGETS)
 def test_frederiksberg_2021_solves_with_reach_assumptions(budget: float | dict[int, float]) -> None:
+    """One year: each indsats at its cost_kr. Two years: each at that year's ask from the pool table (Farvel til
+    farvede forventninger 197.000 then 150.000, Kvinder i job nothing in 2022, ...), funded whole or not at all,
+    worth reach × goals when funded. The pool table's sums less the fixed line are exactly the asks of each year
+    (682.000 and 660.000), so the two-year optimum funds every ask."""
     frame = raw(FREDERIKSBERG_2021)
     fixed_kr = float(frame.loc[is_fixed(frame), "cost_kr"].sum())
     assert fixed_kr == 40_000
-    costs = dict(zip(frame.loc[~is_fixed(frame), "id"], frame.loc[~is_fixed(frame), "cost_kr"], strict=True))
-    values = value_per_kr(FREDERIKSBERG_2021, FB_REACH, evidence_weight=1.0)
+    cost_kr = dict(zip(frame.loc[~is_fixed(frame), "id"], frame.loc[~is_fixed(frame), "cost_kr"], strict=True))
+    worth = full_value(FREDERIKSBERG_2021, FB_REACH, evidence_weight=1.0)
     pulje = budget if isinstance(budget, dict) else {None: budget}
+    asks = yearly_asks() if isinstance(budget, dict) else {None: cost_kr}
 
     result = solve(load_catalog(FREDERIKSBERG_2021), budget, assumptions=FB_ASSUMPTIONS)
     assert result.status is Status.OPTIMAL
     assert "fb21-integrationspriser" not in set(result.allocation["id"])
     assert result.fixed == dict.fromkeys(pulje, fixed_kr)
     # Scalability is stated for none of them: each is all-or-nothing, so the years are separate 0/1 knapsacks.
-    expected = sum(_best_all_or_nothing(values, costs, kr - fixed_kr) for kr in pulje.values())
+    per_kr = {year: {i: worth[i] / asks[year][i] if asks[year][i] else 0.0 for i in worth} for year in pulje}
+    expected = sum(_best_all_or_nothing(per_kr[year], asks[year], kr - fixed_kr) for year, kr in pulje.items())
     assert math.isclose(result.objective, expected, rel_tol=1e-9)
     for year, kr in pulje.items():
         spent = amounts(result, year)
         assert sum(spent.values()) <= kr - fixed_kr + EPS
         for indsats_id, amount in spent.items():
-            assert math.isclose(amount, 0, abs_tol=EPS) or math.isclose(amount, costs[indsats_id])
-    budget_rows = {row.name: row.upper for row in result.model.rows if row.kind == "budget"}
+            assert math.isclose(amount, 0, abs_tol=EPS) or math.isclose(amount, asks[year][indsats_id])
+    model = result.model
+    budget_rows = {row.name: model.row_upper[r] * SCALE for r, row in enumerate(model.rows) if row.kind == "budget"}
     names = {year: "budget" if year is None else f"budget[{year}]" for year in pulje}
-    assert budget_rows == {names[year]: kr - fixed_kr for year, kr in pulje.items()}
+    assert budget_rows == pytest.approx({names[year]: kr - fixed_kr for year, kr in pulje.items()}, rel=1e-12)
+
+
+def test_the_pool_tables_sums_fund_every_ask_in_the_two_year_solve() -> None:
+    """By hand: 722.000 − 40.000 = 682.000 = 150.000 + 150.000 + 197.000 + 10.000 + 100.000 + 75.000 (2021),
+    700.000 − 40.000 = 660.000 = 200.000 + 120.000 + 150.000 + 15.000 + 100.000 + 75.000 (2022): the optimum is
+    the decided plan, every indsats at its ask, and its value is the sum of reach × goals over the asks."""
+    asks = yearly_asks()
+    assert {year: sum(a.values()) for year, a in asks.items()} == {2021: 682_000, 2022: 660_000}
+    result = solve(load_catalog(FREDERIKSBERG_2021), BASELINE_BUDGET, assumptions=FB_ASSUMPTIONS)
+    for year, ask in asks.items():
+        assert amounts(result, year) == pytest.approx(ask, abs=EPS)
+    worth = full_value(FREDERIKSBERG_2021, FB_REACH, evidence_weight=1.0)
+    expected = sum(worth[i] for ask in asks.values() for i, kr in ask.items() if kr > 0)
+    assert math.isclose(result.objective, expected, rel_tol=1e-9)
+    assert math.isclose(result.objective, _baseline().objective, rel_tol=1e-9)
+
+
+ASK_BUDGETS = [
+    {2021: 100_000, 2022: 100_000},
+    {2021: 300_000, 2022: 450_000},
+    {2021: 722_000, 2022: 700_000},
+    {2021: 1_000_000, 2022: 400_000},
+    {2021: 2_000_000, 2022: 2_000_000},
+]
+
+
+@pytest.mark.parametrize("scalable", [False, True], ids=["all-or-nothing", "scalable"])
+@pytest.mark.parametrize("budget", ASK_BUDGETS, ids=lambda b: "-".join(f"{y}:{kr // 1000}k" for y, kr in b.items()))
+def test_two_year_solve_never_funds_beyond_a_years_ask(budget: dict[int, float], scalable: bool) -> None:
+    """In no year does an indsats get more than it asks for that year, nor anything in a year it asks 0 (even
+    with money to spare); the scalable optimum is the greedy fill of each year's asks by value per krone."""
+    catalog = load_catalog(FREDERIKSBERG_2021)
+    constraints = [Scalable("*")] if scalable else []
+    result = solve(catalog, budget, constraints=constraints, assumptions=FB_ASSUMPTIONS)
+    assert result.status is Status.OPTIMAL
+    asks = yearly_asks()
+    for year in budget:
+        for indsats_id, amount in amounts(result, year).items():
+            if asks[year][indsats_id] == 0:
+                assert amount == 0.0, (indsats_id, year)
+            assert amount <= asks[year][indsats_id] + EPS, (indsats_id, year, amount)
+    if not scalable:
+        return
+    worth = full_value(FREDERIKSBERG_2021, FB_REACH, evidence_weight=1.0)
+    expected = sum(_best_fractional(worth, asks[year], kr - 40_000) for year, kr in budget.items())
+    assert math.isclose(result.objective, expected, rel_tol=1e-9)
+
+
+def test_an_extension_is_what_lets_an_indsats_beyond_its_ask() -> None:
+    """Kvinder i job asks nothing in 2022; extended ("udvid") to 150.000 kr. there, with money to spare, it gets
+    it, and the result says so."""
+    catalog = load_catalog(FREDERIKSBERG_2021)
+    budget = {2021: 2_000_000, 2022: 2_000_000}
+    assumptions = Assumptions(
+        reach=FB_REACH, extend={"fb21-kvinder-i-job": {2022: 150_000}}, reasons={"extend.fb21-kvinder-i-job": "test"}
+    )
+    result = solve(catalog, budget, assumptions=assumptions)
+    assert amounts(result, 2022)["fb21-kvinder-i-job"] == pytest.approx(150_000)
+    assert amounts(solve(catalog, budget, assumptions=FB_ASSUMPTIONS), 2022)["fb21-kvinder-i-job"] == 0.0
+    assert any("fb21-kvinder-i-job" in note and "150.000" in note for note in result.assumptions)
 
 
 # --- the decided baseline ---------------------------------------------------------------------------
@@ -142,13 +242,19 @@ def _baseline() -> Result:
 
 
 def test_baseline_is_valued_with_the_same_value_function() -> None:
+    """A grant is valued as the share of that year's ask it covers × reach × goals. (Before the per-year asks
+    it was valued against the single cost_kr, the larger year's ask: 4058,14 instead of 4090.)"""
     catalog_frame = raw(FREDERIKSBERG_2021)
     assert catalog_frame["stars"].isna().all()  # so the evidence factor is 1 whatever its weight
     tilskud = raw(FREDERIKSBERG_2021_TILSKUD)
     fixed_ids = set(catalog_frame.loc[is_fixed(catalog_frame), "id"])
     grants = tilskud[~tilskud["id"].isin(fixed_ids)]
-    values = value_per_kr(FREDERIKSBERG_2021, FB_REACH, evidence_weight=1.0)
-    expected = sum(values[row.id] * row.amount_kr for row in grants.itertuples(index=False))
+    worth, asks = full_value(FREDERIKSBERG_2021, FB_REACH, evidence_weight=1.0), yearly_asks()
+    expected = sum(
+        row.amount_kr / asks[row.year][row.id] * worth[row.id]
+        for row in grants.itertuples(index=False)
+        if row.amount_kr > 0
+    )
 
     baseline = _baseline()
     assert baseline.status is Status.EVALUATED
@@ -227,7 +333,24 @@ def test_copenhagen_rollout_is_never_funded_beyond_its_concept(rollout: str, con
         catalog, 10_000_000, assumptions=KK_ASSUMPTIONS, constraints=[Lock(rollout, half), Exclude(concept)]
     )
     assert blocked.status is Status.INFEASIBLE
+    # The catalog's requires row is named: without it a lock and an exclude of two indsatser do not contradict.
     assert set(blocked.conflict.names) == {f"requires[{rollout}<-{concept}]", f"lock[{rollout}]", f"exclude[{concept}]"}
+    # But it is no constraint a user can relax: the smallest fix moves the user's own.
+    assert {fix.constraint for fix in blocked.conflict.smallest_fix} <= {f"lock[{rollout}]", f"exclude[{concept}]"}
+
+
+@pytest.mark.parametrize(("rollout", "concept"), KK_PAIRS, ids=[pair[0] for pair in KK_PAIRS])
+def test_copenhagen_binding_requires_row_is_reported(rollout: str, concept: str) -> None:
+    """Half the roll-out locked: the concept (which reaches no one itself) is funded exactly as far as needed,
+    so the catalog's requires row holds with equality and is listed among the binding limits, without a rate in
+    kroner (it is a row of funded shares)."""
+    catalog = load_catalog(COPENHAGEN)
+    costs = dict(zip(catalog["id"], catalog["cost_kr"], strict=True))
+    result = solve(catalog, 10_000_000, assumptions=KK_ASSUMPTIONS, constraints=[Lock(rollout, costs[rollout] / 2)])
+    assert math.isclose(amounts(result)[concept], costs[concept] / 2, abs_tol=1.0)
+    binding = {b.name: b for b in result.binding}
+    row = binding[f"requires[{rollout}<-{concept}]"]
+    assert row.kind == "requires" and row.rate_per_100k is None
 
 
 # --- Frederiksberg 2019 -----------------------------------------------------------------------------

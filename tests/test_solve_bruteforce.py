@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import optimizer
-from optimizer import Result, MinFunding, Status, UdvalgMax
+from optimizer import MinFunding, Result, Status, UdvalgMax
 
 GOALS = {"a": "Goal A", "b": "Goal B", "c": "Goal C"}
 UDVALG = ("SU", "KFU", "AUU", "SU/KFU")

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import optimizer
-from optimizer import Result, Exclude, Lock, Status, UdvalgMax
+from optimizer import Exclude, Lock, Result, Status, UdvalgMax
 
 GOALS = {"a": "Goal A", "b": "Goal B", "c": "Goal C"}
 UDVALG = ("SU", "KFU", "AUU", "SU/KFU")
