@@ -43,7 +43,7 @@ COLUMNS = {
     "reach": "Rækkevidde pr. år",
 }
 
-# --- the Excel workbook for a committee paper (scenarios/export.py) ---
+# --- the Excel workbooks (scenarios/export.py, scenarios/workbook.py) ---
 EXCEL = {
     "sheet_summary": "Resumé",
     "sheet_allocation": "Fordeling",
@@ -52,10 +52,22 @@ EXCEL = {
     "sheet_assumptions": "Antagelser",
     "sheet_constraints": "Begrænsninger",
     "sheet_comparison": "Sammenligning",
+    "sheet_notes": "Bemærkninger",
+    "sheet_sweep": "Budgetforløb",
+    "sheet_entries": "Indtræden",
+    "sheet_points": "Punkter",
+    "sheet_amounts": "Beløb",
+    "sheet_robustness": "Robusthed",
+    "sheet_catalog": "indsatser",  # the catalog format's own sheet names, so the file loads again
+    "sheet_catalog_goals": "målsætninger",
     "summary_head": "Scenarie til udvalgsbehandling",
+    "sweep_head": "Værdi mod pulje: samme scenarie løst for en række puljer",
+    "frontier_head": "Afvejning mellem to målsætninger",
+    "robustness_head": "Robusthed: hvor sikkert er hver indsats med, når vægte og rækkevidde er usikre?",
     "scenario": "Scenarie",
     "description": "Beskrivelse",
     "catalog": "Katalog",
+    "catalog_in_memory": "(tabel givet direkte, ikke en fil)",
     "status": "Status",
     "status_optimal": "Optimal: ingen fordeling inden for begrænsningerne giver mere værdi",
     "status_feasible": "Gyldig fordeling, men tidsgrænsen blev nået før den var bevist optimal",
@@ -70,6 +82,8 @@ EXCEL = {
     "shadow_price": "Værdi af 100.000 kr. mere i puljen",
     "shadow_note": "Note",
     "shadow_relaxation": "Skyggeprisen er beregnet på LP-relaksationen, da modellen har alt-eller-intet-valg.",
+    "note": "Bemærkning",
+    "warning": "Advarsel",
     "id": "Id",
     "name": "Indsats",
     "udvalg": "Udvalg",
@@ -77,23 +91,124 @@ EXCEL = {
     "goal": "Målsætning",
     "goal_title": "Titel",
     "weight": "Vægt",
-    "cost_kr": "Omkostning (fuld skala)",
+    "cost_kr": "Omkostning (fuld skala, pr. år)",
     "amount_kr": "Tilskud",
+    "goal_amount_kr": "Tilskud til målsætningens indsatser",
     "funded_share": "Finansieret andel",
-    "reach_used": "Rækkevidde brugt",
+    "reach_used": "Rækkevidde brugt (pr. år)",
     "reach_unit": "Enhed",
     "reached": "Nået (forventet)",
     "stars": "Stjerner",
     "value": "Værdi",
     "value_per_100k": "Værdi pr. 100.000 kr.",
     "total": "I alt",
+    "per_goal_note": (
+        "En indsats tæller med under hver målsætning, den tjener: beløbene summer derfor til mere end det "
+        "samlede tilskud. Værdien er delt mellem målsætningerne efter deres vægt og summer til den samlede værdi."
+    ),
+    "per_udvalg_note": "En indsats under flere udvalg (fx SU/KFU) tæller med sin andel under hvert udvalg.",
     "assumptions_head": "Antagelser bag tallene",
     "constraints_head": "Begrænsninger i scenariet",
+    "constraint_text": "Begrænsning",
+    "constraint_file": "I scenariefilen",
     "binding_head": "Bindende begrænsninger og skyggepriser",
+    "binding_note": (
+        "Værdi af 100.000 kr. mere: hvor meget den samlede værdi stiger, hvis grænsen løsnes med 100.000 kr."
+    ),
     "constraint": "Begrænsning",
     "about": "Betydning",
     "bound": "Grænse",
-    "shadow_price_col": "Skyggepris",
-    "change": "Ændring",
+    "per_100k_kr": "Værdi af 100.000 kr. mere",
+    "shadow_price_col": "Skyggepris (pr. enhed af grænsen)",
     "none": "Ingen",
+    "replaced_characters": (
+        "{count} tegn, som Excel ikke kan gemme (kontroltegn, fx fra PDF eller Word), er erstattet: "
+        "linjeskift-tegn med linjeskift, andre med �."
+    ),
+    "page": "Side &P af &N",
+    # comparison
+    "label": "Kolonne",
+    "run": "Scenarie",
+    "compare_runs_head": "Scenarierne: kolonnerne A, B … og deres samlede værdi",
+    "compare_indsats_head": "Tilskud pr. indsats",
+    "compare_udvalg_head": "Tilskud pr. udvalg",
+    "compare_goal_head": "Tilskud pr. målsætning",
+    "change": "Ændring ({last} − {first})",
+    "weights_differ": (
+        "Scenarierne er værdisat med forskellige vægte, så deres værdier kan ikke sammenlignes direkte "
+        "(kun beløbene kan): {differences}."
+    ),
+    "evidence_weight": "evidensvægt",
+    "goal_weight": "vægt for {goal}",
+    "status_short_optimal": "optimal",
+    "status_short_feasible": "gyldig, ikke bevist optimal",
+    "status_short_infeasible": "ingen gyldig fordeling",
+    "status_short_not_solved": "ikke løst",
+    "status_short_evaluated": "værdisat (ikke optimeret)",
+    # sweep
+    "budget_kr": "Pulje pr. år",
+    "marginal_per_100k": "Værdi pr. 100.000 kr. i trinnet",
+    "allocated_kr": "Fordelt i alt",
+    "entered": "Kommer med",
+    "left": "Falder ud",
+    "enters_at_kr": "Finansieres fra pulje pr. år",
+    "never_entered": "Tom: indsatsen finansieres ikke ved nogen af puljerne i forløbet.",
+    "best_step": "Mest værdi pr. 100.000 kr.",
+    "best_step_text": "i trinnet op til {budget} pr. år: {value} pr. 100.000 kr.",
+    "budgets": "Puljer",
+    "budgets_text": "{first} til {last} pr. år, {count} trin",
+    # frontier
+    "goal_a": "Målsætning A (maksimeres)",
+    "goal_b": "Målsætning B (skal mindst nå kravet)",
+    "frontier_method": "Metode",
+    "frontier_method_text": (
+        "Værdien for A maksimeres, mens B skal nå et stigende krav (ε). Hvert punkt er en fordeling, "
+        "hvor den ene målsætning ikke kan få mere uden at den anden får mindre."
+    ),
+    "point": "Punkt",
+    "point_label": "Punkt {point}",
+    "epsilon": "Krav til {goal} (ε)",
+    "value_for": "Værdi for {goal}",
+    # robustness
+    "draws": "Trækninger",
+    "seed": "Startværdi (seed)",
+    "drawn": "Usikkert (trukket)",
+    "nothing_drawn": "intet (ingen usikkerhed angivet)",
+    "objective_mean": "Bedste værdi, gennemsnit over trækningerne",
+    "objective_interval": "Bedste værdi, 5 %-95 %",
+    "robust_objective": "Den robuste fordelings forventede værdi",
+    "robust_note": (
+        "Kerneindeks: andelen af trækningerne, hvor indsatsen får penge. Den robuste fordeling er den, "
+        "der giver den højeste forventede værdi (middelværdien over trækningerne)."
+    ),
+    "core_index": "Kerneindeks",
+    "mean_kr": "Gennemsnit",
+    "sd_kr": "Spredning",
+    "p05_kr": "5 %-fraktil",
+    "p50_kr": "Median",
+    "p95_kr": "95 %-fraktil",
+    "robust_kr": "Robust fordeling",
+}
+
+# The constraints of a scenario in words, one template per kind (scenarios/export.py fills them in).
+CONSTRAINTS = {
+    "udvalg_min": "Mindst {limit} til udvalget {udvalg}{year}",
+    "udvalg_max": "Højst {limit} til udvalget {udvalg}{year}",
+    "goal_min": "Mindst {limit} til indsatser under målsætningen {goal}{year}",
+    "lock": "{id} får præcis {kr}{year}",
+    "exclude": "{id} får intet{year}",
+    "continuity": "{ids} beholder mindst {share} af sidste års beløb",
+    "requires": "{id} kun i det omfang, {prerequisite} finansieres",
+    "exclusive": "Højst én af {ids} finansieres",
+    "fixed_line": "Fast post »{name}«: {kr} trækkes fra puljen{year}",
+    "all_or_nothing": "{id}: fuld finansiering eller intet",
+    "min_funding": "{id}: 0 kr. eller mindst {kr}",
+    "max_funding": "{id}: højst {kr} om året",
+    "scalable": "{id} kan finansieres delvist",
+    "setup_cost": "{id}: {kr} ekstra det første år (etablering)",
+}
+CONSTRAINT_WORDS = {
+    "every_indsats": "Alle indsatser",
+    "share_of_pulje": "{share} af puljen",
+    "year": " i {year}",
 }

@@ -25,6 +25,7 @@ from optimizer.constraints import (
     UdvalgMin,
 )
 from optimizer.errors import CatalogError, InfeasibleError, MissingDataError, PuljeError, SolverError, SpecError
+from optimizer.formats import format_kr, format_number, format_share
 from optimizer.problem import Assumptions
 from optimizer.result import Allocation
 from optimizer.solve import Solver, evaluate, solve
@@ -57,6 +58,9 @@ __all__ = [
     "UdvalgMax",
     "UdvalgMin",
     "evaluate",
+    "format_kr",
+    "format_number",
+    "format_share",
     "load_amounts",
     "load_catalog",
     "load_goals",

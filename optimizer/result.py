@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.errors import InfeasibleError, SolverError
+from optimizer.formats import format_number
 from optimizer.model import LinearModel
 from optimizer.numbers import format_kr
 from optimizer.problem import Instance
@@ -168,11 +169,11 @@ class Allocation:
             f"unused {format_kr(use.unused_kr)}"
             for use in self.budget_use.itertuples(index=False)
         ]
-        lines.append(f"Total value (objective): {self.objective:,.2f}.")
+        lines.append(f"Total value (objective): {format_number(self.objective)}.")
         source = " (from the LP relaxation: the model has all-or-nothing choices)" if self.duals_from_relaxation else ""
         for year, price in self.shadow_price_by_year.items():
             label = "" if year is None else f" {year}"
-            lines.append(f"Another 100.000 kr. in the pulje{label} buys {price * 100_000:,.2f} value{source}")
+            lines.append(f"Another 100.000 kr. in the pulje{label} buys {format_number(price * 100_000)} value{source}")
         return lines
 
     def summary(self) -> str:

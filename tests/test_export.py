@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from optimizer.catalog import validate_catalog
 from scenarios import Scenario, ScenarioRun, baseline, compare, load_scenario, run, write_csv, write_excel
 from scenarios import write_tables_excel as write_tables
+from scenarios.export import constraint_text, render_assumption
 from ui_text import EXCEL as LABEL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,21 @@ def _header(sheet: Worksheet, row: int = 1) -> list[object]:
 def _column(sheet: Worksheet, label: str) -> int:
     """1-based index of the column headed `label` in row 1."""
     return _header(sheet).index(label) + 1
+
+
+def _rows_below(sheet: Worksheet, header: int) -> range:
+    """The rows of the table whose header is in row `header`: down to the first empty row or the total."""
+    row = header + 1
+    while sheet.cell(row, 1).value not in (None, "I alt"):
+        row += 1
+    return range(header + 1, row)
+
+
+def _header_row(sheet: Worksheet, label: str) -> int:
+    """The row whose first cell is `label` (a table's header on a sheet with several tables)."""
+    rows = [cell.row for cell in sheet["A"] if cell.value == label]
+    assert rows, f"no row starts with {label!r} on {sheet.title}"
+    return rows[0]
 
 
 def _total_row(sheet: Worksheet) -> int:
@@ -111,23 +127,28 @@ def test_udvalg_sheet_equals_the_solve(name: str, with_comparison: bool, folder:
     book, result = _workbook(name, with_comparison, folder)
     sheet = book["Udvalg"]
     udvalg, amount = _column(sheet, LABEL["udvalg"]), _column(sheet, LABEL["amount_kr"])
-    got = {sheet.cell(r, udvalg).value: sheet.cell(r, amount).value for r in range(2, sheet.max_row + 1)}
+    got = {sheet.cell(r, udvalg).value: sheet.cell(r, amount).value for r in _rows_below(sheet, 1)}
     expected = dict(zip(result.result.by_udvalg["udvalg"], result.result.by_udvalg["amount_kr"], strict=True))
     assert set(got) == set(expected)
     for key, kr in expected.items():
         assert math.isclose(got[key], kr, abs_tol=0.01), key
+    total = sheet.cell(_total_row(sheet), amount).value  # a shared indsats counts by its split: the total adds up
+    assert math.isclose(total, result.result.allocation["amount_kr"].sum(), abs_tol=0.01)
 
 
 @pytest.mark.parametrize(("name", "with_comparison"), CASES, ids=CASE_IDS)
 def test_goals_sheet_equals_the_solve(name: str, with_comparison: bool, folder: str) -> None:
     book, result = _workbook(name, with_comparison, folder)
     sheet = book["Målsætninger"]
-    goal, amount, value = (_column(sheet, LABEL[k]) for k in ("goal", "amount_kr", "value"))
-    rows = range(2, sheet.max_row + 1)
+    goal, amount, value = (_column(sheet, LABEL[k]) for k in ("goal", "goal_amount_kr", "value"))
+    rows = _rows_below(sheet, 1)
+    assert len(rows) == len(result.result.by_goal)
     got = {sheet.cell(r, goal).value: (sheet.cell(r, amount).value, sheet.cell(r, value).value) for r in rows}
     for row in result.result.by_goal.itertuples(index=False):
         assert math.isclose(got[row.goal][0], row.amount_kr, abs_tol=0.01), row.goal
         assert math.isclose(got[row.goal][1], row.value, rel_tol=1e-9, abs_tol=1e-9), row.goal
+    notes = [cell.value for cell in sheet["A"][rows[-1] :] if cell.value]
+    assert notes == [LABEL["per_goal_note"]]  # the amounts count an indsats once per goal, and it says so
 
 
 @pytest.mark.parametrize(("name", "with_comparison"), CASES, ids=CASE_IDS)
@@ -158,7 +179,7 @@ def test_amounts_carry_a_kroner_format(name: str, with_comparison: bool, folder:
             assert "kr" in cell.number_format, (label, r, cell.number_format)
     udvalg = book["Udvalg"]
     column = _column(udvalg, LABEL["amount_kr"])
-    assert all("kr" in udvalg.cell(r, column).number_format for r in range(2, udvalg.max_row + 1))
+    assert all("kr" in udvalg.cell(r, column).number_format for r in range(2, _total_row(udvalg) + 1))
 
 
 @pytest.mark.parametrize(("name", "with_comparison"), CASES, ids=CASE_IDS)
@@ -166,37 +187,58 @@ def test_assumptions_sheet_lists_every_assumption(name: str, with_comparison: bo
     book, result = _workbook(name, with_comparison, folder)
     listed = [cell.value for cell in book["Antagelser"]["A"]][1:]
     assert result.assumptions, "every example rests on some assumption (at least a note)"
-    assert listed == result.assumptions
+    assert listed == [render_assumption(line) for line in result.assumptions]
 
 
 @pytest.mark.parametrize(("name", "with_comparison"), CASES, ids=CASE_IDS)
 def test_constraints_sheet_lists_every_constraint(name: str, with_comparison: bool, folder: str) -> None:
     book, result = _workbook(name, with_comparison, folder)
-    listed = [str(cell.value) for cell in book["Begrænsninger"]["A"]]
-    for constraint in result.scenario.constraints:
-        lines = [line for line in listed if line.startswith(f"{constraint.kind}: ")]
-        assert lines, f"no line for {constraint!r}"
+    sheet = book["Begrænsninger"]
+    rows = _rows_below(sheet, _header_row(sheet, LABEL["constraint_text"]))
+    in_words = [sheet.cell(r, 1).value for r in rows]
+    in_file = [str(sheet.cell(r, 2).value) for r in rows]
+    assert in_words == [constraint_text(c) for c in result.scenario.constraints] or [LABEL["none"]]
+    for constraint, line in zip(result.scenario.constraints, in_file, strict=False):
+        assert line.startswith(f"{constraint.kind}: ")
         fields = {f.name: getattr(constraint, f.name) for f in dataclasses.fields(constraint)}
         shown = {name: value for name, value in fields.items() if value is not None}
-        assert any(all(f"{name} = {value}" in line for name, value in shown.items()) for line in lines)
-    if not result.scenario.constraints:
-        assert listed[1] == LABEL["none"]
+        assert all(f"{name} = {value}" in line for name, value in shown.items()), line
 
 
 @pytest.mark.parametrize("name", WITH_BASELINE)
 def test_comparison_sheet_totals_equal_each_run(name: str, folder: str) -> None:
     book, result = _workbook(name, True, folder)
     sheet = book["Sammenligning"]
-    header = _header(sheet)
+    header_row = _header_row(sheet, LABEL["id"])
+    header = [cell.value for cell in sheet[header_row]]
     base = baseline(result.scenario)
-    ids = set(result.result.allocation["id"])
-    rows = [r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value in ids]
-    assert len(rows) == len(ids)
-    for run_result in (base, result):
-        column = header.index(run_result.name) + 1
+    rows = _rows_below(sheet, header_row)
+    assert {sheet.cell(r, 1).value for r in rows} == set(result.result.allocation["id"])
+    for label, run_result in (("A", base), ("B", result)):
+        column = header.index(label) + 1
         amounts = [sheet.cell(r, column).value for r in rows]
         assert all("kr" in sheet.cell(r, column).number_format for r in rows)
         assert math.isclose(sum(amounts), run_result.result.allocation["amount_kr"].sum(), abs_tol=0.01)
+    legend = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in _rows_below(sheet, _header_row(sheet, "Kolonne"))}
+    assert legend == {"A": base.name, "B": result.name}
+
+
+@pytest.mark.parametrize("name", WITH_BASELINE)
+@pytest.mark.parametrize("table", ["by_udvalg", "by_goal"])
+def test_comparison_sheet_has_the_udvalg_and_goal_tables(name: str, table: str, folder: str) -> None:
+    book, result = _workbook(name, True, folder)
+    sheet = book["Sammenligning"]
+    expected = getattr(compare(baseline(result.scenario), result), table)
+    key = "udvalg" if table == "by_udvalg" else "goal"
+    header_row = _header_row(sheet, LABEL[key])
+    header = [cell.value for cell in sheet[header_row]]
+    rows = {sheet.cell(r, 1).value: r for r in _rows_below(sheet, header_row)}
+    assert set(rows) == set(expected[key])
+    change = LABEL["change"].format(first="A", last="B")
+    for row in expected.itertuples(index=False):
+        for label, column in (("A", "A"), ("B", "B"), (change, "change")):
+            cell = sheet.cell(rows[getattr(row, key)], header.index(label) + 1)
+            assert math.isclose(cell.value, getattr(row, column), abs_tol=0.01)
 
 
 # --- formula safety -------------------------------------------------------------------------------
@@ -292,11 +334,22 @@ def test_write_csv_prefixes_formula_like_cells(tmp_path: Path) -> None:
     assert rows[3][0] == "ok"
 
 
-@pytest.mark.parametrize("text", ["=cmd", "+1", "-1", "@x", "\t=x", "plain", "a=b", ""])
-def test_write_csv_cell_rule(text: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("=cmd", "'=cmd"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@x", "'@x"),
+        ("\t=x", "'\t'=x"),  # a tab is a formula start, and a spreadsheet may split on it
+        ("plain", "plain"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
+def test_write_csv_cell_rule(text: str, expected: str, tmp_path: Path) -> None:
     rows = _csv_rows(pd.DataFrame({"c": [text]}), tmp_path / "one.csv")
-    dangerous = text.startswith((*FORMULA_STARTS, "\t"))
-    assert rows[1] == [("'" + text) if dangerous else text]
+    assert rows[1] == [expected]
 
 
 def test_write_csv_header_is_safe_too(tmp_path: Path) -> None:

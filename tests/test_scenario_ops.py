@@ -247,14 +247,14 @@ def test_compare_udvalg_totals_are_sums_of_the_indsatser(first: str, second: str
     info = figures(scenario(second))
     amounts = comparison.by_indsats.set_index("id")
     by_udvalg = comparison.by_udvalg.set_index("udvalg")
-    for name in comparison.names:
+    for label in comparison.labels:
         expected: dict[str, float] = {}
         for indsats_id, f in info.items():
             for udvalg in f["udvalg"]:  # a shared "SU/KFU" indsats counts half to each
-                expected[udvalg] = expected.get(udvalg, 0.0) + amounts.at[indsats_id, name] / len(f["udvalg"])
+                expected[udvalg] = expected.get(udvalg, 0.0) + amounts.at[indsats_id, label] / len(f["udvalg"])
         assert set(by_udvalg.index) == set(expected)
         for udvalg, kr in expected.items():
-            assert math.isclose(by_udvalg.at[udvalg, name], kr, abs_tol=1e-6), (name, udvalg)
+            assert math.isclose(by_udvalg.at[udvalg, label], kr, abs_tol=1e-6), (label, udvalg)
 
 
 @pytest.mark.parametrize(("first", "second"), PAIRS, ids=PAIR_IDS)
@@ -263,10 +263,10 @@ def test_compare_goal_totals_are_sums_of_the_indsatser(first: str, second: str) 
     info = figures(scenario(second))
     amounts = comparison.by_indsats.set_index("id")
     by_goal = comparison.by_goal.set_index("goal")
-    for name in comparison.names:
+    for label in comparison.labels:
         for goal in by_goal.index:
-            expected = sum(amounts.at[i, name] for i, f in info.items() if goal in f["goals"])
-            assert math.isclose(by_goal.at[goal, name], expected, abs_tol=1e-6), (name, goal)
+            expected = sum(amounts.at[i, label] for i, f in info.items() if goal in f["goals"])
+            assert math.isclose(by_goal.at[goal, label], expected, abs_tol=1e-6), (label, goal)
 
 
 def test_shared_udvalg_split_in_the_max_reach_run() -> None:
