@@ -115,7 +115,7 @@ EXCEL = {
     "binding_note": (
         "Værdi af 100.000 kr. mere: hvor meget den samlede værdi stiger, hvis grænsen løsnes med 100.000 kr."
     ),
-    "constraint": "Begrænsning",
+    "constraint": "Begrænsning (navn i modellen)",
     "about": "Betydning",
     "bound": "Grænse",
     "per_100k_kr": "Værdi af 100.000 kr. mere",
@@ -175,7 +175,7 @@ EXCEL = {
     "drawn": "Usikkert (trukket)",
     "nothing_drawn": "intet (ingen usikkerhed angivet)",
     "objective_mean": "Bedste værdi, gennemsnit over trækningerne",
-    "objective_interval": "Bedste værdi, 5 %-95 %",
+    "objective_interval": "Bedste værdi, 5 %- og 95 %-fraktil",
     "robust_objective": "Den robuste fordelings forventede værdi",
     "robust_note": (
         "Kerneindeks: andelen af trækningerne, hvor indsatsen får penge. Den robuste fordeling er den, "

@@ -71,11 +71,13 @@ def write_frontier_excel(
         "objective": T["objective"],
     }
     _table_sheet(book, T["sheet_points"], points, labels)
-    _table_sheet(book, T["sheet_amounts"], *frontier_amounts(frontier, names=names or {}))
+    amounts, amount_labels = _frontier_amounts(frontier, names=names or {})
+    kinds = dict.fromkeys(list(amount_labels)[2:], Kind.KRONER)
+    book.table(book.sheet(T["sheet_amounts"]), amounts, amount_labels, kinds=kinds)
     return book.save(path, notes_sheet=T["sheet_summary"])
 
 
-def frontier_amounts(frontier: Frontier, *, names: Mapping[str, str]) -> tuple[pd.DataFrame, dict[str, str]]:
+def _frontier_amounts(frontier: Frontier, *, names: Mapping[str, str]) -> tuple[pd.DataFrame, dict[str, str]]:
     """The kroner per indsats at each point as a table (id, name, point_1 …), and its Danish headers."""
     amounts = frontier.amounts
     columns = {f"point_{k}": amounts[column].to_numpy() for k, column in enumerate(amounts.columns, start=1)}

@@ -18,9 +18,10 @@ _EXCEL_BREAKS = {"\x0b": "\n", "\x0c": "\n"}
 REPLACEMENT = "\ufffd"
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-# A formula character at the start of a piece a spreadsheet may split the field into (on , ; tab or a line
-# break), after optional spaces: "x;=1+4" becomes "x;'=1+4".
-_FORMULA_AFTER_SPLIT = re.compile(r"(?<=[,;\t\r\n])([ \t]*)(?=[=+\-@＝＋－＠])")
+# A formula character at the start of the field or of a piece a spreadsheet may split it into (on , ; tab or
+# a line break), after optional spaces and quotes (a quoted "=1" is a formula too): "x;=1+4" becomes
+# "x;'=1+4", ' "=1' becomes ' "'=1'.
+_FORMULA_PIECE = re.compile(r"(?:^|(?<=[,;\t\r\n]))([ \"]*)(?=[=+\-@＝＋－＠])")
 _CSV_QUOTE = re.compile(r'[,;"\r\n]')  # ";" too: Danish Excel splits on it
 
 # Control characters a terminal acts on (C0 but the line break, DEL, C1) and the bidi overrides that
@@ -43,8 +44,8 @@ def csv_field(value: object) -> str:
         value = ";".join(map(str, value))
     if not isinstance(value, str):
         return str(value)
-    text = "'" + value if value.startswith(FORMULA_START) else value
-    return _FORMULA_AFTER_SPLIT.sub(r"\1'", text)
+    text = _FORMULA_PIECE.sub(r"\1'", value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def csv_line(values: list[object]) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -42,6 +43,7 @@ TITLE = Font(name=FONT, size=14, bold=True)
 TOP = Alignment(vertical="top")
 WRAP = Alignment(wrap_text=True, vertical="top")
 WRAP_RIGHT = Alignment(wrap_text=True, vertical="top", horizontal="right")
+INDENTED = Alignment(vertical="top", indent=1)
 
 
 @dataclass
@@ -78,10 +80,12 @@ class Book:
         """Write one value (see the module docstring) and remember the width it needs (for a header, which
         wraps, the width of its longest word or half of it)."""
         cell.font, cell.alignment = font, TOP
-        if is_missing(value):
-            return
         if isinstance(value, list | tuple):
             value = ", ".join(map(str, value))
+        if isinstance(value, np.bool_):
+            value = bool(value)
+        if is_missing(value) or value == "":
+            return
         if isinstance(value, numbers.Real) and not isinstance(value, bool):
             value = _stored_number(value, kind)
             if kind in EXCEL_FORMATS and math.isfinite(value):
@@ -139,11 +143,15 @@ class Book:
             cell = sheet.cell(first, column)
             self.put(cell, labels[key], font=BOLD, header=True)
             cell.alignment = WRAP if kind is Kind.TEXT else WRAP_RIGHT  # over the numbers, aligned as they are
+            if kind is Kind.TEXT and column > 1 and column_kinds[column - 2] is not Kind.TEXT:
+                cell.alignment = Alignment(wrap_text=True, vertical="top", indent=1)
             if key in (widths or {}):
                 self.caps[(sheet.title, column)] = widths[key]
         for r, record in enumerate(frame[keys].itertuples(index=False), start=first + 1):
             for column, (value, kind) in enumerate(zip(record, column_kinds, strict=True), start=1):
                 self.put(sheet.cell(r, column), value, kind)
+                if kind is Kind.TEXT and column > 1 and column_kinds[column - 2] is not Kind.TEXT:
+                    sheet.cell(r, column).alignment = INDENTED  # clear of the number to its left
         if first == 1:
             sheet.freeze_panes = "A2"
             sheet.print_title_rows = "1:1"
@@ -206,10 +214,13 @@ def _fit_rows(sheet: Worksheet, widths: dict[int, float], spans: dict[int, float
         for cell in row:
             if not isinstance(cell.value, str):
                 continue
-            width = (spans.get(cell.row, widths.get(cell.column, TEXT_WIDTH)) - 1) * 1.1  # characters a line holds
+            width = (spans.get(cell.row, widths.get(cell.column, TEXT_WIDTH)) - 1) * 1.2  # characters a line holds
             needed = sum(max(1, math.ceil(len(part) / width)) for part in cell.value.split("\n"))
             if needed > 1 and not cell.alignment.wrap_text:
-                cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=cell.alignment.horizontal)
+                alignment = cell.alignment
+                cell.alignment = Alignment(
+                    wrap_text=True, vertical="top", horizontal=alignment.horizontal, indent=alignment.indent
+                )
             lines = max(lines, needed)
         if lines > 1:
             sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines

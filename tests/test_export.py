@@ -15,7 +15,23 @@ import pytest
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+import ui_text
+from optimizer import (
+    AllOrNothing,
+    Continuity,
+    Exclude,
+    FixedLine,
+    GoalMin,
+    Lock,
+    MutuallyExclusive,
+    Scalable,
+    UdvalgMax,
+    UdvalgMin,
+)
 from optimizer.catalog import validate_catalog
+from optimizer.constraints import CONSTRAINTS
+from optimizer.formats import EXCEL_FORMATS, Kind
+from optimizer.result import KRONER_KINDS
 from scenarios import Scenario, ScenarioRun, baseline, compare, load_scenario, run, write_csv, write_excel
 from scenarios import write_tables_excel as write_tables
 from scenarios.export import constraint_text, render_assumption
@@ -414,3 +430,110 @@ def test_write_tables_excel_with_numbered_columns(tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(path)["amounts"]
     assert [cell.value for cell in sheet[1]] == ["id", 0, 1]
     assert [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)] == [["a", 1.0, 3.0], ["b", 2.0, 4.0]]
+
+
+# --- formats by kind, Danish words, print settings --------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "with_comparison"), CASES, ids=CASE_IDS)
+def test_value_per_100k_is_a_value_not_kroner(name: str, with_comparison: bool, folder: str) -> None:
+    book, result = _workbook(name, with_comparison, folder)
+    sheet = book["Fordeling"]
+    column, total = _column(sheet, LABEL["value_per_100k"]), _total_row(sheet)
+    expected = list(result.result.allocation["value_per_kr"] * 100_000)
+    for r, value in zip(range(2, total), expected, strict=True):
+        cell = sheet.cell(r, column)
+        assert math.isclose(cell.value, value, rel_tol=1e-9, abs_tol=1e-9)
+        assert cell.number_format == EXCEL_FORMATS[Kind.VALUE], cell.number_format  # 53,33, not "53 kr."
+
+
+@pytest.mark.parametrize(("name", "with_comparison"), CASES, ids=CASE_IDS)
+def test_binding_constraints_show_the_value_of_100k_more(name: str, with_comparison: bool, folder: str) -> None:
+    book, result = _workbook(name, with_comparison, folder)
+    prices = result.result.shadow_prices
+    if prices.empty:
+        pytest.skip("nothing binds in this scenario")
+    sheet = book["Begrænsninger"]
+    header = _header_row(sheet, LABEL["constraint"])
+    labels = [cell.value for cell in sheet[header]]
+    price, bound = labels.index(LABEL["per_100k_kr"]) + 1, labels.index(LABEL["bound"]) + 1
+    rows = _rows_below(sheet, header)
+    assert [sheet.cell(r, 1).value for r in rows] == list(prices["constraint"])
+    for r, row in zip(rows, prices.itertuples(index=False), strict=True):
+        if math.isnan(row.per_100k_kr):
+            assert sheet.cell(r, price).value is None
+        else:
+            assert math.isclose(sheet.cell(r, price).value, row.per_100k_kr, rel_tol=1e-9)
+            assert sheet.cell(r, price).number_format == EXCEL_FORMATS[Kind.VALUE]
+        assert ("kr" in sheet.cell(r, bound).number_format) == (row.kind in KRONER_KINDS)
+
+
+def test_the_budget_shadow_price_is_not_rounded_away(folder: str) -> None:
+    """The old sheet showed the price per krone, 0,00; per 100.000 kr. it is the summary's figure."""
+    book, _ = _workbook("frederiksberg_labour_market_first", False, folder)
+    sheet = book["Begrænsninger"]
+    header = _header_row(sheet, LABEL["constraint"])
+    column = [cell.value for cell in sheet[header]].index(LABEL["per_100k_kr"]) + 1
+    shown = [sheet.cell(r, column).value for r in _rows_below(sheet, header)]
+    summary = {row[0]: row[1] for row in book["Resumé"].iter_rows(min_row=2, values_only=True)}
+    assert [round(v, 2) for v in shown] == [53.33, 53.33]
+    assert shown == [summary[f"{LABEL['shadow_price']} {year}"] for year in (2021, 2022)]
+
+
+@pytest.mark.parametrize(
+    ("constraint", "text"),
+    [
+        (UdvalgMax("AUU", share=0.5), "Højst 50 % af puljen til udvalget AUU"),
+        (UdvalgMin("SU", kr=100_000, year=2022), "Mindst 100.000 kr. til udvalget SU i 2022"),
+        (GoalMin("sundhed", kr=50_000), "Mindst 50.000 kr. til indsatser under målsætningen sundhed"),
+        (Lock("a0", 120_000), "a0 får præcis 120.000 kr."),
+        (Exclude("a0", year=2021), "a0 får intet i 2021"),
+        (Scalable("*"), "Alle indsatser kan finansieres delvist"),
+        (AllOrNothing("kk-social-kontrol"), "kk-social-kontrol: fuld finansiering eller intet"),
+        (Continuity(0.5), "Alle indsatser beholder mindst 50 % af sidste års beløb"),
+        (MutuallyExclusive(("a", "b")), "Højst én af a, b finansieres"),
+        (FixedLine("Priser", 40_000), "Fast post »Priser«: 40.000 kr. trækkes fra puljen"),
+    ],
+    ids=lambda value: getattr(value, "kind", None) or "text",
+)
+def test_constraints_in_danish_words(constraint: object, text: str) -> None:
+    assert constraint_text(constraint) == text
+
+
+@pytest.mark.parametrize("kind", sorted(CONSTRAINTS))
+def test_every_constraint_kind_has_danish_words(kind: str) -> None:
+    assert kind in ui_text.CONSTRAINTS
+
+
+@pytest.mark.parametrize(("name", "with_comparison"), CASES, ids=CASE_IDS)
+def test_every_sheet_prints_landscape_across_the_page(name: str, with_comparison: bool, folder: str) -> None:
+    book, _ = _workbook(name, with_comparison, folder)
+    for sheet in book:
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0), sheet.title
+
+
+def test_the_summary_warns_when_the_runs_were_valued_differently(tmp_path: Path) -> None:
+    max_reach, labour = solved("frederiksberg_max_reach"), solved("frederiksberg_labour_market_first")
+    path = write_excel(labour, tmp_path / "w.xlsx", comparison=compare(max_reach, labour))
+    book = openpyxl.load_workbook(path)
+    summary = {row[0]: row[1] for row in book["Resumé"].iter_rows(min_row=2, values_only=True)}
+    assert "arbejdsmarked: A 1, B 3" in summary[LABEL["warning"]]
+    texts = [cell.value for row in book["Sammenligning"].iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert summary[LABEL["warning"]] in texts
+
+
+def test_no_warning_when_a_run_is_compared_with_its_baseline(folder: str) -> None:
+    book, _ = _workbook("frederiksberg_max_reach", True, folder)
+    labels = [row[0] for row in book["Resumé"].iter_rows(min_row=2, values_only=True)]
+    assert LABEL["warning"] not in labels and LABEL["sheet_comparison"] in labels
+
+
+def test_a_catalog_path_given_as_text_is_named(tmp_path: Path) -> None:
+    scenario = load_scenario(EXAMPLE_DIR / "frederiksberg_max_reach.toml")
+    result = solved("frederiksberg_max_reach")
+    as_text = ScenarioRun(scenario.replace(catalog=str(scenario.catalog)), result.result, result.catalog)
+    book = openpyxl.load_workbook(write_excel(as_text, tmp_path / "text.xlsx"))
+    summary = {row[0]: row[1] for row in book["Resumé"].iter_rows(min_row=2, values_only=True)}
+    assert summary[LABEL["catalog"]] == Path(scenario.catalog).name
