@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from optimizer.formats import Kind, column_kind, format_as, format_kr, format_number, is_missing
+from optimizer.formats import Kind, column_kind, format_as, format_count, format_kr, format_number, is_missing
 from optimizer.result import KRONER_KINDS
 from scenarios.compare import Comparison
 from scenarios.export import per_100k
@@ -139,7 +139,7 @@ def sweep_text(sweep: Sweep) -> str:
 
 def robustness_text(result: Robustness) -> str:
     """Core indices and spreads as text."""
-    head = f"{result.draws} draws (seed {result.seed}); drawn: " + (
+    head = f"{format_count(result.draws)} draws (seed {result.seed}); drawn: " + (
         "; ".join(result.uncertain) or "nothing (no uncertainty)"
     )
     low, high = np.percentile(result.objectives, [5, 95])
@@ -172,7 +172,7 @@ def frontier_text(result: Frontier) -> str:
 
 def validate_text(path: str | Path, catalog: pd.DataFrame) -> str:
     """What `pulje validate` says about a catalog without problems."""
-    return terminal_text(f"{path}: {len(catalog)} rows, no problems.")
+    return terminal_text(f"{path}: {format_count(len(catalog))} rows, no problems.")
 
 
 def frames_dict(frames: dict[str, pd.DataFrame]) -> dict:

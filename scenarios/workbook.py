@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,8 +215,10 @@ def _fit_rows(sheet: Worksheet, widths: dict[int, float], spans: dict[int, float
         for cell in row:
             if not isinstance(cell.value, str):
                 continue
-            width = (spans.get(cell.row, widths.get(cell.column, TEXT_WIDTH)) - 1) * 1.2  # characters a line holds
-            needed = sum(max(1, math.ceil(len(part) / width)) for part in cell.value.split("\n"))
+            width = spans.get(cell.row, widths.get(cell.column, TEXT_WIDTH)) - 1  # characters a line surely holds
+            needed = sum(
+                len(textwrap.wrap(part, int(width), break_on_hyphens=True)) or 1 for part in cell.value.split("\n")
+            )
             if needed > 1 and not cell.alignment.wrap_text:
                 alignment = cell.alignment
                 cell.alignment = Alignment(

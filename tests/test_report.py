@@ -8,6 +8,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from optimizer.formats import format_kr, format_number
@@ -20,6 +21,7 @@ from scenarios.report import (
     robustness_text,
     run_text,
     sweep_text,
+    validate_text,
 )
 from scenarios.run import ScenarioRun
 
@@ -145,6 +147,11 @@ def test_robustness_text_is_danish() -> None:
     assert f"mean {format_number(result.objectives.mean())}" in text
     assert f"{format_number(result.robust_objective)}" in text
     assert not ENGLISH_NUMBER.search(text.split("drawn:")[1].split("\n", 1)[1])  # the core's own line aside
+
+
+def test_counts_in_prose_are_danish() -> None:
+    catalog = pd.DataFrame({"id": [f"i{k}" for k in range(1234)]})
+    assert validate_text("katalog.csv", catalog) == "katalog.csv: 1.234 rows, no problems."
 
 
 def test_frontier_text_numbers_its_points() -> None:
