@@ -161,10 +161,8 @@ def format_as(value: object, kind: Kind | None, *, unit: bool = False) -> str:
     missing values are empty, text is kept as it is."""
     if is_missing(value):
         return ""
-    if kind is Kind.KRONER and unit:
-        return format_kr(value)
     if kind in _TEXT_FORMATS and _is_number(value):
-        return _TEXT_FORMATS[kind](value)
+        return format_kr(value) if kind is Kind.KRONER and unit else _TEXT_FORMATS[kind](value)
     if isinstance(value, list | tuple):
         return ", ".join(map(str, value))
     return str(value)

@@ -151,6 +151,7 @@ def test_format_as(value: object, kind: Kind, expected: str) -> None:
 
 def test_format_as_kroner_with_unit() -> None:
     assert format_as(150_000, Kind.KRONER, unit=True) == "150.000 kr."
+    assert format_as("not a number", Kind.KRONER, unit=True) == "not a number"  # text under a kroner key
 
 
 def test_the_formatters_are_exported_for_notebook_users() -> None:
