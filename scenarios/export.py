@@ -89,8 +89,10 @@ def _summary(book: Book, run: ScenarioRun, comparison: Comparison | None) -> Non
         (T["description"], scenario.description, None),
         (T["catalog"], _catalog_name(scenario.catalog), None),
         (T["status"], status_text(result.status.value), None),
-        (T["objective"], result.objective, Kind.VALUE),
     ]
+    if result.conflict is not None:  # why there is no allocation (the core's words)
+        rows.append((T["conflict"], result.conflict.message, None))
+    rows.append((T["objective"], result.objective, Kind.VALUE))
     for use in result.budget_use.itertuples(index=False):
         suffix = "" if use.year is None else f" {use.year}"
         rows += [

@@ -44,7 +44,7 @@ TITLE = Font(name=FONT, size=14, bold=True)
 TOP = Alignment(vertical="top")
 WRAP = Alignment(wrap_text=True, vertical="top")
 WRAP_RIGHT = Alignment(wrap_text=True, vertical="top", horizontal="right")
-INDENTED = Alignment(vertical="top", indent=1)
+INDENTED = Alignment(horizontal="left", vertical="top", indent=1)
 
 
 @dataclass
@@ -145,7 +145,7 @@ class Book:
             self.put(cell, labels[key], font=BOLD, header=True)
             cell.alignment = WRAP if kind is Kind.TEXT else WRAP_RIGHT  # over the numbers, aligned as they are
             if kind is Kind.TEXT and column > 1 and column_kinds[column - 2] is not Kind.TEXT:
-                cell.alignment = Alignment(wrap_text=True, vertical="top", indent=1)
+                cell.alignment = Alignment(wrap_text=True, horizontal="left", vertical="top", indent=1)
             if key in (widths or {}):
                 self.caps[(sheet.title, column)] = widths[key]
         for r, record in enumerate(frame[keys].itertuples(index=False), start=first + 1):

@@ -537,3 +537,13 @@ def test_a_catalog_path_given_as_text_is_named(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(write_excel(as_text, tmp_path / "text.xlsx"))
     summary = {row[0]: row[1] for row in book["Resumé"].iter_rows(min_row=2, values_only=True)}
     assert summary[LABEL["catalog"]] == Path(scenario.catalog).name
+
+
+def test_an_infeasible_run_says_why(tmp_path: Path) -> None:
+    scenario = load_scenario(EXAMPLE_DIR / "frederiksberg_max_reach.toml")
+    result = run(scenario.replace(constraints=(*scenario.constraints, UdvalgMin("AUU", kr=900_000))))
+    assert result.result.conflict is not None
+    book = openpyxl.load_workbook(write_excel(result, tmp_path / "infeasible.xlsx"))
+    summary = {row[0]: row[1] for row in book["Resumé"].iter_rows(min_row=2, values_only=True)}
+    assert summary[LABEL["status"]] == LABEL["status_infeasible"]
+    assert summary[LABEL["conflict"]] == result.result.conflict.message
