@@ -18,7 +18,7 @@ from optimizer.formats import PER, PER_100K_COLUMNS, Kind, format_kr, format_num
 from optimizer.result import KRONER_KINDS, year_column
 from scenarios.compare import Comparison
 from scenarios.run import ScenarioRun
-from scenarios.safe_text import csv_line
+from scenarios.safe_text import csv_line, terminal_text
 from scenarios.spec import constraint_to_dict
 from scenarios.workbook import Book
 from ui_text import CONSTRAINT_WORDS, CONSTRAINTS
@@ -270,11 +270,13 @@ def _catalog_name(catalog: object) -> str:
 
 def write_csv(frame: pd.DataFrame, target: str | Path | TextIO) -> None:
     """Write a table as CSV (UTF-8, comma-separated) to a file (atomically) or an open text stream such as
-    sys.stdout. Missing values are empty; fields with ; are quoted; formula-like text is neutralized."""
+    sys.stdout. Missing values are empty; fields with ; are quoted; formula-like text is neutralized.
+    On a terminal, control characters are shown as escapes (the data is for reading there, not for a file)."""
     if isinstance(target, str | Path):
         with atomic_path(target) as temporary, temporary.open("w", newline="", encoding="utf-8") as handle:
             write_csv(frame, handle)
         return
-    target.write(csv_line([str(column) for column in frame.columns]))
-    for row in frame.itertuples(index=False):
-        target.write(csv_line(list(row)))
+    lines = [csv_line([str(column) for column in frame.columns])]
+    lines += [csv_line(list(row)) for row in frame.itertuples(index=False)]
+    for line in lines:
+        target.write(terminal_text(line.removesuffix("\r\n")) + "\n" if target.isatty() else line)

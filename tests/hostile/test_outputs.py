@@ -223,6 +223,20 @@ def test_escape_sequences_in_ids_and_names_do_not_reach_the_terminal(sequence: s
     assert terminal_text(f"a{sequence}") in texts[0]
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_csv_on_a_terminal_shows_escapes_but_a_file_keeps_the_data(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"id": ["a\x1b[2J"], "kr": [1.0]})
+    terminal = _Terminal()
+    write_csv(frame, terminal)
+    assert terminal.getvalue() == "id,kr\na\\x1b[2J,1.0\n"
+    write_csv(frame, tmp_path / "data.csv")
+    assert (tmp_path / "data.csv").read_bytes() == b"id,kr\r\na\x1b[2J,1.0\r\n"
+
+
 def test_validate_text_escapes_the_path() -> None:
     assert "\x1b" not in validate_text("cat\x1b[2J.csv", pd.DataFrame({"id": ["a"]}))
 
