@@ -104,16 +104,16 @@ class Book:
         self.needs[key] = max(self.needs.get(key, 0), chars + 2)
 
     def title(self, sheet: Worksheet, text: str) -> None:
-        """A large bold heading on a row of its own."""
-        self._prose(sheet, text, TITLE, gap=2)
+        """A large bold heading, a blank row below what is there."""
+        self._prose(sheet, text, TITLE)
 
     def heading(self, sheet: Worksheet, text: str) -> None:
         """A bold heading line, a blank row below what is there."""
-        self._prose(sheet, text, HEADING, gap=2)
+        self._prose(sheet, text, HEADING)
 
     def note(self, sheet: Worksheet, text: str, *, bold: bool = False) -> None:
         """A line of prose (italic, or bold for a warning), a blank row below what is there."""
-        self._prose(sheet, text, BOLD if bold else NOTE, gap=2)
+        self._prose(sheet, text, BOLD if bold else NOTE)
 
     def pairs(self, sheet: Worksheet, rows: Sequence[tuple[str, object, Kind | None]]) -> None:
         """Label-value rows (a summary): the bold label in column A, the value in column B."""
@@ -195,8 +195,9 @@ class Book:
             self.workbook.save(temporary)
         return path
 
-    def _prose(self, sheet: Worksheet, text: str, font: Font, *, gap: int) -> None:
-        cell = sheet.cell(1 if _empty(sheet) else sheet.max_row + gap, 1)
+    def _prose(self, sheet: Worksheet, text: str, font: Font) -> None:
+        """Prose in column A, a blank row below what is there; it spans the columns when saved."""
+        cell = sheet.cell(1 if _empty(sheet) else sheet.max_row + 2, 1)
         value, count = excel_text(text)
         self.replaced += count
         cell.value, cell.data_type, cell.font, cell.alignment = value, "s", font, WRAP
