@@ -27,8 +27,8 @@ from optimizer.constraints import (
     UdvalgMin,
 )
 from optimizer.errors import CatalogError, InfeasibleError, MissingDataError, PuljeError, SolverError, SpecError
+from optimizer.formats import format_kr, format_number, format_share
 from optimizer.inputs import Assumptions, Inputs
-from optimizer.numbers import format_kr
 from optimizer.result import Result
 from optimizer.solve import Compiled, Solver, compile_inputs, evaluate, solve
 from optimizer.status import Status
@@ -66,6 +66,8 @@ __all__ = [
     "compile_inputs",
     "evaluate",
     "format_kr",
+    "format_number",
+    "format_share",
     "load_amounts",
     "load_asks",
     "load_catalog",

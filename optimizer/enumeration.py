@@ -37,7 +37,9 @@ class EnumeratedModel:
         inst = model.instance
         self.free = np.flatnonzero((inst.cost > 0).ravel())  # the indsats-years that can be funded at all
         valued = (model.objective[model.share_cols] > 0).ravel()[self.free]
-        choices = _undominated(_feasible_choices(model, self.free), valued)  # choices × free, bool
+        choices = _feasible_choices(model, self.free)  # choices × free, bool: every feasible choice
+        self._undominated = np.flatnonzero(_undominated(choices, valued))  # enough while valued items keep value
+        self._valued = (model.objective[model.share_cols] > 0).any(axis=1)
         funded = np.zeros((len(choices), inst.n * inst.n_years), dtype=bool)
         funded[:, self.free] = choices
         self.funded = funded.reshape(len(choices), inst.n, inst.n_years)
@@ -50,18 +52,35 @@ class EnumeratedModel:
     def feasible(self) -> bool:
         return len(self.funded) > 0
 
+    @property
+    def undominated(self) -> np.ndarray:
+        """Indices of the choices that funding one more valued indsats-year cannot improve."""
+        return self._undominated
+
     def best(self, full_value: np.ndarray) -> np.ndarray:
-        """Index of the best choice for each row of values per year at full scale (draws × n)."""
+        """Index of the best choice for each row of values per year at full scale (draws × n).
+
+        Rows in which every indsats the model values keeps some value are decided among the undominated
+        choices; a row valuing one of them at 0 among all feasible choices (funding it could then be idle)."""
         if not self.feasible:
             raise ValueError("the model has no feasible funding choice")
         values = np.atleast_2d(full_value)
+        best = np.empty(len(values), dtype=int)
+        lost = ((values <= 0) & self._valued[None, :]).any(axis=1)
+        for rows, candidates in ((~lost, self._undominated), (lost, np.arange(len(self.funded)))):
+            if rows.any():
+                best[rows] = candidates[self._best_among(values[rows], candidates)]
+        return best
+
+    def _best_among(self, values: np.ndarray, candidates: np.ndarray) -> np.ndarray:
         largest = np.abs(values).max(axis=1, keepdims=True)
         scaled = values / np.where(largest > 0, largest, 1.0)  # as the solver sees each draw
-        scores = scaled @ self.shares.T
+        shares = self.shares[candidates]
+        scores = scaled @ shares.T
         top = scores.max(axis=1, keepdims=True)
         tied = scores >= top - TIE_TOL * np.maximum(1.0, np.abs(top))
-        preferred = (scaled * self._preference[None, :]) @ self.shares.T
-        preferred -= SPEND_PENALTY * (scaled == 0) @ self._idle_cost.T
+        preferred = (scaled * self._preference[None, :]) @ shares.T
+        preferred -= SPEND_PENALTY * (scaled == 0) @ self._idle_cost[candidates].T
         return np.where(tied, preferred, -np.inf).argmax(axis=1)
 
 
@@ -99,10 +118,11 @@ def _columns(model: LinearModel, funded: np.ndarray) -> np.ndarray:
 
 
 def _undominated(choices: np.ndarray, valued: np.ndarray) -> np.ndarray:
-    """Drop each choice for which funding one more indsats-year of some value is feasible too (it never wins:
-    no value is negative); choices that differ only by indsatser of no value are kept for the tie-break."""
+    """Which choices to keep (a mask): not those for which funding one more indsats-year of some value is
+    feasible too (it never wins while no value is negative and the valued keep their value); choices that
+    differ only by indsatser of no value are kept for the tie-break."""
     if len(choices) == 0:
-        return choices
+        return np.zeros(0, dtype=bool)
     weights = 1 << np.arange(choices.shape[1], dtype=np.int64)
     codes = choices.astype(np.int64) @ weights
     feasible = set(codes.tolist())
@@ -110,4 +130,4 @@ def _undominated(choices: np.ndarray, valued: np.ndarray) -> np.ndarray:
         not any(valued[j] and not choice[j] and (code | int(weights[j])) in feasible for j in range(choices.shape[1]))
         for choice, code in zip(choices, codes.tolist(), strict=True)
     ]
-    return choices[np.array(keep, dtype=bool)]
+    return np.array(keep, dtype=bool)

@@ -97,7 +97,7 @@ def binding_gains(result: Result) -> dict[str, float | None]:
         if row.kind == "budget":
             gains[binding.name] = budget.get(binding.year)
             continue
-        if row.unit not in ("kr", "share"):
+        if row.unit not in ("kr", "share") or row.kind == "requires":  # no kroner to loosen it by, or the catalog's
             gains[binding.name] = None
             continue
         step = STEP_KR / row.kr_per_unit

@@ -17,7 +17,10 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     it was, so concurrent writers and failed writes never leave a corrupt file behind.
     """
     target = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    except OSError as exc:  # e.g. no such folder: name the file the user asked for, not the temporary one
+        raise type(exc)(exc.errno, exc.strerror, str(target)) from None
     os.close(handle)
     umask = os.umask(0)
     os.umask(umask)

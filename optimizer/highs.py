@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 
 import highspy
 import numpy as np
@@ -76,10 +77,28 @@ def kept_value(first: RawSolution, second: RawSolution) -> bool:
 
 
 def id_preference(model: LinearModel) -> np.ndarray:
-    """Per indsats: 1 + (n − rank of its id) / n, so the lowest id weighs (almost) twice."""
+    """Per indsats: a weight that falls strictly with its id's sort position, from 2 for the first id.
+
+    The weights are 1 + √p / √p_n for the first n primes p (the first id gets the largest), and square roots
+    of distinct primes are linearly independent over the rationals: so two different allocations of equal
+    value never also tie in id-weighted value, and the second stage always has one winner.
+    """
     inst = model.instance
     rank = np.argsort(np.argsort(np.array(inst.ids, dtype=object)))
-    return 1.0 + (inst.n - rank) / max(inst.n, 1)
+    roots = np.sqrt(_primes(max(inst.n, 1)))
+    return 1.0 + roots[::-1][rank] / roots[-1]
+
+
+@lru_cache(maxsize=4)
+def _primes(count: int) -> np.ndarray:
+    """The first `count` primes (a sieve of Eratosthenes over a bound that holds them all)."""
+    bound = max(16, int(count * (math.log(count + 2) + math.log(math.log(count + 2)) + 2)))
+    sieve = np.ones(bound + 1, dtype=bool)
+    sieve[:2] = False
+    for k in range(2, math.isqrt(bound) + 1):
+        if sieve[k]:
+            sieve[k * k :: k] = False
+    return np.flatnonzero(sieve)[:count].astype(float)
 
 
 def tie_objective(model: LinearModel, scaled: np.ndarray) -> np.ndarray:

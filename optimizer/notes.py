@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from optimizer.numbers import format_kr
+from optimizer.formats import format_kr, format_number
 
 # English templates; every key has a Danish twin in ui_text.NOTES (a test checks that they match).
 TEMPLATES: Mapping[str, str] = MappingProxyType(
@@ -29,6 +29,9 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
         "fixed_line": "Fixed line {name}: {kr} off the top of the pulje.",
         "no_goals_file": "No goals file: each goal key is its own title.",
         "over_budget": "The allocation{year} spends {spent}, above the pulje of {pulje}.",
+        "drawn_weights": "goal weights × lognormal factor with mean 1 and relative sd {sd}",
+        "drawn_reach": "reach drawn from a triangular distribution within the stated or assumed range for {count} "
+        "indsats(er), peaking at the value the scenario reads",
     }
 )
 
@@ -48,9 +51,11 @@ class Note:
     def __str__(self) -> str:
         return TEMPLATES[self.key].format(**self.params)
 
-    def render(self, templates: Mapping[str, str]) -> str:
-        """The note in another language, from that language's templates (same keys and fields)."""
-        return templates[self.key].format(**self.params)
+    def render(self, templates: Mapping[str, str], words: Mapping[str, str] | None = None) -> str:
+        """The note in another language, from that language's templates (same keys and fields); `words`
+        translates figures that are words (the range reading "low", "mid", "high")."""
+        params = {key: (words or {}).get(value, value) for key, value in self.params.items()}
+        return templates[self.key].format(**params)
 
     def __reduce__(self) -> tuple[type, tuple[str, dict[str, str]]]:
         return (Note, (self.key, dict(self.params)))
@@ -62,9 +67,8 @@ def why(reason: str | None) -> str:
 
 
 def number(value: float) -> str:
-    """A figure in a note, the Danish way: whole numbers without decimals (1.234), others with two (2,50)."""
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    return text.translate(str.maketrans(",.", ".,"))
+    """A figure in a note, the Danish way: whole numbers without decimals (1.234), others as needed (2,5)."""
+    return format_number(value, 0) if float(value).is_integer() else format_number(value, 2, trim=True)
 
 
 def kroner(value: float) -> str:

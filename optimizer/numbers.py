@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import re
 
+from optimizer.formats import format_kr as format_kr  # re-exported: the core formats kroner from here
+
 _MULTIPLIERS = {"mio": 1e6, "mia": 1e9, "t": 1e3, "tkr": 1e3}
 _SUFFIX = re.compile(r"\s*(mio|mia|tkr|t)\.?\s*(kr\.?)?\s*$|\s*kr\.?\s*$", re.IGNORECASE)
 _DANISH_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
@@ -80,10 +82,3 @@ def numbers_in(text: str) -> set[float]:
         if word in _NUMBER_WORDS:
             found.add(float(_NUMBER_WORDS[word]))
     return found
-
-
-def format_kr(amount: float, *, unit: str = " kr.") -> str:
-    """Format kroner the Danish way: 1234567 -> "1.234.567 kr."."""
-    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
-        return "–"
-    return f"{round(amount):,}".replace(",", ".") + unit

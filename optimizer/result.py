@@ -15,6 +15,7 @@ import pandas as pd
 
 from optimizer.constraints import Year
 from optimizer.errors import InfeasibleError, SolverError
+from optimizer.formats import format_number
 from optimizer.instance import Instance
 from optimizer.model import LinearModel
 from optimizer.notes import Note
@@ -166,15 +167,15 @@ class Result:
             f"unused {format_kr(use.unused_kr)}"
             for use in self.budget_use.itertuples(index=False)
         ]
-        lines.append(f"Total value (objective): {format_value(self.objective)}.")
+        lines.append(f"Total value (objective): {format_number(self.objective)}.")
         source = "LP relaxation's rate" if self.rates_from_relaxation else "rate at the margin"
         for year, rate in self.budget_rate_per_100k.items():
             label = "" if year is None else f" {year}"
             if next_100k is None:
-                lines.append(f"The {source} of the pulje{label}: {format_value(rate)} per 100.000 kr.")
+                lines.append(f"The {source} of the pulje{label}: {format_number(rate)} per 100.000 kr.")
             else:
-                lines.append(f"Another 100.000 kr. in the pulje{label} buys {format_value(next_100k.get(year))} value "
-                             f"({source}: {format_value(rate)} per 100.000 kr.).")  # fmt: skip
+                lines.append(f"Another 100.000 kr. in the pulje{label} buys {format_number(next_100k.get(year))} value "
+                             f"({source}: {format_number(rate)} per 100.000 kr.).")  # fmt: skip
         return lines
 
     def summary(self) -> str:
@@ -301,13 +302,6 @@ def year_column(year: Year) -> str:
 def ask_column(year: Year) -> str:
     """The allocation column holding what each indsats asks for in `year` (multi-year plans)."""
     return "cost_kr" if year is None else f"ask_kr_{year}"
-
-
-def format_value(value: float | None) -> str:
-    """A value the Danish way, with two decimals: 4786.13 -> "4.786,13"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:,.2f}".translate(str.maketrans(",.", ".,"))
 
 
 def by_year(values: dict[Year, float]) -> float | dict[str, float] | None:

@@ -7,8 +7,15 @@ Pandas in, pandas out, no hidden state:
     >>> compare(baseline(s), run(s)).differences
 """
 
+from scenarios.analysis_excel import (
+    write_catalog_excel,
+    write_frontier_excel,
+    write_robustness_excel,
+    write_sweep_excel,
+    write_tables_excel,
+)
 from scenarios.compare import Comparison, compare
-from scenarios.export import write_csv, write_excel, write_tables_excel
+from scenarios.export import write_csv, write_excel
 from scenarios.frontier import Frontier, frontier
 from scenarios.robustness import Robustness, robustness
 from scenarios.run import ScenarioRun, baseline, run
@@ -32,7 +39,11 @@ __all__ = [
     "run",
     "save_scenario",
     "sweep_budget",
+    "write_catalog_excel",
     "write_csv",
     "write_excel",
+    "write_frontier_excel",
+    "write_robustness_excel",
+    "write_sweep_excel",
     "write_tables_excel",
 ]

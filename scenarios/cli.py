@@ -30,8 +30,15 @@ from optimizer.explain import Explanation, budget_next_100k, explain
 from optimizer.numbers import NumberFormatError, parse_number
 from optimizer.result import by_year
 from scenarios import report
+from scenarios.analysis_excel import (
+    write_catalog_excel,
+    write_frontier_excel,
+    write_robustness_excel,
+    write_sweep_excel,
+    write_tables_excel,
+)
 from scenarios.compare import compare
-from scenarios.export import write_csv, write_excel, write_tables_excel
+from scenarios.export import write_csv, write_excel
 from scenarios.frontier import frontier
 from scenarios.library import cli as library_cli
 from scenarios.robustness import robustness
@@ -129,7 +136,13 @@ def _sweep(args: argparse.Namespace) -> int:
     budgets = [start + k * step for k in range(int((stop - start) // step) + 1)]
     result = sweep_budget(scenario, budgets, progress=not args.quiet)
     tables = {"sweep": result.points, "entries": result.entries}
-    return _emit(args, text=lambda: report.sweep_text(result), tables=tables, table=result.points)
+    return _emit(
+        args,
+        text=lambda: report.sweep_text(result),
+        tables=tables,
+        table=result.points,
+        excel=lambda path: write_sweep_excel(result, path, name=scenario.name),
+    )
 
 
 def _robustness(args: argparse.Namespace) -> int:
@@ -141,14 +154,21 @@ def _robustness(args: argparse.Namespace) -> int:
         data=lambda: report.robustness_dict(result),
         tables={"robusthed": result.table},
         table=result.table,
+        excel=lambda path: write_robustness_excel(result, path, name=scenario.name),
     )
 
 
 def _frontier(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     result = frontier(scenario, args.goal_a, args.goal_b, points=args.points, progress=not args.quiet)
-    tables = {"frontier": result.points, "amounts": result.amounts.reset_index()}
-    return _emit(args, text=lambda: report.frontier_text(result), tables=tables, table=result.points)
+    tables = {"frontier": result.points, "amounts": result.amounts}
+    return _emit(
+        args,
+        text=lambda: report.frontier_text(result),
+        tables=tables,
+        table=result.points,
+        excel=lambda path: write_frontier_excel(result, path, name=scenario.name),
+    )
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -157,10 +177,11 @@ def _validate(args: argparse.Namespace) -> int:
     flat["udvalg"] = catalog["udvalg"].map("/".join)
     return _emit(
         args,
-        text=lambda: f"{args.catalog}: {len(catalog)} rows, no problems.",
+        text=lambda: report.validate_text(args.catalog, catalog),
         data=lambda: {"catalog": str(args.catalog), "rows": len(catalog), "problems": []},
         table=flat,
         tables={"katalog": flat},
+        excel=lambda path: write_catalog_excel(catalog, path),
     )
 
 

@@ -1,243 +1,293 @@
-"""Export a run to an Excel workbook for a committee paper (openpyxl), and tables to CSV for machines.
+"""The Excel workbook for a committee paper (in Danish), and tables as CSV for machines.
 
 Cells that hold user text (names, notes, assumptions) are written as text even when they start with
-"=", "+", "-" or "@", so a spreadsheet never runs them as formulas.
+"=", "+", "-" or "@", so a spreadsheet never runs them as formulas; CSV fields get an apostrophe in
+front of such text. Every file is written atomically: a reader never sees half of one.
 """
 
 from __future__ import annotations
 
-import csv
-import math
+import dataclasses
 from pathlib import Path
 from typing import TextIO
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-from optimizer.result import year_column
+from optimizer.explain import binding_gains, budget_next_100k
+from optimizer.files import atomic_path
+from optimizer.formats import PER, PER_100K_COLUMNS, Kind, format_kr, format_number, format_share
+from optimizer.notes import Note
+from optimizer.result import Binding, Result, ask_column, year_column
 from scenarios.compare import Comparison
 from scenarios.run import ScenarioRun
+from scenarios.safe_text import csv_line, terminal_text
 from scenarios.spec import constraint_to_dict
+from scenarios.workbook import Book
+from ui_text import BINDING, CONSTRAINT_WORDS, CONSTRAINTS, NOTE_WORDS, NOTES
 from ui_text import EXCEL as T
 
-KR = '#,##0 "kr."'
-NUMBER = "#,##0.00"
-SHARE = "0%"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ALLOCATION_WIDTHS = {"id": 22, "name": 26, "goals": 22, "reach_unit": 20}  # the allocation is a wide table
+
+# --- the core's structured texts in Danish -------------------------------------------------------
+
+
+def render_assumption(note: Note) -> str:
+    """An assumption behind the numbers, in Danish (templates in ui_text.NOTES)."""
+    return note.render(NOTES, NOTE_WORDS)
+
+
+def render_binding(binding: Binding) -> str:
+    """What a binding limit means ("Betydning"), in Danish (templates in ui_text.BINDING by kind)."""
+    later, _, first = binding.label.partition("<-")
+    words = {
+        "label": binding.label,
+        "later": later,
+        "first": first,
+        "ids": binding.label.replace("|", ", "),
+        "bound": format_kr(binding.bound) if binding.unit == "kr" else format_number(binding.bound),
+        "year": "" if binding.year is None else CONSTRAINT_WORDS["year"].format(year=binding.year),
+    }
+    return BINDING.get(binding.kind, "{label}").format(**words)
+
+
+# --- the committee workbook ---------------------------------------------------------------------
 
 
 def write_excel(run: ScenarioRun, path: str | Path, *, comparison: Comparison | None = None) -> Path:
     """Write the run as a workbook: summary, allocation, udvalg, goals, assumptions, constraints, comparison."""
-    path = Path(path)
-    workbook = Workbook()
-    _summary(workbook.active, run)
-    _allocation(workbook.create_sheet(T["sheet_allocation"]), run)
-    _table(
-        workbook.create_sheet(T["sheet_udvalg"]),
-        run.result.by_udvalg,
-        {"udvalg": T["udvalg"], "amount_kr": T["amount_kr"], **_year_labels(run)},
-    )
-    _table(
-        workbook.create_sheet(T["sheet_goals"]),
-        run.result.by_goal,
-        {
-            "goal": T["goal"],
-            "title": T["goal_title"],
-            "weight": T["weight"],
-            "amount_kr": T["amount_kr"],
-            "value": T["value"],
-        },
-    )
-    _lines(workbook.create_sheet(T["sheet_assumptions"]), T["assumptions_head"], run.assumptions or [T["none"]])
-    _constraints(workbook.create_sheet(T["sheet_constraints"]), run)
+    book = Book()
+    _summary(book, run, comparison)
+    _allocation(book, run)
+    _udvalg(book, run)
+    _goals(book, run)
+    book.lines(book.sheet(T["sheet_assumptions"]), T["assumptions_head"], _assumptions(run))
+    _constraints(book, run)
     if comparison is not None:
-        _comparison(workbook.create_sheet(T["sheet_comparison"]), comparison)
-    workbook.save(path)
-    return path
+        _comparison(book, comparison)
+    return book.save(path, notes_sheet=T["sheet_summary"])
 
 
-def write_csv(frame: pd.DataFrame, target: str | Path | TextIO) -> None:
-    """Write a table as CSV (UTF-8) to a file or an open text stream such as sys.stdout, with
-    formula-like text cells neutralized for spreadsheets."""
-    if isinstance(target, str | Path):
-        with Path(target).open("w", newline="", encoding="utf-8") as handle:
-            write_csv(frame, handle)
-        return
-    writer = csv.writer(target)
-    writer.writerow([csv_safe(str(column)) for column in frame.columns])
-    for row in frame.itertuples(index=False):
-        writer.writerow([csv_safe(value) for value in row])
+def status_text(status: str, *, short: bool = False) -> str:
+    """A status value ("optimal", …) in Danish words."""
+    return T[("status_short_" if short else "status_") + status]
 
 
-def csv_safe(value: object) -> object:
-    """A cell value for CSV: text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    if isinstance(value, list | tuple):
-        return ";".join(map(str, value))
-    return value
+def weight_warning(comparison: Comparison) -> str | None:
+    """In Danish: which weights differ between the compared runs, or None when they agree."""
+    parts = [
+        f"{T['evidence_weight'] if goal is None else T['goal_weight'].format(goal=goal)}: "
+        + ", ".join(f"{label} {format_number(weight, trim=True)}" for label, weight in weights.items())
+        for goal, weights in comparison.differing_weights()
+    ]
+    return T["weights_differ"].format(differences="; ".join(parts)) if parts else None
 
 
-def _summary(sheet: Worksheet, run: ScenarioRun) -> None:
+def _summary(book: Book, run: ScenarioRun, comparison: Comparison | None) -> None:
     result, scenario = run.result, run.scenario
-    sheet.title = T["sheet_summary"]
-    rows: list[tuple[str, object, str | None]] = [
+    sheet = book.sheet(T["sheet_summary"])
+    book.title(sheet, T["summary_head"])
+    rows: list[tuple[str, object, Kind | None]] = [
         (T["scenario"], scenario.name, None),
         (T["description"], scenario.description, None),
-        (T["catalog"], scenario.catalog_path.name if scenario.catalog_path else "", None),
-        (T["status"], T["status_" + result.status.value], None),
-        (T["objective"], result.objective, NUMBER),
+        (T["catalog"], scenario.catalog_path.name if scenario.catalog_path else T["catalog_in_memory"], None),
+        (T["status"], status_text(result.status.value), None),
     ]
+    if result.conflict is not None:  # why there is no allocation (the core's words)
+        rows.append((T["conflict"], result.conflict.message, None))
+    rows.append((T["objective"], result.objective, Kind.VALUE))
     for use in result.budget_use.itertuples(index=False):
         suffix = "" if use.year is None else f" {use.year}"
         rows += [
-            (T["pulje"] + suffix, use.pulje_kr, KR),
-            (T["fixed_lines"] + suffix, use.fixed_kr, KR),
-            (T["allocated"] + suffix, use.allocated_kr, KR),
-            (T["unused"] + suffix, use.unused_kr, KR),
+            (T["pulje"] + suffix, use.pulje_kr, Kind.KRONER),
+            (T["fixed_lines"] + suffix, use.fixed_kr, Kind.KRONER),
+            (T["allocated"] + suffix, use.allocated_kr, Kind.KRONER),
+            (T["unused"] + suffix, use.unused_kr, Kind.KRONER),
         ]
+    gains = budget_next_100k(result) if result.status.is_proven and result.model is not None else {}
+    for year, value in gains.items():
+        rows.append((T["next_100k"] + ("" if year is None else f" {year}"), value, Kind.VALUE))
     for year, value in result.budget_rate_per_100k.items():
-        rows.append((T["shadow_price"] + ("" if year is None else f" {year}"), value, NUMBER))
-    sheet.append([T["summary_head"]])
-    sheet["A1"].font = Font(bold=True, size=14)
-    for label, value, fmt in rows:
-        sheet.append([label, None])
-        _put(sheet.cell(sheet.max_row, 2), value, fmt)
-    _widths(sheet, [34, 60])
+        rows.append((T["rate_per_100k"] + ("" if year is None else f" {year}"), value, Kind.VALUE))
+    if result.rates_from_relaxation:
+        rows.append((T["shadow_note"], T["shadow_relaxation"], None))
+    if comparison is not None:
+        legend = "; ".join(f"{label}: {name}" for label, name in comparison.legend.items())
+        rows.append((T["sheet_comparison"], legend, None))
+        warning = weight_warning(comparison)
+        if warning:
+            rows.append((T["warning"], warning, None))
+    book.pairs(sheet, rows)
 
 
-def _allocation(sheet: Worksheet, run: ScenarioRun) -> None:
+def _allocation(book: Book, run: ScenarioRun) -> None:
+    sheet = book.sheet(T["sheet_allocation"])
     labels = {
         "id": T["id"], "name": T["name"], "udvalg": T["udvalg"], "goals": T["goals"], "cost_kr": T["cost_kr"],
-        "amount_kr": T["amount_kr"], **_year_labels(run), "funded_share": T["funded_share"],
+        "amount_kr": T["amount_kr"], **_year_labels(run), **_ask_labels(run), "funded_share": T["funded_share"],
         "reach_used": T["reach_used"], "reach_unit": T["reach_unit"], "reached": T["reached"], "stars": T["stars"],
-        "value": T["value"], "value_per_kr": T["value_per_100k"],
+        "value": T["value"], "value_per_100k": T["value_per_100k"],
     }  # fmt: skip
-    frame = run.result.allocation.assign(value_per_kr=run.result.allocation["value_per_kr"] * 100_000)
-    _table(sheet, frame, labels)
-    total_row = sheet.max_row + 1
-    sheet.cell(total_row, 1, T["total"]).font = Font(bold=True)
-    for column, key in enumerate(labels, start=1):
-        if key == "amount_kr" or key.startswith("amount_kr_") or key == "value":
-            _put(sheet.cell(total_row, column), float(frame[key].sum()), KR if key != "value" else NUMBER)
-            sheet.cell(total_row, column).font = Font(bold=True)
+    allocation = run.result.allocation
+    frame = per_100k(allocation).assign(goals=allocation["goals"].str.replace(";", ", "))
+    first = book.table(sheet, frame, labels, widths=ALLOCATION_WIDTHS)
+    totals = {}
+    for column, key in enumerate([k for k in labels if k in frame.columns], start=1):
+        if key == "value" or key.startswith("amount_kr"):
+            cells = [sheet.cell(r, column).value or 0.0 for r in range(first + 1, sheet.max_row + 1)]
+            totals[column] = (float(sum(cells)), Kind.VALUE if key == "value" else Kind.KRONER)  # as shown
+    book.total_row(sheet, totals)
 
 
-def _constraints(sheet: Worksheet, run: ScenarioRun) -> None:
-    constraints = [
-        f"{fields.pop('kind')}: " + ", ".join(f"{key} = {value}" for key, value in fields.items())
-        for fields in map(constraint_to_dict, run.scenario.constraints)
-    ]
-    _lines(sheet, T["constraints_head"], constraints or [T["none"]])
-    heading = sheet.max_row + 2
-    sheet.cell(heading, 1, T["binding_head"]).font = Font(bold=True)
-    _table(
-        sheet,
-        run.result.binding_table,
-        {
-            "constraint": T["constraint"],
-            "about": T["about"],
-            "bound": T["bound"],
-            "rate_per_100k": T["shadow_price_col"],
-        },
-        start=heading + 1,
-    )
-
-
-def _comparison(sheet: Worksheet, comparison: Comparison) -> None:
-    labels = {
-        "id": T["id"],
-        "name": T["name"],
-        "udvalg": T["udvalg"],
-        **{n: n for n in comparison.names},
-        "change": T["change"],
-    }
-    _table(sheet, comparison.by_indsats, labels, formats=dict.fromkeys(comparison.names, KR))
-    _table(
-        sheet,
-        comparison.objective,
-        {"run": T["scenario"], "objective": T["objective"], "allocated_kr": T["allocated"]},
-        start=sheet.max_row + 2,
-    )
-
-
-def _table(
-    sheet: Worksheet,
-    frame: pd.DataFrame,
-    labels: dict[str, str],
-    *,
-    start: int | None = None,
-    formats: dict[str, str] | None = None,
-) -> None:
-    first = 1 if start is None and sheet.max_row == 1 and sheet["A1"].value is None else (start or sheet.max_row + 1)
+def _udvalg(book: Book, run: ScenarioRun) -> None:
+    sheet = book.sheet(T["sheet_udvalg"])
+    frame = run.result.by_udvalg
+    labels = {"udvalg": T["udvalg"], "amount_kr": T["amount_kr"], **_year_labels(run)}
+    book.table(sheet, frame, labels)
     keys = [key for key in labels if key in frame.columns]
-    for column, key in enumerate(keys, start=1):
-        cell = sheet.cell(first, column)
-        _put(cell, labels[key], None)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for r, record in enumerate(frame[keys].itertuples(index=False), start=first + 1):
-        for column, (key, value) in enumerate(zip(keys, record, strict=True), start=1):
-            _put(sheet.cell(r, column), value, (formats or {}).get(key) or _format(str(key)))
-    _widths(sheet, [max(10, min(50, len(str(labels[k])) + 4)) for k in keys])
+    book.total_row(sheet, {keys.index(k) + 1: (float(frame[k].sum()), Kind.KRONER) for k in keys[1:]})
+    book.note(sheet, T["per_udvalg_note"])
 
 
-def _lines(sheet: Worksheet, head: str, lines: list[str]) -> None:
-    sheet.append([head])
-    sheet.cell(sheet.max_row, 1).font = Font(bold=True)
-    for line in lines:
-        sheet.append([None])
-        _put(sheet.cell(sheet.max_row, 1), line, None)
-    _widths(sheet, [120])
+def _goals(book: Book, run: ScenarioRun) -> None:
+    sheet = book.sheet(T["sheet_goals"])
+    labels = {
+        "goal": T["goal"],
+        "title": T["goal_title"],
+        "weight": T["weight"],
+        "amount_kr": T["goal_amount_kr"],
+        "value": T["value"],
+    }
+    book.table(sheet, run.result.by_goal, labels)
+    book.note(sheet, T["per_goal_note"])
 
 
-def _put(cell, value: object, fmt: str | None) -> None:
-    """Write a value; text is always stored as text (never a formula); missing numbers stay empty."""
-    if isinstance(value, float) and math.isnan(value):
-        value = None
-    if isinstance(value, list | tuple):
-        value = ", ".join(map(str, value))
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-    elif fmt and value is not None:
-        cell.number_format = fmt
+def _assumptions(run: ScenarioRun) -> list[str]:
+    return [render_assumption(note) for note in run.result.notes] or [T["none"]]
 
 
-def _format(key: str) -> str | None:
-    if key.endswith("_kr") or key.startswith("amount_kr") or key in ("bound", "change"):
-        return KR
-    if key == "funded_share":
-        return SHARE
-    if key in ("value", "value_per_kr", "objective", "rate_per_100k"):
-        return NUMBER
-    return None
+def _constraints(book: Book, run: ScenarioRun) -> None:
+    sheet = book.sheet(T["sheet_constraints"])
+    book.heading(sheet, T["constraints_head"])
+    listed = pd.DataFrame(
+        {
+            "text": [constraint_text(c) for c in run.scenario.constraints] or [T["none"]],
+            "file": [_in_file(c) for c in run.scenario.constraints] or [None],
+        }
+    )
+    book.table(sheet, listed, {"text": T["constraint_text"], "file": T["constraint_file"]})
+    result = run.result
+    if not result.binding:
+        return
+    book.heading(sheet, T["binding_head"])
+    gains = binding_gains(result) if result.status.is_proven else {}
+    shown = pd.DataFrame(
+        {
+            "constraint": [b.name for b in result.binding],
+            "about": [render_binding(b) for b in result.binding],
+            "bound": [b.bound for b in result.binding],
+            "gain": [gains.get(b.name) for b in result.binding],
+            "rate": [b.rate_per_100k for b in result.binding],
+        }
+    )
+    labels = {"constraint": T["constraint"], "about": T["about"], "bound": T["bound"], "gain": T["binding_gain"],
+              "rate": T["binding_rate"]}  # fmt: skip
+    first = book.table(sheet, shown, labels, kinds={"bound": Kind.KRONER, "gain": Kind.VALUE, "rate": Kind.VALUE})
+    bound = list(labels).index("bound") + 1
+    for offset, binding in enumerate(result.binding, start=1):
+        if binding.unit != "kr":  # a bound is in kroner only for the rows that limit kroner
+            book.put(sheet.cell(first + offset, bound), binding.bound, Kind.VALUE)
+    book.note(sheet, T["binding_note"])
+    if result.rates_from_relaxation:
+        book.note(sheet, T["shadow_relaxation"])
 
 
-def _year_labels(run: ScenarioRun) -> dict[str, str]:
+def constraint_text(constraint: object) -> str:
+    """A scenario constraint in Danish words, e.g. "Højst 50 % af puljen til udvalget AUU"."""
+    template = CONSTRAINTS.get(getattr(constraint, "kind", ""))
+    if template is None or not dataclasses.is_dataclass(constraint):
+        return _in_file(constraint)
+    fields = {f.name: getattr(constraint, f.name) for f in dataclasses.fields(constraint)}
+    words = {key: _constraint_value(key, value) for key, value in fields.items()}
+    if "share" in fields and fields["share"] is not None and "kr" in fields:
+        words["limit"] = CONSTRAINT_WORDS["share_of_pulje"].format(share=format_share(fields["share"]))
+    else:
+        words["limit"] = words.get("kr", "")
+    words["year"] = "" if fields.get("year") is None else CONSTRAINT_WORDS["year"].format(year=fields["year"])
+    return template.format(**words)
+
+
+def _constraint_value(key: str, value: object) -> str:
+    if key in ("id", "ids") and value in ("*", ()):
+        return CONSTRAINT_WORDS["every_indsats"]
+    if key == "kr" and value is not None:
+        return format_kr(value)
+    if key == "share" and value is not None:
+        return format_share(value)
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value))
+    return "" if value is None else str(value)
+
+
+def _in_file(constraint: object) -> str:
+    """The constraint as the scenario file writes it: kind, then its fields."""
+    fields = constraint_to_dict(constraint)
+    return f"{fields.pop('kind')}: " + ", ".join(f"{key} = {value}" for key, value in fields.items())
+
+
+def _comparison(book: Book, comparison: Comparison) -> None:
+    """The runs (labels A, B … with their names and values), then the amounts per indsats, udvalg and goal:
+    every table keeps its keys in columns A-C and the runs' amounts from column D on."""
+    sheet = book.sheet(T["sheet_comparison"])
+    book.heading(sheet, T["compare_runs_head"])
+    objective = comparison.objective.assign(status=[status_text(s, short=True) for s in comparison.objective["status"]])
+    labels = {"label": T["label"], "run": T["run"], "status": T["status"], "objective": T["objective"]}
+    book.table(sheet, objective, {**labels, "allocated_kr": T["allocated"]})
+    warning = weight_warning(comparison)
+    if warning:
+        book.note(sheet, warning, bold=True)
+    change = T["change"].format(first=comparison.labels[0], last=comparison.labels[-1])
+    amounts = {**{label: label for label in comparison.labels}, "change": change}
+    kinds = dict.fromkeys(comparison.labels, Kind.KRONER)
+    for head, frame, keys in (
+        ("compare_indsats_head", comparison.by_indsats, {"id": T["id"], "name": T["name"], "udvalg": T["udvalg"]}),
+        ("compare_udvalg_head", comparison.by_udvalg.assign(_b=None, _c=None), {"udvalg": T["udvalg"]}),
+        ("compare_goal_head", comparison.by_goal.assign(_c=None), {"goal": T["goal"], "title": T["goal_title"]}),
+    ):
+        book.heading(sheet, T[head])
+        columns = {**keys, **{blank: "" for blank in ("_b", "_c") if blank in frame.columns}}
+        book.table(sheet, frame, {**columns, **amounts}, kinds=kinds)
+    book.note(sheet, T["per_goal_note"])
+
+
+def per_100k(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its values per krone shown per 100.000 kr. (value_per_kr -> value_per_100k)."""
+    scaled = {new: frame[old] * PER for old, new in PER_100K_COLUMNS.items() if old in frame.columns}
+    return frame.assign(**scaled).drop(columns=[c for c in PER_100K_COLUMNS if c in frame.columns])
+
+
+def _year_labels(run: ScenarioRun | Result) -> dict[str, str]:
+    years = (run.result if isinstance(run, ScenarioRun) else run).years
+    return {} if years == (None,) else {year_column(y): f"{T['amount_kr']} {y}" for y in years}
+
+
+def _ask_labels(run: ScenarioRun) -> dict[str, str]:
+    """The multi-year allocation's asks per year beside the amounts (an indsats gets at most its ask)."""
     years = run.result.years
-    return {} if years == [None] else {year_column(y): f"{T['amount_kr']} {y}" for y in years}
+    return {} if years == (None,) else {ask_column(y): T["ask_kr"].format(year=y) for y in years}
 
 
-def _widths(sheet: Worksheet, widths: list[int]) -> None:
-    for column, width in enumerate(widths, start=1):
-        letter = get_column_letter(column)
-        sheet.column_dimensions[letter].width = max(sheet.column_dimensions[letter].width or 0, width)
+# --- CSV ----------------------------------------------------------------------------------------
 
 
-def write_tables_excel(tables: dict[str, pd.DataFrame], path: str | Path) -> Path:
-    """Write named tables (e.g. a sweep and its entries) to one workbook, a sheet each."""
-    path = Path(path)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for name, frame in tables.items():
-        sheet = workbook.create_sheet(name[:31])
-        labels = {column: column for column in frame.columns}
-        _table(sheet, frame, labels)
-    workbook.save(path)
-    return path
+def write_csv(frame: pd.DataFrame, target: str | Path | TextIO) -> None:
+    """Write a table as CSV (UTF-8, comma-separated) to a file (atomically) or an open text stream such as
+    sys.stdout. Missing values are empty; fields with ; are quoted; formula-like text is neutralized.
+    On a terminal, control characters are shown as escapes (the data is for reading there, not for a file)."""
+    if isinstance(target, str | Path):
+        with atomic_path(target) as temporary, temporary.open("w", newline="", encoding="utf-8") as handle:
+            write_csv(frame, handle)
+        return
+    lines = [csv_line([str(column) for column in frame.columns])]
+    lines += [csv_line(list(row)) for row in frame.itertuples(index=False)]
+    for line in lines:
+        target.write(terminal_text(line.removesuffix("\r\n")) + "\n" if target.isatty() else line)

@@ -27,6 +27,7 @@ from optimizer import Compiled, compile_inputs, enumeration
 from optimizer.errors import SpecError
 from optimizer.highs import solve_cvar
 from optimizer.instance import Instance
+from optimizer.notes import Note, number
 from optimizer.result import FUNDED_EPS
 from scenarios.progress import progress_bar
 from scenarios.run import optimizing, with_catalog
@@ -47,7 +48,7 @@ class Robustness:
     expected_value: float  # the expected value of the expected-value plan (exact)
     robust_cvar: float  # the robust plan's mean value over the worst 10 % of the CVaR draws
     expected_plan_cvar: float  # the expected-value plan's, over the same draws
-    uncertain: list[str]  # what was drawn, in words
+    uncertain: tuple[Note, ...]  # what was drawn (str() gives the words)
 
 
 def robustness(
@@ -97,7 +98,7 @@ def robustness(
         expected_value=float(model.objective_for(mean_value) @ plan.values),
         robust_cvar=robust.objective,
         expected_plan_cvar=cvar(sample @ plan.values, CVAR_ALPHA),
-        uncertain=uncertain,
+        uncertain=tuple(uncertain),
     )
 
 
@@ -136,15 +137,15 @@ def _enumerated(compiled: Compiled, values: np.ndarray, progress: bool) -> tuple
     return listed.kroner[best], np.einsum("dn,dn->d", values, shares)
 
 
-def draw_values(scenario: Scenario, inst: Instance, n: int, rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
+def draw_values(scenario: Scenario, inst: Instance, n: int, rng: np.random.Generator) -> tuple[np.ndarray, list[Note]]:
     """Each draw's value per year at full scale for every indsats (draws × indsatser), and what was drawn."""
     spec = scenario.uncertainty
     base = inst.value_per_reach()  # n × goals, at the chosen weights
-    uncertain = []
+    uncertain: list[Note] = []
     if spec.goal_weight_sd > 0:
         sigma = math.sqrt(math.log(1 + spec.goal_weight_sd**2))
         factors = rng.lognormal(-(sigma**2) / 2, sigma, size=(n, len(inst.goal_keys)))  # mean 1
-        uncertain.append(f"goal weights × lognormal factor with mean 1 and relative sd {spec.goal_weight_sd:g}")
+        uncertain.append(Note("drawn_weights", {"sd": number(spec.goal_weight_sd)}))
     else:
         factors = np.ones((n, len(inst.goal_keys)))
     reach = np.tile(inst.reach, (n, 1))
@@ -152,10 +153,7 @@ def draw_values(scenario: Scenario, inst: Instance, n: int, rng: np.random.Gener
     drawn = np.flatnonzero(high > low)
     if drawn.size:
         reach[:, drawn] = rng.triangular(low[drawn], mode[drawn], high[drawn], size=(n, drawn.size))
-        uncertain.append(
-            f"reach drawn from a triangular distribution within the stated or assumed range for {drawn.size} "
-            "indsats(er), peaking at the value the scenario reads"
-        )
+        uncertain.append(Note("drawn_reach", {"count": number(drawn.size)}))
     return reach * (factors @ base.T), uncertain
 
 

@@ -72,6 +72,12 @@ class Scenario:
     solver: str = "highs"
     uncertainty: Uncertainty = field(default_factory=Uncertainty)
 
+    def __post_init__(self) -> None:
+        for name in ("catalog_path", "goals_path", "asks_path", "baseline_path"):  # a path given as text
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, Path):
+                object.__setattr__(self, name, Path(value))
+
     @classmethod
     def from_files(
         cls,
