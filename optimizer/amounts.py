@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import reprlib
 from pathlib import Path
 
 import pandas as pd
 
 from optimizer.errors import CatalogError, Problem
-from optimizer.numbers import NumberFormatError, parse_number
+from optimizer.limits import MAX_KR, MAX_YEAR, MIN_YEAR
+from optimizer.numbers import NumberFormatError, format_kr, parse_number
 from optimizer.tables import read_table
 
 
@@ -49,8 +51,8 @@ def _year(value: object, number: int, problems: list[Problem]) -> int | None:
         year = parse_number(value)
     except NumberFormatError:
         year = math.nan
-    if math.isnan(year) or year != int(year):
-        problems.append(Problem(f"{value!r} is not a year", number, "year", value))
+    if math.isnan(year) or not year.is_integer() or not MIN_YEAR <= year <= MAX_YEAR:
+        problems.append(Problem(f"{reprlib.repr(value)} is not a year (four digits, e.g. 2022)", number, "year", value))
         return None
     return int(year)
 
@@ -63,4 +65,7 @@ def _amount(value: object, number: int, problems: list[Problem]) -> float:
         return math.nan
     if math.isnan(amount) or amount < 0:
         problems.append(Problem("amount_kr must be a non-negative amount (0 for no grant)", number, "amount_kr", value))
+    elif amount > MAX_KR:
+        message = f"{amount:g} is above {format_kr(MAX_KR)}, the most pulje accepts"
+        problems.append(Problem(message, number, "amount_kr", value))
     return amount

@@ -13,8 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.errors import CatalogError, Problem
+from optimizer.limits import MAX_KR, MAX_REACH, MAX_WEIGHT
 from optimizer.numbers import NumberFormatError, format_kr, parse_number
-from optimizer.tables import RawTable, read_table
+from optimizer.tables import RawTable, check_header, read_table
+from optimizer.workbook import sheet_names
 
 REQUIRED_COLUMNS = (
     "id", "name", "udvalg", "goals", "cost_kr", "min_kr", "max_kr", "reach", "reach_min", "reach_max",
@@ -28,6 +30,7 @@ UDVALG_SEP = "/"
 LIST_SEP = ";"
 CATALOG_SHEETS = ("indsatser", "catalog", "katalog")
 GOALS_SHEETS = ("goals", "målsætninger", "maalsaetninger")
+_HIGHEST = {**dict.fromkeys(KR_COLUMNS, MAX_KR), **dict.fromkeys(REACH_COLUMNS, MAX_REACH), "intensity": MAX_WEIGHT}
 _TRUE = {"true", "ja", "yes", "1", "x", "sand", "y", "j"}
 _FALSE = {"false", "nej", "no", "0", "falsk", "n"}
 
@@ -69,6 +72,7 @@ def validate_catalog(
     loaded with. Without `goals` and without such goals, any goal key is accepted as its own title.
     """
     origin = frame.attrs.get("origin", origin)
+    check_header(origin, list(frame.columns))
     if goals is None and frame.attrs.get("goals"):
         goals = dict(frame.attrs["goals"])
     records = frame.to_dict(orient="records")
@@ -108,8 +112,6 @@ def _find_goals(path: Path, goals: str | Path | pd.DataFrame | None) -> pd.DataF
     if goals is not None:
         return load_goals(goals)
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        from optimizer.tables import sheet_names
-
         names = {name.lower() for name in sheet_names(path)}
         if any(wanted in names for wanted in GOALS_SHEETS):
             return load_goals(path)
@@ -294,7 +296,7 @@ def _cell(value: object) -> object:
 def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    if isinstance(value, float) and value == round(value):
+    if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
 
@@ -307,6 +309,9 @@ def _parse_amount(value: object, column: str, problem) -> float:
         return math.nan
     if number < 0:
         problem(column, f"{number:g} is negative: {column} cannot be below 0")
+        return math.nan
+    if number > _HIGHEST[column]:
+        problem(column, f"{number:g} is above {_HIGHEST[column]:g}, the most pulje accepts for {column}")
         return math.nan
     return number
 

@@ -41,6 +41,13 @@ class CatalogError(PuljeError, ValueError):
         super().__init__(head + "".join(f"\n  - {p}" for p in self.problems))
 
 
+class InputFileError(PuljeError, ValueError):
+    """A file that cannot be read as what it should be: missing, a folder, too large, binary, undecodable.
+
+    The loaders report it as their own error (CatalogError, ScenarioError) naming the file.
+    """
+
+
 class SpecError(PuljeError, ValueError):
     """An input to solve() or a scenario that does not fit the catalog (unknown udvalg, bad share...)."""
 

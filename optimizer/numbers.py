@@ -29,13 +29,14 @@ def parse_number(value: object) -> float:
     Accepted: 1234567, 1234567.0, "1.234.567", "1 234 567", "1.234.567,50", "2,5", "0,5 mio.",
     "1,2 mio. kr.", "150 t.kr.", "550.000 kr.". A dot followed by exactly three digits is a
     thousands separator (Danish), so "1.500" is fifteen hundred; a comma is the decimal mark.
+    Infinity, and numbers too large to compute with (a 400-digit cost), are refused.
     """
     if value is None:
         return math.nan
     if isinstance(value, bool):
         raise NumberFormatError(f"{value!r} is a yes/no value, not a number")
     if isinstance(value, int | float):
-        return float(value)
+        return _finite(value, value)
     text = str(value).strip().replace("\u00a0", " ")
     if not text or text.lower() == "nan":
         return math.nan
@@ -63,7 +64,30 @@ def parse_number(value: object) -> float:
         )
     else:
         raise NumberFormatError(f"{value!r} is not a number (expected e.g. 150000, 150.000, 150.000 kr. or 0,15 mio.)")
-    return (-number if negative else number) * multiplier
+    return _finite((-number if negative else number) * multiplier, value)
+
+
+def _finite(number: float, value: object) -> float:
+    """`number` as a float unless it is infinite or too large to be one: NumberFormatError saying so.
+
+    NaN passes: it is how pandas marks an empty cell.
+    """
+    try:
+        result = float(number)
+    except OverflowError:
+        result = math.inf
+    if math.isinf(result):
+        raise NumberFormatError(f"{_brief(value)} is infinite or too large to compute with")
+    return result
+
+
+def _brief(value: object) -> str:
+    """A cell's value for a message: as given, or its first characters if it is long."""
+    try:
+        text = str(value)
+    except ValueError:  # an int of more than 4300 digits
+        return "a number of more than 4300 digits"
+    return repr(value) if len(text) <= 40 else f"{text[:20]!r}… ({len(text)} characters)"
 
 
 def numbers_in(text: str) -> set[float]:
@@ -86,4 +110,9 @@ def format_kr(amount: float, *, unit: str = " kr.") -> str:
     """Format kroner the Danish way: 1234567 -> "1.234.567 kr."."""
     if amount is None or (isinstance(amount, float) and math.isnan(amount)):
         return "–"
-    return f"{round(amount):,}".replace(",", ".") + unit
+    return format_whole(amount, unit)
+
+
+def format_whole(value: float, unit: str = "") -> str:
+    """A count or size, rounded, with Danish thousands separators: 200000 -> "200.000"; unit appended."""
+    return f"{round(value):,}".replace(",", ".") + unit
