@@ -50,8 +50,8 @@ def read_sheet(path: Path, sheet: str | None, preferred: tuple[str, ...]) -> Gri
     """The rows of one sheet: `sheet`, else the first of `preferred` present, else the only sheet."""
     with _open(path) as workbook:
         name = _choose_sheet(path.name, list(workbook.sheetnames), sheet, preferred)
-        reader = _SheetReader(path.name, name, workbook)
         try:
+            reader = _SheetReader(path.name, name, workbook)
             grid = reader.read()
         except ParseError as exc:
             line, column = exc.position

@@ -432,8 +432,19 @@ def _parser() -> argparse.ArgumentParser:
 def _cap(parser: argparse.ArgumentParser, flag: str, default: int, what: str) -> None:
     """A flag raising a run-size cap (see Limits in README.md), for those who mean a larger run."""
     parser.add_argument(
-        flag, type=int, default=default, metavar="N", help=f"refuse more than N {what} (default {default})"
+        flag, type=_positive, default=default, metavar="N", help=f"refuse more than N {what} (default {default})"
     )
+
+
+def _positive(text: str) -> int:
+    """A whole number of at least 1, for argparse."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def _output(parser: argparse.ArgumentParser, *, quiet: bool = False) -> None:

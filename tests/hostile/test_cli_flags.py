@@ -117,6 +117,9 @@ SIZES = {
                    r"\(--from, --to, --step\) is 20000001, more than the limit of 1\.000 \(pass --max-points 20000001"),
     "sweep-over-raised-cap": (["sweep", SCENARIO, "--from", "0", "--to", "2000000", "--step", "500000",
                                "--max-points", "4"], r"is 5, more than the limit of 4"),
+    "max-points-0": (["sweep", SCENARIO, "--from", "0", "--to", "1", "--step", "1", "--max-points", "0"],
+                     r"argument --max-points: expected a whole number of at least 1, got '0'"),
+    "max-draws-text": (["robustness", SCENARIO, "--max-draws", "many"], r"argument --max-draws: expected a whole"),
     "sweep-step-negative": (["sweep", SCENARIO, "--from", "0", "--to", "1", "--step", "-1"], r"--step"),
     "sweep-to-inf": (["sweep", SCENARIO, "--from", "0", "--to", "9" * 400, "--step", "1"], r"--to: .*too large"),
 }  # fmt: skip

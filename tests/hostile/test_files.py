@@ -4,6 +4,7 @@ through the CLI exit code 2 with no output file written; none hangs, none gives 
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import warnings
@@ -60,10 +61,30 @@ def test_fifo_is_refused_without_opening_it(loader: str, suffix: str, tmp_path: 
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
-def test_unreadable_file(tmp_path: Path) -> None:
-    path = write_bytes(tmp_path, "katalog.csv", csv_text(rows()).encode())
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_unreadable_file(suffix: str, tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, f"katalog{suffix}", csv_text(rows()).encode())
     path.chmod(0)
-    _catalog_error(path, r"katalog\.csv(.|\n)*cannot read .*Permission denied")
+    _catalog_error(path, rf"katalog\{suffix}(.|\n)*cannot read .*Permission denied")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("loader", list(LOADERS))
+def test_permission_denied_when_opening(
+    loader: str, suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the OS answers a user without read permission (simulated: the tests may run as root)."""
+    path = write_bytes(tmp_path, f"katalog{suffix}", csv_text(rows()).encode())
+    real_open = Path.open
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        if self == path:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    with pytest.raises(CatalogError, match=rf"katalog\{suffix}(.|\n)*cannot read .*: Permission denied"):
+        LOADERS[loader](path)
 
 
 def test_file_over_the_size_cap_is_refused_unread(tmp_path: Path) -> None:

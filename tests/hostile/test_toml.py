@@ -4,6 +4,7 @@ ScenarioError naming the key path; generated TOML documents never raise anything
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import re
@@ -80,6 +81,17 @@ def _invalid_bytes(folder: Path) -> Path:
 def test_file_that_is_no_scenario(make, pattern: str, tmp_path: Path) -> None:
     problems = _problems(make(tmp_path))
     assert len(problems) == 1 and re.search(pattern, problems[0]), problems
+
+
+def test_permission_denied_when_opening(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the OS answers a user without read permission (simulated: the tests may run as root)."""
+    path = _write(tmp_path, HEAD)
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "open", refuse)
+    assert _problems(path) == [f"cannot read {path}: Permission denied"]
 
 
 def test_scenario_over_the_size_cap_is_refused_unread(tmp_path: Path) -> None:

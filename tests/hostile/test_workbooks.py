@@ -111,6 +111,21 @@ def test_damaged_sheet(edit, pattern: str, tmp_path: Path) -> None:
     _error(edit_part(write_workbook(tmp_path / "k.xlsx"), SHEET, edit), rf"k\.xlsx(.|\n)*{pattern}")
 
 
+LAUGHS = (  # "billion laughs": ten entities, each ten of the one before, expand to 10^10 characters
+    '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY e0 "ha">'
+    + "".join(f'<!ENTITY e{i} "{f"&e{i - 1};" * 10}">' for i in range(1, 10))
+    + "]>"
+)
+
+
+def test_entity_expansion_bomb_is_refused(tmp_path: Path) -> None:
+    laugh = '<c r="B2" t="inlineStr"><is><t>&e9;</t></is></c>'
+    path = edit_part(
+        write_workbook(tmp_path / "k.xlsx"), SHEET, lambda xml: LAUGHS + re.sub(r'<c r="B2".*?</c>', laugh, xml)
+    )
+    _error(path, r"sheet 'indsatser' is damaged \(not well-formed XML")
+
+
 def test_zip_that_is_no_workbook(tmp_path: Path) -> None:
     import zipfile
 
