@@ -53,12 +53,15 @@ def read_sheet(path: Path, sheet: str | None, preferred: tuple[str, ...]) -> Gri
         try:
             reader = _SheetReader(path.name, name, workbook)
             grid = reader.read()
+        except CatalogError:
+            raise
         except ParseError as exc:
             line, column = exc.position
             message = f"sheet {name!r} is damaged (not well-formed XML at line {line}, column {column}): {_DAMAGED}"
             raise CatalogError(path.name, [Problem(message)]) from None
-        except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:  # openpyxl on malformed cells
-            raise CatalogError(path.name, [Problem(f"sheet {name!r} cannot be read ({exc}): {_DAMAGED}")]) from None
+        except Exception as exc:  # zipfile, zlib and openpyxl raise many kinds on a damaged part (see _open)
+            message = f"sheet {name!r} cannot be read ({type(exc).__name__}: {exc}): {_DAMAGED}"
+            raise CatalogError(path.name, [Problem(message)]) from None
     reader.check(grid)
     return grid
 
@@ -89,7 +92,7 @@ def _check_unpacked(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except Exception as exc:  # BadZipFile, NotImplementedError for an unknown zip version, OSError ...
         raise CatalogError(path.name, [Problem(f"the workbook is damaged ({exc}): {_DAMAGED}")]) from None
     if unpacked > MAX_UNPACKED_BYTES:
         message = (

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import pulje
 from tests.hostile.builders import csv_text, fails_cleanly, rows, write_bytes
@@ -206,3 +208,24 @@ def test_cli_prints_which_encoding_it_read(tmp_path: Path, capsys: pytest.Captur
     assert code == 0, err
     assert "3 rows, no problems" in out
     assert "note: katalog.csv is not UTF-8; it was read as Windows-1252: check that æ, ø and å" in err
+
+
+# --- generated flags ------------------------------------------------------------------------------
+
+FLAGS = ["--budget", "--goal-weight", "--evidence-weight", "--assume-reach", "--assume-cost", "--intensity", "--lock"]
+FLAGS += ["--exclude", "--scalable", "--udvalg-min", "--udvalg-max", "--goal-min", "--range-reach"]
+VALUE = st.text(max_size=12) | st.sampled_from(
+    [f"{CRICKET}=1", f"{CRICKET}=inf", "AUU=10%", "AUU=1e400%", "2021=5", "2021=-1", "sundhed=1", "*", "700.000",
+     "1" + "0" * 400, "=", "a=b=c", f"{CRICKET}=0,5 mio.", "AUU=%", "SU=100%", "nan"]
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(flags=st.lists(st.tuples(st.sampled_from(FLAGS), VALUE), max_size=5))
+def test_generated_flags_give_a_result_or_one_message(capsys: pytest.CaptureFixture[str], flags: list) -> None:
+    """Whatever the flags: exit 0 or 1 with a result, or exit 2 with an `error:` line; never a traceback."""
+    code, out, err = pulje(capsys, *SOLVE, "--budget", "700000", *(arg for pair in flags for arg in pair))
+    if code == 2:
+        assert "error: " in err and "Traceback" not in err, err
+    else:
+        assert code in (0, 1) and out.startswith("Scenario: handleplan_2021_2022"), (code, err)
