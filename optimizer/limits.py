@@ -45,7 +45,7 @@ def check_number(value: object, what: str, *, high: float, low: float = 0.0) -> 
     numpy numbers are accepted; the message shows the value as given.
     """
     if not is_real(value):
-        raise ValueError(f"{what} must be a number, got {value!r}")
+        raise ValueError(f"{what} must be a number, got {_shown(value)}")
     try:
         number = float(value)  # type: ignore[arg-type]
     except OverflowError:  # an int with hundreds of digits
