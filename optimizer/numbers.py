@@ -47,7 +47,9 @@ def parse_number(value: object) -> float:
         multiplier = _MULTIPLIERS.get(unit, 1.0)
         text = text[: match.start()].strip()
     if text in {"-", "–"}:
-        raise NumberFormatError(f"{value!r} is not a number: write 0 for no money, or leave the cell empty if unknown")
+        raise NumberFormatError(
+            f"{_brief(value)} is not a number: write 0 for no money, or leave the cell empty if unknown"
+        )
     negative = text.startswith("-")
     if negative:
         text = text[1:].strip()
@@ -60,10 +62,12 @@ def parse_number(value: object) -> float:
         number = float(text)
     elif _ENGLISH.match(text):
         raise NumberFormatError(
-            f"{value!r} looks English-formatted; write it the Danish way (1.234,50) or plain (1234.5)"
+            f"{_brief(value)} looks English-formatted; write it the Danish way (1.234,50) or plain (1234.5)"
         )
     else:
-        raise NumberFormatError(f"{value!r} is not a number (expected e.g. 150000, 150.000, 150.000 kr. or 0,15 mio.)")
+        raise NumberFormatError(
+            f"{_brief(value)} is not a number (expected e.g. 150000, 150.000, 150.000 kr. or 0,15 mio.)"
+        )
     return _finite((-number if negative else number) * multiplier, value)
 
 
