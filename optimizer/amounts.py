@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import math
+import reprlib
 from pathlib import Path
 
 import pandas as pd
 
 from optimizer.errors import CatalogError, Problem
-from optimizer.limits import MAX_KR
-from optimizer.numbers import NumberFormatError, parse_number
+from optimizer.limits import MAX_KR, MAX_YEAR, MIN_YEAR
+from optimizer.numbers import NumberFormatError, format_kr, parse_number
 from optimizer.tables import read_table
 
 AMOUNT_SHEETS = ("tilskud", "allocation", "amounts")
@@ -72,8 +73,8 @@ def _year(value: object, number: int, problems: list[Problem]) -> int | None:
         year = parse_number(value)
     except NumberFormatError:
         year = math.nan
-    if math.isnan(year) or year != int(year) or not 1900 <= year <= 2200:
-        problems.append(Problem(f"{value!r} is not a year", number, "year", value))
+    if math.isnan(year) or not year.is_integer() or not MIN_YEAR <= year <= MAX_YEAR:
+        problems.append(Problem(f"{reprlib.repr(value)} is not a year (four digits, e.g. 2022)", number, "year", value))
         return None
     return int(year)
 
@@ -84,8 +85,11 @@ def _amount(value: object, number: int, column: str, what: str, problems: list[P
     except NumberFormatError as exc:
         problems.append(Problem(str(exc), number, column, value))
         return math.nan
-    if math.isnan(amount) or not 0 <= amount <= MAX_KR:
+    if math.isnan(amount) or amount < 0:
         problems.append(Problem(f"{column} must be a non-negative amount (0 for no {what})", number, column, value))
+    elif amount > MAX_KR:
+        message = f"{amount:g} is above {format_kr(MAX_KR)}, the most pulje accepts"
+        problems.append(Problem(message, number, column, value))
     elif amount != round(amount):
         problems.append(Problem(f"{value} is not whole kroner", number, column, value))
     return amount

@@ -18,8 +18,9 @@ import pandas as pd
 from optimizer import cells
 from optimizer.amounts import load_asks
 from optimizer.errors import CatalogError, Problem
-from optimizer.numbers import format_kr
-from optimizer.tables import EXCEL_SUFFIXES, RawTable, read_table, sheet_names
+from optimizer.formats import format_kr
+from optimizer.tables import EXCEL_SUFFIXES, RawTable, check_header, read_table
+from optimizer.workbook import sheet_names
 
 REQUIRED_COLUMNS = ("id", "name", "goals", "cost_kr")
 KR_COLUMNS = ("cost_kr", "min_kr", "max_kr", "setup_kr")
@@ -81,6 +82,7 @@ def validate_catalog(
     if not isinstance(frame, pd.DataFrame):
         raise CatalogError(origin, [Problem(f"expected a DataFrame, got {type(frame).__name__}")])
     origin = frame.attrs.get("origin", origin)
+    check_header(origin, list(frame.columns))
     if "id" not in frame.columns and frame.index.name == "id":
         frame = frame.reset_index()
     goal_table = None

@@ -13,9 +13,9 @@ import math
 
 import numpy as np
 
+from optimizer.formats import format_kr
 from optimizer.highs import CompiledModel, Slack, solve_elastic
 from optimizer.model import INF, SCALE, LinearModel
-from optimizer.numbers import format_kr
 from optimizer.result import Conflict, Relaxation
 
 MAX_SETS = 5

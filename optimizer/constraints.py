@@ -18,8 +18,8 @@ from typing import ClassVar, Protocol
 import numpy as np
 
 from optimizer.errors import SpecError
+from optimizer.formats import format_kr
 from optimizer.limits import MAX_KR, check_number, is_real
-from optimizer.numbers import format_kr
 
 Year = int | str | None
 Members = tuple[np.ndarray, np.ndarray]  # indsats indices and the weight of a krone to each

@@ -61,6 +61,13 @@ class InputProblem:
         return f"{self.where}: {self.message}" if self.path else self.message
 
 
+class InputFileError(PuljeError, ValueError):
+    """A file that cannot be read as what it should be: missing, a folder, too large, binary, undecodable.
+
+    The loaders report it as their own error (CatalogError, ScenarioError) naming the file.
+    """
+
+
 class SpecError(PuljeError, ValueError):
     """Inputs to solve() or a scenario that do not fit the catalog (unknown udvalg, bad share...).
 

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from optimizer.constraints import Year
+from optimizer.formats import format_kr
 from optimizer.highs import CompiledModel, RawSolution
 from optimizer.instance import Instance
 from optimizer.model import SCALE, LinearModel
-from optimizer.numbers import format_kr
 from optimizer.result import FUNDED_EPS, STEP_KR, Binding, Result, by_year, json_number
 from optimizer.status import Status
 

@@ -25,8 +25,8 @@ import numpy as np
 
 from optimizer.constraints import Constraint, Requires, RowRule, Year
 from optimizer.errors import SpecError
+from optimizer.formats import format_kr
 from optimizer.instance import Instance
-from optimizer.numbers import format_kr
 
 SCALE = 100_000.0  # kroner per model unit in rows about kroner
 INF = math.inf

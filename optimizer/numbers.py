@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+from optimizer.formats import format_count
 from optimizer.formats import format_kr as format_kr  # re-exported: the core formats kroner from here
 
 _MULTIPLIERS = {"mio": 1e6, "mia": 1e9, "t": 1e3, "tkr": 1e3}
@@ -31,13 +32,14 @@ def parse_number(value: object) -> float:
     Accepted: 1234567, 1234567.0, "1.234.567", "1 234 567", "1.234.567,50", "2,5", "0,5 mio.",
     "1,2 mio. kr.", "150 t.kr.", "550.000 kr.". A dot followed by exactly three digits is a
     thousands separator (Danish), so "1.500" is fifteen hundred; a comma is the decimal mark.
+    Infinity, and numbers too large to compute with (a 400-digit cost), are refused.
     """
     if value is None:
         return math.nan
     if isinstance(value, bool):
         raise NumberFormatError(f"{value!r} is a yes/no value, not a number")
     if isinstance(value, int | float):
-        return float(value)
+        return _finite(value, value)
     text = str(value).strip().replace("\u00a0", " ")
     if not text or text.lower() == "nan":
         return math.nan
@@ -48,7 +50,9 @@ def parse_number(value: object) -> float:
         multiplier = _MULTIPLIERS.get(unit, 1.0)
         text = text[: match.start()].strip()
     if text in {"-", "–"}:
-        raise NumberFormatError(f"{value!r} is not a number: write 0 for no money, or leave the cell empty if unknown")
+        raise NumberFormatError(
+            f"{_brief(value)} is not a number: write 0 for no money, or leave the cell empty if unknown"
+        )
     negative = text.startswith("-")
     if negative:
         text = text[1:].strip()
@@ -61,11 +65,36 @@ def parse_number(value: object) -> float:
         number = float(text)
     elif _ENGLISH.match(text):
         raise NumberFormatError(
-            f"{value!r} looks English-formatted; write it the Danish way (1.234,50) or plain (1234.5)"
+            f"{_brief(value)} looks English-formatted; write it the Danish way (1.234,50) or plain (1234.5)"
         )
     else:
-        raise NumberFormatError(f"{value!r} is not a number (expected e.g. 150000, 150.000, 150.000 kr. or 0,15 mio.)")
-    return (-number if negative else number) * multiplier
+        raise NumberFormatError(
+            f"{_brief(value)} is not a number (expected e.g. 150000, 150.000, 150.000 kr. or 0,15 mio.)"
+        )
+    return _finite((-number if negative else number) * multiplier, value)
+
+
+def _finite(number: float, value: object) -> float:
+    """`number` as a float unless it is infinite or too large to be one: NumberFormatError saying so.
+
+    NaN passes: it is how pandas marks an empty cell.
+    """
+    try:
+        result = float(number)
+    except OverflowError:
+        result = math.inf
+    if math.isinf(result):
+        raise NumberFormatError(f"{_brief(value)} is infinite or too large to compute with")
+    return result
+
+
+def _brief(value: object) -> str:
+    """A cell's value for a message: as given, or its first characters if it is long."""
+    try:
+        text = str(value)
+    except ValueError:  # an int of more than 4300 digits
+        return "a number of more than 4300 digits"
+    return repr(value) if len(text) <= 40 else f"{text[:20]!r}… ({len(text)} characters)"
 
 
 def numbers_in(text: str) -> set[float]:
@@ -82,3 +111,8 @@ def numbers_in(text: str) -> set[float]:
         if word in _NUMBER_WORDS:
             found.add(float(_NUMBER_WORDS[word]))
     return found
+
+
+def format_whole(value: float, unit: str = "") -> str:
+    """A count or size, rounded, with Danish thousands separators: 200000 -> "200.000"; unit appended."""
+    return format_count(value) + unit

@@ -17,9 +17,9 @@ import pulp
 
 from optimizer.errors import SolverError, SpecError
 from optimizer.files import atomic_path
+from optimizer.formats import format_kr
 from optimizer.highs import FACE_TOL, MIP_REL_GAP, TIE_TOL, RawSolution, kept_value, tie_objective
 from optimizer.model import SCALE, LinearModel
-from optimizer.numbers import format_kr
 from optimizer.status import Status
 
 CBC_TIE_TOL = 100 * TIE_TOL  # CBC's preprocessing mistakes a tighter value row for an infeasible one

@@ -15,11 +15,10 @@ import pandas as pd
 
 from optimizer.constraints import Year
 from optimizer.errors import InfeasibleError, SolverError
-from optimizer.formats import format_number
+from optimizer.formats import format_kr, format_number
 from optimizer.instance import Instance
 from optimizer.model import LinearModel
 from optimizer.notes import Note
-from optimizer.numbers import format_kr
 from optimizer.status import Status
 
 FUNDED_EPS = 0.5  # kroner: an amount below this counts as not funded

@@ -1,16 +1,28 @@
-"""Read a CSV or Excel sheet into raw rows with spreadsheet row numbers, so validation can name them."""
+"""Read a CSV or Excel sheet into raw rows with spreadsheet row numbers, so validation can name them.
+
+A CSV file may be UTF-8, UTF-16 (Excel's "Unicode text") or Windows-1252, separated by commas,
+semicolons or tabs; a file that is really something else (a workbook named .csv) is named as such.
+Both formats are read within the caps of optimizer/limits.py.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from optimizer.errors import CatalogError, Problem
+from openpyxl.utils import get_column_letter
+
+from optimizer.errors import CatalogError, InputFileError, Problem
+from optimizer.files import Kind, check_readable, file_kind, read_text
+from optimizer.limits import MAX_COLUMNS, MAX_ROWS
+from optimizer.numbers import format_whole
+from optimizer.workbook import Grid, read_sheet
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
+DELIMITERS = (",", ";", "\t")  # the first line's most frequent one wins; a tie goes to the comma
 
 
 @dataclass(frozen=True)
@@ -27,79 +39,91 @@ def read_table(path: str | Path, *, sheet: str | None = None, preferred: tuple[s
     else the only sheet; anything else is an error naming the sheets found."""
     path = Path(path)
     origin = path.name
-    if not path.exists():
-        raise CatalogError(origin, [Problem(f"file not found: {path}")])
+    try:
+        check_readable(path)
+    except InputFileError as exc:
+        raise CatalogError(origin, [Problem(str(exc))]) from None
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        grid = _excel_grid(path, sheet, preferred)
-    elif suffix in {".csv", ".txt"}:
+        grid = read_sheet(path, sheet, preferred)
+    elif suffix in TEXT_SUFFIXES:
         grid = _csv_grid(path)
+    elif suffix == ".xls":
+        message = "unsupported file type '.xls', the old Excel format: open it in Excel or LibreOffice, save as .xlsx"
+        raise CatalogError(origin, [Problem(message)])
     else:
         raise CatalogError(origin, [Problem(f"unsupported file type {suffix!r}: use .csv or .xlsx")])
     return _to_table(origin, grid)
 
 
-def sheet_names(path: Path) -> list[str]:
-    """The sheet names of a workbook."""
-    from openpyxl import load_workbook
+def check_header(origin: str, cells: list[object], *, row: int = 1) -> None:
+    """Refuse a header that names a column twice (case and surrounding spaces do not count), naming both."""
+    first: dict[str, tuple[int, object]] = {}
+    problems = []
+    for position, cell in enumerate(cells, start=1):
+        name = _name(cell)
+        if not name:
+            continue
+        if name in first:
+            earlier, given = first[name]
+            problems.append(
+                Problem(
+                    f"columns {get_column_letter(earlier)} ({given!r}) and {get_column_letter(position)} ({cell!r}) "
+                    f"are both named {name!r} (case and spaces do not count): rename or remove one",
+                    row=row,
+                )
+            )
+        else:
+            first[name] = (position, cell)
+    if problems:
+        raise CatalogError(origin, problems)
 
-    workbook = load_workbook(path, read_only=True)
+
+def _csv_grid(path: Path) -> Grid:
+    origin = path.name
     try:
-        return list(workbook.sheetnames)
-    finally:
-        workbook.close()
-
-
-def _csv_grid(path: Path) -> list[list[object]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")  # Danish Excel saves "CSV" in Windows-1252
+        kind = file_kind(path)
+        if kind is not Kind.TEXT:
+            rename = ": rename it to .xlsx" if kind is Kind.ZIP else ""
+            raise InputFileError(f"{origin} is {kind.value}, not a CSV text file{rename}")
+        text, _ = read_text(path)
+    except InputFileError as exc:
+        raise CatalogError(origin, [Problem(str(exc))]) from None
     first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
-def _excel_grid(path: Path, sheet: str | None, preferred: tuple[str, ...]) -> list[list[object]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
+    delimiter = max(DELIMITERS, key=first_line.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    grid: Grid = []
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise CatalogError(path.name, [Problem(f"cannot read the workbook: {exc}")]) from None
-    try:
-        names = list(workbook.sheetnames)
-        chosen = _choose_sheet(path.name, names, sheet, preferred)
-        return [list(row) for row in workbook[chosen].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        for number, row in enumerate(reader, start=1):
+            if number > MAX_ROWS:
+                message = f"more than {format_whole(MAX_ROWS)} rows (MAX_ROWS), the most pulje reads"
+                raise CatalogError(origin, [Problem(message)])
+            if len(row) > MAX_COLUMNS:
+                message = f"{len(row)} cells, more than {format_whole(MAX_COLUMNS)} (MAX_COLUMNS), the most pulje reads"
+                raise CatalogError(origin, [Problem(message, row=number)])
+            grid.append((number, list(row)))
+    except csv.Error as exc:
+        raise CatalogError(origin, [Problem(_csv_problem(exc, reader.line_num))]) from None
+    return grid
 
 
-def _choose_sheet(origin: str, names: list[str], sheet: str | None, preferred: tuple[str, ...]) -> str:
-    by_lower = {name.lower(): name for name in names}
-    if sheet is not None:
-        if sheet.lower() in by_lower:
-            return by_lower[sheet.lower()]
-        raise CatalogError(origin, [Problem(f"no sheet named {sheet!r}; the workbook has {names}")])
-    for wanted in preferred:
-        if wanted.lower() in by_lower:
-            return by_lower[wanted.lower()]
-    if len(names) == 1:
-        return names[0]
-    raise CatalogError(
-        origin,
-        [Problem(f"the workbook has several sheets {names}; name the catalog sheet {preferred[0]!r}")],
-    )
+def _csv_problem(exc: csv.Error, line: int) -> str:
+    if "field larger than field limit" in str(exc):
+        return (
+            f"line {line}: a cell is longer than {format_whole(csv.field_size_limit())} characters, the most "
+            "pulje reads "
+            "(is a quotation mark left open?)"
+        )
+    return f"line {line}: not readable as CSV ({exc})"
 
 
-def _to_table(origin: str, grid: list[list[object]]) -> RawTable:
-    numbered = [(number, row) for number, row in enumerate(grid, start=1) if not _blank(row)]
+def _to_table(origin: str, grid: Grid) -> RawTable:
+    numbered = [(number, row) for number, row in grid if not _blank(row)]
     if not numbered:
         raise CatalogError(origin, [Problem("the file is empty: expected a header and one row per indsats")])
     header_number, header_row = numbered[0]
-    header = [str(cell).strip().lower() if cell is not None else "" for cell in header_row]
+    check_header(origin, header_row, row=header_number)
+    header = [_name(cell) for cell in header_row]
     rows = []
     for number, row in numbered[1:]:
         cells = list(row) + [None] * (len(header) - len(row))
@@ -107,6 +131,11 @@ def _to_table(origin: str, grid: list[list[object]]) -> RawTable:
     if not rows:
         raise CatalogError(origin, [Problem("the file has a header but no rows", row=header_number)])
     return RawTable(origin=origin, header=[name for name in header if name], rows=rows)
+
+
+def _name(cell: object) -> str:
+    """A header cell as a column name: stripped and lower-cased."""
+    return str(cell).strip().lower() if cell is not None else ""
 
 
 def _blank(row: list[object]) -> bool:

@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -27,6 +28,18 @@ from optimizer import (
     load_catalog,
 )
 from optimizer.explain import Explanation, budget_next_100k, explain
+from optimizer.files import EncodingNote
+from optimizer.limits import (
+    MAX_DRAWS,
+    MAX_FRONTIER_POINTS,
+    MAX_KR,
+    MAX_REACH,
+    MAX_SWEEP_POINTS,
+    MAX_WEIGHT,
+    check_count,
+    check_number,
+    check_year,
+)
 from optimizer.numbers import NumberFormatError, parse_number
 from optimizer.result import by_year
 from scenarios import report
@@ -47,6 +60,7 @@ from scenarios.spec import Scenario, load_scenario
 from scenarios.sweep import sweep_budget
 
 FORMATS = ("table", "json", "csv")
+KRONER = "amount in kroner"
 
 
 class UsageError(PuljeError):
@@ -54,9 +68,22 @@ class UsageError(PuljeError):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `pulje` console script."""
+    """Entry point of the `pulje` console script; notes on how input files were read go to stderr."""
     parser = _parser()
     args = parser.parse_args(argv)
+    with warnings.catch_warnings(record=True) as notes:
+        warnings.simplefilter("always", EncodingNote)
+        code = _command(args)
+    for note in notes:
+        if issubclass(note.category, EncodingNote):
+            print(f"note: {note.message}", file=sys.stderr)
+        else:
+            warnings.showwarning(note.message, note.category, note.filename, note.lineno)
+    return code
+
+
+def _command(args: argparse.Namespace) -> int:
+    """Run the chosen command; a PuljeError or an OSError becomes one line on stderr and exit code 2."""
     try:
         return args.command(args)
     except BrokenPipeError:  # e.g. `pulje ... | head`: stop quietly
@@ -78,13 +105,13 @@ def _solve(args: argparse.Namespace) -> int:
     inputs = Inputs(
         catalog,
         _budget(args.budget),
-        goal_weights=_pairs(args.goal_weight, "--goal-weight"),
-        evidence_weight=args.evidence_weight,
+        goal_weights=_pairs(args.goal_weight, "--goal-weight", high=MAX_WEIGHT),
+        evidence_weight=_float(args.evidence_weight, "--evidence-weight", high=MAX_WEIGHT),
         constraints=tuple(_constraints(args)),
         assumptions=Assumptions(
-            reach=_pairs(args.assume_reach, "--assume-reach"),
-            cost=_pairs(args.assume_cost, "--assume-cost", money=True),
-            intensity=_pairs(args.intensity, "--intensity"),
+            reach=_pairs(args.assume_reach, "--assume-reach", high=MAX_REACH),
+            cost=_pairs(args.assume_cost, "--assume-cost", high=MAX_KR, what=KRONER),
+            intensity=_pairs(args.intensity, "--intensity", high=MAX_WEIGHT),
             extend=_extensions(args.extend),
             range_reach=args.range_reach,
         ),
@@ -97,9 +124,10 @@ def _solve(args: argparse.Namespace) -> int:
         solver=args.solver,
     )
     result = run(scenario)
-    if args.write_model:
-        result.result.write_model(args.write_model)
-    return _emit_run(result, args)
+    code = _emit_run(result, args)
+    if args.write_model:  # after the output, so a failure to write it leaves the output complete
+        result.result.write_model(args.write_model)  # written atomically
+    return code
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -133,7 +161,9 @@ def _sweep(args: argparse.Namespace) -> int:
     )
     if step <= 0 or stop < start:
         raise UsageError("--step must be positive and --to at least --from")
-    budgets = [start + k * step for k in range(int((stop - start) // step) + 1)]
+    count = int((stop - start) // step) + 1
+    _check_count(count, "the number of budgets (--from, --to, --step)", cap=args.max_points, flag="--max-points")
+    budgets = [start + k * step for k in range(count)]
     result = sweep_budget(scenario, budgets, progress=not args.quiet)
     tables = {"sweep": result.points, "entries": result.entries}
     return _emit(
@@ -146,6 +176,9 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _robustness(args: argparse.Namespace) -> int:
+    _check_count(args.n, "-n (the number of draws)", cap=args.max_draws, flag="--max-draws")
+    if args.seed < 0:
+        raise UsageError(f"--seed must be 0 or more, got {args.seed}")
     scenario = load_scenario(args.scenario)
     result = robustness(scenario, args.n, seed=args.seed, progress=not args.quiet)
     return _emit(
@@ -159,6 +192,7 @@ def _robustness(args: argparse.Namespace) -> int:
 
 
 def _frontier(args: argparse.Namespace) -> int:
+    _check_count(args.points, "--points", cap=args.max_points, flag="--max-points")
     scenario = load_scenario(args.scenario)
     result = frontier(scenario, args.goal_a, args.goal_b, points=args.points, progress=not args.quiet)
     tables = {"frontier": result.points, "amounts": result.amounts}
@@ -189,8 +223,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _emit_run(result: ScenarioRun, args: argparse.Namespace, *, comparison=None) -> int:
-    if args.excel:
-        write_excel(result, args.excel, comparison=comparison)
+    """Print the run in the chosen format, then write --excel if asked (a failure to write exits 2 after it)."""
     explanation = None
     if result.result.status.is_proven and result.result.model is not None:
         wanted = getattr(args, "explain", False)  # what 100.000 kr. more buy is always shown; the rest on request
@@ -214,6 +247,9 @@ def _emit_run(result: ScenarioRun, args: argparse.Namespace, *, comparison=None)
         if comparison is not None:
             print()
             print(report.comparison_text(comparison))
+    sys.stdout.flush()
+    if args.excel:
+        write_excel(result, args.excel, comparison=comparison)
     return 0 if result.result.status.is_proven else 1
 
 
@@ -226,15 +262,16 @@ def _emit(
     data: Callable[[], dict] | None = None,
     excel: Callable[[str], object] | None = None,
 ) -> int:
-    """Write --excel if asked, then print in the chosen format (JSON defaults to the tables as records)."""
-    if args.excel:
-        (excel or (lambda path: write_tables_excel(tables, path)))(args.excel)
+    """Print in the chosen format (JSON defaults to the tables as records), then write --excel if asked."""
     if args.format == "json":
         _print_json(data() if data else report.frames_dict(tables))
     elif args.format == "csv":
         write_csv(table, sys.stdout)
     else:
         print(text())
+    sys.stdout.flush()
+    if args.excel:
+        (excel or (lambda path: write_tables_excel(tables, path)))(args.excel)
     return 0
 
 
@@ -247,76 +284,113 @@ def _print_json(data: dict) -> None:
 
 
 def _money(text: str, flag: str) -> float:
-    return _float(text, flag, what="amount in kroner")
+    return _float(text, flag, high=MAX_KR, what=KRONER)
 
 
 def _budget(values: list[str]) -> float | dict[int, float]:
     if len(values) == 1 and "=" not in values[0]:
         return _money(values[0], "--budget")
     budget = {}
-    for value in values:
-        year, sep, amount = value.partition("=")
-        if not sep or not year.strip().isdigit():
-            raise UsageError(f"--budget: expected KR, or YEAR=KR for each year, got {value!r}")
-        budget[int(year)] = _money(amount, f"--budget {year}")
+    for key, amount in _keyed(values, "--budget", form="KR, or YEAR=KR for each year"):
+        try:
+            year = check_year(key, "--budget: YEAR")
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        budget[year] = _money(amount, f"--budget {year}")
     return budget
 
 
-def _pairs(values: list[str] | None, flag: str, *, money: bool = False) -> dict[str, float]:
-    result = {}
+def _pairs(values: list[str] | None, flag: str, *, high: float, what: str = "number") -> dict[str, float]:
+    """KEY=NUMBER flags (--goal-weight, --assume-reach, ...) as a dict; numbers from 0 to `high`."""
+    return {key: _float(number, flag, high=high, what=what) for key, number in _keyed(values, flag)}
+
+
+def _keyed(values: list[str] | None, flag: str, *, form: str = "KEY=VALUE") -> list[tuple[str, str]]:
+    """The (KEY, VALUE) of each use of a repeatable flag; a key given twice is an error, not "the last wins"."""
+    pairs = []
     for value in values or []:
-        key, sep, number = value.partition("=")
-        if not sep or not key:
-            raise UsageError(f"{flag}: expected KEY=VALUE, got {value!r}")
-        result[key.strip()] = _money(number, flag) if money else _float(number, flag)
-    return result
+        key, sep, rest = value.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"{flag}: expected {form}, got {value!r}")
+        pairs.append((key.strip(), rest))
+    _once([(key, f"{key}={rest}") for key, rest in pairs], flag)
+    return pairs
 
 
-def _float(text: str, flag: str, *, what: str = "number") -> float:
-    """A non-negative number from the command line, Danish formats accepted."""
+def _ids(values: list[str] | None, flag: str) -> list[str]:
+    """The ids of a repeatable id flag (--exclude, --scalable); an id given twice is an error, like a key."""
+    _once([(value, value) for value in values or []], flag)
+    return list(values or [])
+
+
+def _once(given: list[tuple[str, str]], flag: str) -> None:
+    """Refuse a key that occurs twice among (key, as given) pairs, naming it and both uses if they differ."""
+    first: dict[str, str] = {}
+    for key, shown in given:
+        if key in first:
+            both = f" ({first[key]} and {shown})" if first[key] != shown else ""
+            raise UsageError(f"{flag}: {key} is given twice{both}; give each once")
+        first[key] = shown
+
+
+def _float(text: str, flag: str, *, high: float, what: str = "number") -> float:
+    """A number from 0 to `high` from the command line, Danish formats accepted."""
     try:
         value = parse_number(text)
     except NumberFormatError as exc:
         raise UsageError(f"{flag}: {exc}") from None
-    if value != value or value < 0:
+    if value != value:
         raise UsageError(f"{flag}: expected a non-negative {what}, got {text!r}")
-    return value
+    try:
+        return check_number(value, flag, high=high, noun=what)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _extensions(values: list[str] | None) -> dict[str, dict[int, float]]:
-    """--extend ID:YEAR=KR (repeatable): what an indsats may get in a year beyond its ask that year."""
+    """--extend ID:YEAR=KR (repeatable; an ID:YEAR given twice is an error): what an indsats may get in a year
+    beyond what it asks for that year."""
     result: dict[str, dict[int, float]] = {}
-    for value in values or []:
-        key, sep, amount = value.partition("=")
+    for key, amount in _keyed(values, "--extend", form="ID:YEAR=KR"):
         indsats_id, colon, year = key.partition(":")
-        if not (sep and colon and indsats_id.strip() and year.strip().isdigit()):
-            raise UsageError(f"--extend: expected ID:YEAR=KR, got {value!r}")
-        result.setdefault(indsats_id.strip(), {})[int(year)] = _money(amount, "--extend")
+        if not (colon and indsats_id.strip()):
+            raise UsageError(f"--extend: expected ID:YEAR=KR, got {key}={amount}")
+        try:
+            number = check_year(year, "--extend: YEAR")
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        result.setdefault(indsats_id.strip(), {})[number] = _money(amount, "--extend")
     return result
 
 
-def _limit(value: str, flag: str) -> tuple[str, dict[str, float]]:
-    key, sep, amount = value.partition("=")
-    if not sep or not key:
-        raise UsageError(f"{flag}: expected NAME=KR or NAME=PCT%, got {value!r}")
+def _check_count(value: int, what: str, *, cap: int, flag: str) -> None:
+    try:
+        check_count(value, what, cap=cap, flag=flag)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _limit(amount: str, flag: str) -> dict[str, float]:
+    """The limit of --udvalg-min/--udvalg-max/--goal-min: kroner, or a percentage of the pulje."""
     amount = amount.strip()
     if amount.endswith("%"):
-        return key.strip(), {"share": _float(amount[:-1], flag) / 100}
-    return key.strip(), {"kr": _money(amount, flag)}
+        return {"share": _float(amount[:-1], flag, high=100, what="percentage") / 100}
+    return {"kr": _money(amount, flag)}
 
 
 def _constraints(args: argparse.Namespace) -> list[object]:
-    constraints: list[object] = [Scalable(i) for i in args.scalable or []]
-    constraints += [Lock(key, kr) for key, kr in _pairs(args.lock, "--lock", money=True).items()]
-    constraints += [Exclude(i) for i in args.exclude or []]
+    """The constraints given by flags; each flag names an id, udvalg or goal at most once."""
+    constraints: list[object] = [Scalable(i) for i in _ids(args.scalable, "--scalable")]
+    constraints += [Lock(key, kr) for key, kr in _pairs(args.lock, "--lock", high=MAX_KR, what=KRONER).items()]
+    constraints += [Exclude(i) for i in _ids(args.exclude, "--exclude")]
     for values, cls, field in (
         (args.udvalg_min, UdvalgMin, "udvalg"),
         (args.udvalg_max, UdvalgMax, "udvalg"),
         (args.goal_min, GoalMin, "goal"),
     ):
-        for value in values or []:
-            name, limit = _limit(value, f"--{cls.kind.replace('_', '-')}")
-            constraints.append(cls(**{field: name}, **limit))
+        flag = f"--{cls.kind.replace('_', '-')}"
+        for name, amount in _keyed(values, flag, form="NAME=KR or NAME=PCT%"):
+            constraints.append(cls(**{field: name}, **_limit(amount, flag)))
     return constraints
 
 
@@ -336,7 +410,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the pulje in kroner, or YEAR=KR per year (repeat)",
     )
     p.add_argument("--goal-weight", action="append", metavar="KEY=W", help="weight of a goal (default 1)")
-    p.add_argument("--evidence-weight", type=float, default=1.0, metavar="W", help="value × (1 + W × stars); default 1")
+    p.add_argument("--evidence-weight", default="1", metavar="W", help="value × (1 + W × stars); default 1")
     p.add_argument(
         "--assume-reach", action="append", metavar="ID=N", help="reach per year for an indsats the catalog lacks"
     )
@@ -387,13 +461,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="start", required=True, metavar="KR")
     p.add_argument("--to", dest="stop", required=True, metavar="KR")
     p.add_argument("--step", required=True, metavar="KR")
+    _cap(p, "--max-points", MAX_SWEEP_POINTS, "budgets in one sweep")
     _output(p, quiet=True)
     p.set_defaults(command=_sweep)
 
     p = sub.add_parser("robustness", help="Monte Carlo over uncertain weights and reaches")
     p.add_argument("scenario")
     p.add_argument("-n", type=int, default=10_000, help="number of draws (default 10000)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="seed of the random draws, 0 or more (default 0)")
+    _cap(p, "--max-draws", MAX_DRAWS, "draws")
     _output(p, quiet=True)
     p.set_defaults(command=_robustness)
 
@@ -401,7 +477,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("scenario")
     p.add_argument("goal_a")
     p.add_argument("goal_b")
-    p.add_argument("--points", type=int, default=11)
+    p.add_argument("--points", type=int, default=11, help="number of ε-steps (default 11)")
+    _cap(p, "--max-points", MAX_FRONTIER_POINTS, "ε-steps")
     _output(p, quiet=True)
     p.set_defaults(command=_frontier)
 
@@ -414,6 +491,24 @@ def _parser() -> argparse.ArgumentParser:
 
     library_cli.add_parser(sub)
     return parser
+
+
+def _cap(parser: argparse.ArgumentParser, flag: str, default: int, what: str) -> None:
+    """A flag raising a run-size cap (see Limits in README.md), for those who mean a larger run."""
+    parser.add_argument(
+        flag, type=_positive, default=default, metavar="N", help=f"refuse more than N {what} (default {default})"
+    )
+
+
+def _positive(text: str) -> int:
+    """A whole number of at least 1, for argparse."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def _output(parser: argparse.ArgumentParser, *, quiet: bool = False) -> None:

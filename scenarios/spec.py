@@ -9,9 +9,11 @@ the nearest known name. See scenarios/examples/ for annotated examples.
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
+import reprlib
 import tomllib
+import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +22,20 @@ import tomli_w
 
 from optimizer.catalog import load_catalog
 from optimizer.constraints import CONSTRAINTS, Constraint
-from optimizer.errors import CatalogError, InputProblem, PuljeError, SpecError
+from optimizer.errors import CatalogError, InputFileError, InputProblem, PuljeError, SpecError
+from optimizer.files import read_text
 from optimizer.inputs import DEFAULT_EVIDENCE_WEIGHT, RANGE_POLICIES, Assumptions, Budget, Inputs
+from optimizer.limits import (
+    MAX_KR,
+    MAX_REACH,
+    MAX_SCENARIO_BYTES,
+    MAX_SHARE,
+    MAX_SPREAD,
+    MAX_WEIGHT,
+    check_number,
+    check_year,
+    is_real,
+)
 
 INPUT_FIELDS = ("catalog", "budget", "goal_weights", "evidence_weight", "constraints", "assumptions")
 
@@ -134,14 +148,21 @@ class Scenario:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read a scenario TOML file; raises ScenarioError listing every problem with its key path."""
+    """Read a scenario TOML file; raises ScenarioError listing every problem with its key path.
+
+    The file may be UTF-8 (with or without a byte-order mark), UTF-16 or Windows-1252 (see read_text).
+    """
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(path.name, [f"file not found: {path}"]) from None
-    except tomllib.TOMLDecodeError as exc:
+        text, _ = read_text(path, max_bytes=MAX_SCENARIO_BYTES)
+    except InputFileError as exc:
+        raise ScenarioError(path.name, [str(exc)]) from None
+    try:
+        data = tomllib.loads(text)
+    except ValueError as exc:  # TOMLDecodeError, or an integer of more than 4300 digits
         raise ScenarioError(path.name, [f"not valid TOML: {exc}"]) from None
+    except RecursionError:
+        raise ScenarioError(path.name, ["not valid TOML for pulje: arrays or tables are nested too deeply"]) from None
     return scenario_from_dict(data, base=path.parent, origin=path.name)
 
 
@@ -200,14 +221,14 @@ def scenario_from_dict(data: dict, *, base: Path = Path("."), origin: str = "sce
     budget = _budget(data.get("budget"), problems)
     weights = _table(data, "weights", "weights", problems)
     problems.extend(_unknown_keys(weights, {"evidence", "goals"}, "weights"))
-    goal_weights = _numbers(_table(weights, "goals", "weights.goals", problems), "weights.goals", problems)
-    evidence = reader.number(("weights", "evidence"), default=DEFAULT_EVIDENCE_WEIGHT)
+    goal_weights = _numbers(_table(weights, "goals", "weights.goals", problems), "weights.goals", problems, MAX_WEIGHT)
+    evidence = _number(weights.get("evidence", DEFAULT_EVIDENCE_WEIGHT), "weights.evidence", problems, high=MAX_WEIGHT)
     assumptions = _assumptions(_table(data, "assumptions", "assumptions", problems), problems)
     constraints = _constraints(data.get("constraints", []), problems)
     uncertainty = _uncertainty(_table(data, "uncertainty", "uncertainty", problems), problems)
     solver = reader.text("solver") or "highs"
     if solver not in ("highs", "cbc"):
-        problems.append(f"solver: {solver!r} is not a solver (use highs or cbc)")
+        problems.append(f"solver: {reprlib.repr(solver)} is not a solver (use highs or cbc)")
     optimize = data.get("optimize", True)
     if not isinstance(optimize, bool):
         problems.append("optimize: expected true or false")
@@ -294,7 +315,7 @@ class _Reader:
                 self.problems.append(f"{key}: missing")
             return ""
         if not isinstance(value, str):
-            self.problems.append(f"{key}: expected text, got {value!r}")
+            self.problems.append(f"{key}: expected text, got {reprlib.repr(value)}")
             return ""
         return value
 
@@ -302,28 +323,22 @@ class _Reader:
         text = self.text(key, required=required)
         if not text:
             return None
-        path = (base / text).resolve() if not Path(text).is_absolute() else Path(text)
-        if not path.exists():
+        try:
+            path = (base / text).resolve() if not Path(text).is_absolute() else Path(text)
+            found = path.exists()
+        except (OSError, ValueError) as exc:  # a NUL character, a name too long for the file system
+            self.problems.append(f"{key}: not a usable file name: {reprlib.repr(text)} ({exc})")
+            return None
+        if not found:
             self.problems.append(f"{key}: file not found: {text}")
         return path
-
-    def number(self, keys: tuple[str, ...], *, default: float) -> float:
-        value: object = self.data
-        for key in keys:
-            value = value.get(key) if isinstance(value, dict) else None
-        if value is None:
-            return default
-        if not _is_number(value) or value < 0:
-            self.problems.append(f"{'.'.join(keys)}: expected a non-negative number, got {value!r}")
-            return default
-        return float(value)
 
 
 def _table(data: dict, key: str, where: str, problems: list[str]) -> dict:
     """data[key] if it is a table (missing: empty); anything else is a problem at `where`."""
     value = data.get(key, {})
     if not isinstance(value, dict):
-        problems.append(f"{where}: expected a table, got {value!r}")
+        problems.append(f"{where}: expected a table, got {reprlib.repr(value)}")
         return {}
     return value
 
@@ -333,33 +348,36 @@ def _unknown_keys(table: dict, known: set[str], where: str) -> list[str]:
     return [f"{prefix}{key}: unknown key (known: {', '.join(sorted(known))})" for key in table if key not in known]
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and not math.isnan(value)
+def _number(value: object, where: str, problems: list[str], *, high: float) -> float | None:
+    """`value` as a float if it is a finite number from 0 to `high`; else a problem at `where` and None."""
+    try:
+        return check_number(value, "the value", high=high)
+    except ValueError as exc:
+        problems.append(f"{where}: {exc}")
+        return None
 
 
 def _budget(value: object, problems: list[str]) -> float | dict[int, float]:
     if value is None:
         problems.append("budget: missing (kroner, or a table of kroner per year)")
         return 0.0
-    if isinstance(value, dict):
-        budget = {}
-        for year, amount in value.items():
-            if not str(year).isdigit():
-                problems.append(f"budget.{year}: the keys of a budget table are years")
-            elif not _is_number(amount) or amount < 0:
-                problems.append(f"budget.{year}: expected a non-negative amount in kroner, got {amount!r}")
-            else:
-                budget[int(year)] = float(amount)
-        if not value:
-            problems.append("budget: the table has no years")
-        return budget
-    if not _is_number(value) or value < 0:
-        problems.append(f"budget: expected a non-negative amount in kroner, got {value!r}")
-        return 0.0
-    return float(value)
+    if not isinstance(value, dict):
+        return _number(value, "budget", problems, high=MAX_KR) or 0.0
+    budget = {}
+    for year, amount in value.items():
+        try:
+            key = check_year(year, "a key")
+        except ValueError as exc:
+            problems.append(f"budget.{year}: the keys of a budget table are years: {exc}")
+            continue
+        budget[key] = _number(amount, f"budget.{year}", problems, high=MAX_KR)
+    if not value:
+        problems.append("budget: the table has no years")
+    return budget
 
 
-def _numbers(table: object, where: str, problems: list[str]) -> dict[str, float]:
+def _numbers(table: object, where: str, problems: list[str], high: float) -> dict[str, float]:
+    """A table of numbers from 0 to `high`, each given plainly or as {value = 40, why = "..."}."""
     if not isinstance(table, dict):
         problems.append(f"{where}: expected a table of numbers")
         return {}
@@ -367,10 +385,9 @@ def _numbers(table: object, where: str, problems: list[str]) -> dict[str, float]
     for key, value in table.items():
         if isinstance(value, dict):  # {value = 40, why = "..."}
             value = value.get("value")
-        if not _is_number(value) or value < 0:
-            problems.append(f"{where}.{key}: expected a non-negative number, got {value!r}")
-        else:
-            result[key] = float(value)
+        number = _number(value, f"{where}.{key}", problems, high=high)
+        if number is not None:
+            result[key] = number
     return result
 
 
@@ -392,17 +409,19 @@ def _assumptions(table: dict, problems: list[str]) -> Assumptions:
         amounts = {year: value for year, value in years.items() if year != "why"}
         bad = [year for year in amounts if not str(year).isdigit()]
         problems.extend(f"{where}.{year}: the keys are years (and why)" for year in bad)
-        extend[key] = {int(y): v for y, v in _numbers(amounts, where, problems).items() if str(y).isdigit()}
+        extend[key] = {int(y): v for y, v in _numbers(amounts, where, problems, MAX_KR).items() if str(y).isdigit()}
     splits = {}
     for key, split in _table(table, "udvalg_split", "assumptions.udvalg_split", problems).items():
-        splits[key] = _numbers(split, f"assumptions.udvalg_split.{key}", problems)
+        splits[key] = _numbers(split, f"assumptions.udvalg_split.{key}", problems, MAX_SHARE)
     range_reach = table.get("range_reach", "low")
     if range_reach not in RANGE_POLICIES:
-        problems.append(f"assumptions.range_reach: expected one of {', '.join(RANGE_POLICIES)}, got {range_reach!r}")
+        problems.append(
+            f"assumptions.range_reach: expected one of {', '.join(RANGE_POLICIES)}, got {reprlib.repr(range_reach)}"
+        )
         range_reach = "low"
+    highest = {"reach": MAX_REACH, "cost": MAX_KR, "intensity": MAX_WEIGHT}
     values = {
-        what: _numbers(table.get(what) or {}, f"assumptions.{what}", problems)
-        for what in ("reach", "cost", "intensity")
+        what: _numbers(table.get(what) or {}, f"assumptions.{what}", problems, high) for what, high in highest.items()
     }
     for key, value in values["cost"].items():
         if value == 0:
@@ -412,60 +431,95 @@ def _assumptions(table: dict, problems: list[str]) -> Assumptions:
     return Assumptions(udvalg_split=splits, extend=extend, range_reach=range_reach, reasons=reasons, **values)
 
 
+_FIELD_WORDS = {str: "text", float: "a number"}
+
+
 def _constraints(items: object, problems: list[str]) -> list:
     if not isinstance(items, list):
         problems.append("constraints: expected a list of tables ([[constraints]])")
         return []
-    constraints = []
-    for n, item in enumerate(items):
-        where = f"constraints[{n}]"
-        if not isinstance(item, dict) or "kind" not in item:
-            problems.append(f"{where}: expected a table with a kind (one of {', '.join(CONSTRAINTS)})")
-            continue
-        if not isinstance(item["kind"], str):
-            problems.append(f"{where}.kind: expected one of {', '.join(CONSTRAINTS)}, got {item['kind']!r}")
-            continue
-        cls = CONSTRAINTS.get(item["kind"])
-        if cls is None:
-            problems.append(f"{where}.kind: unknown constraint {item['kind']!r} (known: {', '.join(CONSTRAINTS)})")
-            continue
-        fields = {f.name for f in dataclasses.fields(cls)}
-        arguments = {k: tuple(v) if isinstance(v, list) else v for k, v in item.items() if k != "kind"}
-        unknown = sorted(set(arguments) - fields)
-        if unknown:
-            problems.append(
-                f"{where}: unknown field(s) {unknown} for {item['kind']} (fields: {', '.join(sorted(fields))})"
-            )
-            continue
-        try:
-            constraints.append(cls(**arguments))
-        except (TypeError, ValueError) as exc:
-            problems.append(f"{where}: {exc}")
-    return constraints
+    constraints = [_constraint(item, f"constraints[{n}]", problems) for n, item in enumerate(items)]
+    return [constraint for constraint in constraints if constraint is not None]
+
+
+def _constraint(item: object, where: str, problems: list[str]) -> object | None:
+    """One [[constraints]] table as its constraint, or None with each problem added at its key path."""
+    if not isinstance(item, dict) or "kind" not in item:
+        problems.append(f"{where}: expected a table with a kind (one of {', '.join(CONSTRAINTS)})")
+        return None
+    if not isinstance(item["kind"], str):
+        problems.append(f"{where}.kind: expected one of {', '.join(CONSTRAINTS)}, got {reprlib.repr(item['kind'])}")
+        return None
+    cls = CONSTRAINTS.get(item["kind"])
+    if cls is None:
+        problems.append(
+            f"{where}.kind: unknown constraint {reprlib.repr(item['kind'])} (known: {', '.join(CONSTRAINTS)})"
+        )
+        return None
+    hints = typing.get_type_hints(cls)
+    expected = {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+    arguments = {key: value for key, value in item.items() if key != "kind"}
+    unknown = sorted(set(arguments) - set(expected))
+    if unknown:
+        fields = ", ".join(sorted(expected))
+        problems.append(f"{where}: unknown field(s) {unknown} for {item['kind']} (fields: {fields})")
+        return None
+    wrong = [f"{where}: {p}" for key, value in arguments.items() if (p := _field_problem(key, value, expected[key]))]
+    if wrong:
+        problems.extend(wrong)
+        return None
+    try:
+        return cls(**{key: tuple(value) if isinstance(value, list) else value for key, value in arguments.items()})
+    except (TypeError, ValueError) as exc:  # a missing field, or the constraint's own check (SpecError)
+        problems.append(f"{where}: {exc}")
+        return None
+
+
+def _field_problem(name: str, value: object, expected: object) -> str | None:
+    """What is wrong with a constraint field's value for its annotated type ("kr must be ..."), or None.
+
+    tuple[str, ...] takes a list of ids; float a finite number (`share` at most 1, any other field is
+    kroner, at most MAX_KR); int (only in the Year alias) a year; str text.
+    """
+    options = typing.get_args(expected) if isinstance(expected, types.UnionType) else (expected,)
+    if typing.get_origin(expected) is tuple:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return None
+        return f"{name} must be a list of ids (text), got {reprlib.repr(value)}"
+    try:
+        if int in options:
+            check_year(value, name)
+        elif float in options and is_real(value):
+            check_number(value, name, high=MAX_SHARE if name == "share" else MAX_KR)
+        elif not (str in options and isinstance(value, str)):
+            wanted = " or ".join(_FIELD_WORDS[option] for option in options if option in _FIELD_WORDS)
+            return f"{name} must be {wanted}, got {reprlib.repr(value)}"
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def _uncertainty(table: dict, problems: list[str]) -> Uncertainty:
     problems.extend(_unknown_keys(table, {"goal_weight_sd", "reach_ranges", "reach"}, "uncertainty"))
-    sd = table.get("goal_weight_sd", Uncertainty.goal_weight_sd)
-    if not _is_number(sd) or sd < 0:
-        problems.append(f"uncertainty.goal_weight_sd: expected a non-negative number, got {sd!r}")
-        sd = 0.0
+    sd = _number(
+        table.get("goal_weight_sd", Uncertainty.goal_weight_sd), "uncertainty.goal_weight_sd", problems, high=MAX_SPREAD
+    )
     ranges = table.get("reach_ranges", True)
     if not isinstance(ranges, bool):
         problems.append("uncertainty.reach_ranges: expected true or false")
         ranges = True
     reach = {}
     for key, pair in _table(table, "reach", "uncertainty.reach", problems).items():
-        if not (
-            isinstance(pair, list)
-            and len(pair) == 2
-            and all(_is_number(v) and v >= 0 for v in pair)
-            and pair[0] <= pair[1]
-        ):
-            problems.append(f"uncertainty.reach.{key}: expected [low, high] with 0 ≤ low ≤ high, got {pair!r}")
-        else:
-            reach[key] = (float(pair[0]), float(pair[1]))
-    return Uncertainty(goal_weight_sd=float(sd), reach_ranges=ranges, reach=reach)
+        where = f"uncertainty.reach.{key}"
+        if not (isinstance(pair, list) and len(pair) == 2):
+            problems.append(f"{where}: expected [low, high] with 0 ≤ low ≤ high, got {reprlib.repr(pair)}")
+            continue
+        low, high = (_number(v, where, problems, high=MAX_REACH) for v in pair)
+        if low is not None and high is not None:
+            if low > high:
+                problems.append(f"{where}: expected [low, high] with 0 ≤ low ≤ high, got {reprlib.repr(pair)}")
+            reach[key] = (low, high)
+    return Uncertainty(goal_weight_sd=sd or 0.0, reach_ranges=ranges, reach=reach)
 
 
 # --- writers ---------------------------------------------------------------------------------------

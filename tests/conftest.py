@@ -1,4 +1,5 @@
-"""Shared fixtures: paths to the bundled data and the pabulib instances; a guard against empty runs."""
+"""Shared fixtures: paths to the bundled data and the pabulib instances, the CLI run in process; a guard against
+empty runs."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pandas as pd
 import pytest
 
 from optimizer import validate_catalog
+from scenarios.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -18,6 +20,16 @@ FREDERIKSBERG_2019 = DATA / "frederiksberg" / "handleplan_2019.csv"
 COPENHAGEN = DATA / "copenhagen" / "bruttokatalog_2019_2022.csv"
 pytest_plugins = ["library_backends"]  # the scenario library's fixtures: library_url, library, workspace
 PABULIB = Path(os.environ.get("PULJE_PABULIB_DIR", ROOT.parent / "shared" / "external" / "pabulib"))
+
+
+def pulje(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run `pulje argv...` in process: (exit code, stdout, stderr); argparse's own exits count too."""
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def make_catalog(rows: list[dict[str, object]]) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import highspy
 import openpyxl
 import pytest
 
-from scenarios.cli import main
+from tests.conftest import pulje
 
 ROOT = Path(__file__).resolve().parent.parent
 PULJE = ROOT / ".venv" / "bin" / "pulje"
@@ -35,16 +35,6 @@ FIXED_LINE = 40_000.0  # "Integrationspriser, netværksdannelse mv." comes off t
 def _in_repository(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run from the repository root, so the paths read as in the README."""
     monkeypatch.chdir(ROOT)
-
-
-def pulje(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run `pulje argv...` in process: (exit code, stdout, stderr); argparse's own exits count too."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @cache

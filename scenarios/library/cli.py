@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from optimizer.numbers import format_kr
+from optimizer.formats import format_kr
 
 if TYPE_CHECKING:
     from scenarios.library.records import VersionInfo, VersionSummary
