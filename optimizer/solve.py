@@ -132,7 +132,7 @@ class Compiled:
     def _same_structure(self, inputs: Inputs) -> bool:
         old = self.inputs
         return (
-            inputs.catalog is old.catalog
+            _same_catalog(inputs.catalog, old.catalog)
             and inputs.constraints == old.constraints
             and inputs.assumptions == old.assumptions
             and inputs.years == old.years
@@ -173,6 +173,12 @@ class Compiled:
             rates_from_relaxation=model.is_mip,
             message=raw.message,
         )  # fmt: skip
+
+
+def _same_catalog(new: pd.DataFrame, old: pd.DataFrame) -> bool:
+    """The same catalog cell by cell, with the same goals (Inputs re-validates its catalog into a new frame,
+    so a slider's new Inputs never holds the compiled one's object)."""
+    return new is old or (list(new.columns) == list(old.columns) and new.attrs == old.attrs and bool(new.equals(old)))
 
 
 def _result(
