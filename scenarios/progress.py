@@ -1,18 +1,31 @@
-"""A progress bar for long runs, on stderr so that JSON or CSV on stdout stays clean."""
+"""A progress bar for long runs: on stderr (so JSON or CSV on stdout stays clean), or reported to a callback
+(the app's progress bar), which is told (done, total) about a hundred times a run."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from tqdm import tqdm
 
 T = TypeVar("T")
+Progress = bool | Callable[[int, int], None]  # off, a bar on stderr, or a callback told (done, total)
+REPORTS = 100  # how often a callback hears of a run's progress
 
 
-def progress_bar(items: Iterable[T], *, enabled: bool, desc: str, total: int | None = None) -> Iterator[T]:
-    """Iterate over items, showing a bar on stderr when enabled."""
+def progress_bar(items: Iterable[T], *, enabled: Progress, desc: str, total: int | None = None) -> Iterator[T]:
+    """Iterate over items, showing a bar on stderr when enabled is True, or telling a callback how far."""
+    if callable(enabled):
+        listed = items if total is not None else list(items)
+        count = total if total is not None else len(listed)  # type: ignore[arg-type]
+        every = max(1, count // REPORTS)
+        for done, item in enumerate(listed):
+            if done % every == 0:
+                enabled(done, count)
+            yield item
+        enabled(count, count)
+        return
     if not enabled:
         yield from items
         return

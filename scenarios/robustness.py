@@ -29,7 +29,7 @@ from optimizer.highs import solve_cvar
 from optimizer.instance import Instance
 from optimizer.notes import Note, number
 from optimizer.result import FUNDED_EPS
-from scenarios.progress import progress_bar
+from scenarios.progress import Progress, progress_bar
 from scenarios.run import optimizing, with_catalog
 from scenarios.spec import Scenario
 
@@ -52,7 +52,12 @@ class Robustness:
 
 
 def robustness(
-    scenario: Scenario, n: int = 10_000, *, seed: int = 0, catalog: pd.DataFrame | None = None, progress: bool = False
+    scenario: Scenario,
+    n: int = 10_000,
+    *,
+    seed: int = 0,
+    catalog: pd.DataFrame | None = None,
+    progress: Progress = False,
 ) -> Robustness:
     """Solve `n` draws of the uncertain inputs and summarise how stable each indsats's funding is."""
     if n < 1:
@@ -111,7 +116,7 @@ def cvar(values: np.ndarray, alpha: float) -> float:
     return float(total / k)
 
 
-def _compiled(compiled: Compiled, values: np.ndarray, progress: bool) -> tuple[np.ndarray, np.ndarray]:
+def _compiled(compiled: Compiled, values: np.ndarray, progress: Progress) -> tuple[np.ndarray, np.ndarray]:
     """Re-solve the compiled model with each draw's objective."""
     model, highs = compiled.model, compiled.highs
     draws = len(values)
@@ -127,7 +132,7 @@ def _compiled(compiled: Compiled, values: np.ndarray, progress: bool) -> tuple[n
     return amounts, objectives
 
 
-def _enumerated(compiled: Compiled, values: np.ndarray, progress: bool) -> tuple[np.ndarray, np.ndarray]:
+def _enumerated(compiled: Compiled, values: np.ndarray, progress: Progress) -> tuple[np.ndarray, np.ndarray]:
     """Pick each draw's best from the listed feasible choices of a small all-or-nothing model."""
     listed = enumeration.EnumeratedModel(compiled.model)
     if not listed.feasible:

@@ -173,9 +173,10 @@ def save_scenario(scenario: Scenario, path: str | Path) -> Path:
     return path
 
 
-def scenario_toml(scenario: Scenario, *, base: Path = Path(".")) -> str:
+def scenario_toml(scenario: Scenario, *, base: Path | None = Path(".")) -> str:
     """The scenario as TOML text: stable key order, whole kroner without decimals, and every
-    constraint as its own [[constraints]] table, so that one added constraint is one added block."""
+    constraint as its own [[constraints]] table, so that one added constraint is one added block.
+    Paths are written relative to `base`, or absolute with base=None (a file saved anywhere on this machine)."""
     data = _whole(scenario_to_dict(scenario, base=base))
     for key in ("budget", "weights", "assumptions", "uncertainty"):
         if isinstance(data.get(key), dict):
@@ -271,7 +272,7 @@ def toml_problem(problem: InputProblem) -> str:
     return str(InputProblem(tuple(path), problem.message))
 
 
-def scenario_to_dict(scenario: Scenario, *, base: Path = Path(".")) -> dict:
+def scenario_to_dict(scenario: Scenario, *, base: Path | None = Path(".")) -> dict:
     """The TOML form of a scenario (the inverse of scenario_from_dict)."""
     if scenario.catalog_path is None:
         raise SpecError(f"scenario {scenario.name!r} has no catalog file: save its catalog first (e.g. as CSV)")
@@ -554,7 +555,9 @@ def constraint_to_dict(constraint: object) -> dict:
     return data
 
 
-def _relative(path: Path, base: Path) -> str:
+def _relative(path: Path, base: Path | None) -> str:
+    if base is None:
+        return str(path.resolve())
     try:
         return os.path.relpath(path, base.resolve())
     except ValueError:  # another drive on Windows
