@@ -1,0 +1,229 @@
+"""What the app shows for one set of settings: the solve, the reference beside it, why each indsats got what
+it got, and the key figures; computed once per settings (the app caches it) and drawn by ui/.
+
+`analyse` never raises on the committee's input: settings that do not fit the catalog come back as Danish
+problems, figures the model needs (a missing reach or cost) as the list of what to supply, contradicting
+limits as a result with its conflict explained.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from optimizer import Inputs, MissingDataError, PuljeError, Result, SpecError, evaluate, solve
+from optimizer.constraints import Year
+from optimizer.instance import prepare
+from optimizer.result import FUNDED_EPS, ask_column, year_column
+from scenarios.danish import detail, input_problems
+from scenarios.settings import Settings
+from scenarios.why import ConflictView, conflict_view, next_100k, statuses
+
+Solver = Callable[[Inputs], Result]
+TABLE_COLUMNS = [
+    "id", "name", "udvalg", "goals", "status", "reason", "reference_kr", "amount_kr", "change_kr",
+    "reference_value", "value", "change_value", "value_per_100k", "cost_kr", "funded_share", "stars",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """The three figures of the committee view, and what they are compared with."""
+
+    value: float
+    funded: int
+    reference_value: float | None
+    reference_funded: int | None
+    changed_kr: float | None  # how far the allocation is from the reference: Σ |Δ kr.| over the indsatser
+    changed: int | None  # the indsatser whose amount differs from the reference
+    allocated_kr: float
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """Everything drawn for one set of settings. `result` is None when the model cannot be built: then
+    `missing` lists the figures to supply ((id, "cost" or "reach")) or `problems` says what does not fit."""
+
+    result: Result | None
+    missing: tuple[tuple[str, str], ...] = ()
+    problems: tuple[str, ...] = ()
+    reference: Result | None = None
+    reference_problem: str = ""
+    table: pd.DataFrame | None = None
+    by_udvalg: pd.DataFrame | None = None
+    by_goal: pd.DataFrame | None = None
+    next_100k: pd.DataFrame | None = None
+    conflict: ConflictView | None = None
+    figures: KeyFigures | None = None
+
+    @property
+    def is_ok(self) -> bool:
+        return self.result is not None and self.result.is_ok
+
+
+def analyse(
+    settings: Settings, catalog: pd.DataFrame, *, reference: pd.DataFrame | None = None, solver: Solver = solve
+) -> WhatIf:
+    """Solve the settings over `catalog` and explain the result beside the reference allocation (long format:
+    id, year, amount_kr), valued with the same weights. `solver` solves Inputs (the app passes its cached,
+    compiled re-solve)."""
+    try:
+        inputs = settings.to_inputs(catalog)
+    except SpecError as exc:
+        return WhatIf(None, problems=tuple(input_problems(exc, _constraints(settings))))
+    try:
+        result = solver(inputs)
+    except MissingDataError:
+        return WhatIf(None, missing=missing_figures(inputs))
+    except SpecError as exc:  # a rule that contradicts an indsats's own figures (e.g. its minimum funding)
+        return WhatIf(None, problems=tuple(input_problems(exc, inputs.constraints)))
+    if not result.is_ok:
+        return WhatIf(result, conflict=conflict_view(result, settings))
+    valued, problem = _reference(inputs, reference)
+    why = statuses(result, settings)
+    table = side_by_side(result, valued).assign(status=why.status, reason=why.reason)
+    return WhatIf(
+        result,
+        reference=valued,
+        reference_problem=problem,
+        table=table,
+        by_udvalg=totals(result.by_udvalg, valued.by_udvalg if valued else None, "udvalg"),
+        by_goal=totals(result.by_goal, valued.by_goal if valued else None, "goal"),
+        next_100k=next_100k(result) if result.status.is_proven else None,
+        figures=key_figures(result, valued, table),
+    )
+
+
+def _constraints(settings: Settings) -> tuple:
+    try:
+        return settings.constraints()
+    except SpecError:
+        return ()
+
+
+def missing_figures(inputs: Inputs) -> tuple[tuple[str, str], ...]:
+    """Every (id, "cost" or "reach") the model needs and neither the catalog nor an assumption gives: the core
+    refuses one kind at a time, so each refusal is answered with a stand-in figure until none is left."""
+    found: list[tuple[str, str]] = []
+    catalog = inputs.catalog.set_index("id")
+    probe = inputs
+    for _ in range(3):
+        try:
+            prepare(probe)
+            break
+        except MissingDataError as exc:
+            kinds = ["cost" if math.isnan(catalog.loc[i, "cost_kr"]) and i not in probe.assumptions.cost else "reach"
+                     for i in exc.ids]  # fmt: skip
+            found += list(zip(exc.ids, kinds, strict=True))
+            stand_in = {i for i, kind in zip(exc.ids, kinds, strict=True) if kind == "cost"}
+            a = probe.assumptions
+            cost = {**a.cost, **dict.fromkeys(stand_in, 1.0)}
+            reach = {**a.reach, **{i: 1.0 for i in exc.ids if i not in stand_in}}
+            probe = probe.replace(assumptions=dataclasses.replace(a, cost=cost, reach=reach))
+    return tuple(found)
+
+
+def _reference(inputs: Inputs, amounts: pd.DataFrame | None) -> tuple[Result | None, str]:
+    """The reference allocation valued with the current inputs, or None and why not (the core's words)."""
+    if amounts is None:
+        return None, ""
+    funded = set(amounts.loc[amounts["amount_kr"] > 0, "id"])
+    try:
+        return evaluate(inputs, amounts), ""
+    except MissingDataError as exc:
+        if funded & set(exc.ids):  # the reference funds an indsats whose figures are missing now
+            return None, detail(str(exc))
+        # the indsatser without figures get nothing in the reference (an excluded one, say): value the rest
+        return _reference(_without(inputs, set(exc.ids)), amounts)
+    except PuljeError as exc:
+        return None, detail(str(exc))
+
+
+def _without(inputs: Inputs, ids: set[str]) -> Inputs:
+    """The inputs without some indsatser (and the constraints and assumptions that name them)."""
+    a = inputs.assumptions
+    kept = {what: {k: v for k, v in getattr(a, what).items() if k not in ids}
+            for what in ("reach", "cost", "intensity", "udvalg_split", "extend")}  # fmt: skip
+    return inputs.replace(
+        catalog=inputs.catalog[~inputs.catalog["id"].isin(ids)].reset_index(drop=True),
+        constraints=(),
+        assumptions=dataclasses.replace(a, **kept),
+    )
+
+
+def side_by_side(result: Result, reference: Result | None) -> pd.DataFrame:
+    """One row per indsats: the reference's and the current amount and value, and the differences; in
+    multi-year plans also each year's amount and ask."""
+    a = result.allocation
+    frame = a[["id", "name", "udvalg", "goals", "amount_kr", "value", "cost_kr", "funded_share", "stars"]].copy()
+    frame["value_per_100k"] = a["value_per_kr"] * 100_000
+    if reference is not None:
+        ref = reference.allocation.set_index("id")
+        frame["reference_kr"] = frame["id"].map(ref["amount_kr"]).fillna(0.0).to_numpy()
+        frame["reference_value"] = frame["id"].map(ref["value"]).fillna(0.0).to_numpy()
+    else:
+        frame["reference_kr"] = frame["reference_value"] = math.nan
+    frame["change_kr"] = frame["amount_kr"] - frame["reference_kr"]
+    frame["change_value"] = frame["value"] - frame["reference_value"]
+    frame["status"] = frame["reason"] = ""
+    years = _years(result)
+    per_year = [column for year in years for column in (year_column(year), ask_column(year))]
+    for column in per_year:
+        frame[column] = a[column].to_numpy()
+    return frame[[*TABLE_COLUMNS, *per_year]]
+
+
+def _years(result: Result) -> tuple[Year, ...]:
+    return () if result.years == (None,) else result.years
+
+
+def totals(now: pd.DataFrame, reference: pd.DataFrame | None, key: str) -> pd.DataFrame:
+    """Totals per udvalg or goal: the current and the reference amount and value (goals), and the change."""
+    frame = now.copy()
+    ref = reference.set_index(key) if reference is not None else None
+    frame["reference_kr"] = frame[key].map(ref["amount_kr"]).to_numpy() if ref is not None else math.nan
+    frame["change_kr"] = frame["amount_kr"] - frame["reference_kr"]
+    if "value" in frame.columns:
+        frame["reference_value"] = frame[key].map(ref["value"]).to_numpy() if ref is not None else math.nan
+        frame["change_value"] = frame["value"] - frame["reference_value"]
+    return frame
+
+
+def key_figures(result: Result, reference: Result | None, table: pd.DataFrame) -> KeyFigures:
+    funded = int((table["amount_kr"] > FUNDED_EPS).sum())
+    if reference is None:
+        return KeyFigures(result.objective, funded, None, None, None, None, float(table["amount_kr"].sum()))
+    reference_funded = int((reference.allocation["amount_kr"] > FUNDED_EPS).sum())
+    change = np.abs(table["change_kr"].to_numpy())
+    return KeyFigures(
+        result.objective, funded, reference.objective, reference_funded, float(change.sum()),
+        int((change > FUNDED_EPS).sum()), float(table["amount_kr"].sum()),
+    )  # fmt: skip
+
+
+def limit_use(whatif: WhatIf, settings: Settings) -> pd.DataFrame:
+    """The room left under each udvalg and goal limit the settings set, per year: what is spent, the minimum,
+    the maximum and the room (maximum − spent). Columns: what, key, year, spent_kr, min_kr, max_kr, room_kr."""
+    result = whatif.result
+    if result is None or not result.is_ok:
+        return pd.DataFrame(columns=["what", "key", "year", "spent_kr", "min_kr", "max_kr", "room_kr"])
+    records = []
+    mins, maxes, goal_mins = dict(settings.udvalg_min), dict(settings.udvalg_max), dict(settings.goal_min)
+    by_udvalg = result.by_udvalg.set_index("udvalg")
+    goals = result.allocation["goals"].str.split(";")
+    for udvalg in sorted(set(mins) | set(maxes)):
+        for year in result.years:
+            spent = float(by_udvalg.loc[udvalg, year_column(year)]) if udvalg in by_udvalg.index else 0.0
+            high = maxes.get(udvalg, math.nan)
+            records.append(("udvalg", udvalg, year, spent, mins.get(udvalg, math.nan), high, high - spent))
+    for goal, low in sorted(goal_mins.items()):
+        serves = goals.apply(lambda keys, g=goal: g in keys).to_numpy()
+        for year in result.years:
+            spent = float(result.allocation.loc[serves, year_column(year)].sum())
+            records.append(("goal", goal, year, spent, low, math.nan, math.nan))
+    return pd.DataFrame(records, columns=["what", "key", "year", "spent_kr", "min_kr", "max_kr", "room_kr"])

@@ -1,0 +1,274 @@
+"""Why the allocation is what it is, in Danish statements that hold when re-solved: each indsats's status and
+reason, what 100.000 kr. more would buy and where it would go, what loosening each binding limit buys, and,
+when the settings contradict each other, which limits conflict and the smallest change that reconciles them.
+
+"Blokeret af udvalgsloft" means the indsats gets money when that udvalg's maximum alone is lifted (a
+re-solve); "mangler X pr. 100.000 kr. i værdi" is the core's exact entry threshold; "100.000 kr. mere" is
+the model re-solved with the pulje raised by 100.000 kr. in that year.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from optimizer.constraints import Year
+from optimizer.explain import binding_gains, entry_thresholds
+from optimizer.formats import format_kr, format_number, format_share
+from optimizer.highs import CompiledModel
+from optimizer.result import FUNDED_EPS, STEP_KR, Binding, Relaxation, Result
+from scenarios.export import render_binding
+from scenarios.settings import RowEdit, Settings
+from ui_text import CONFLICT, FIXES, REASONS, WORDS
+
+FULL_SHARE = 1 - 1e-6  # a funded share at least this is funded in full
+STATUSES = ("locked", "excluded", "funded", "partly", "blocked_udvalg", "not_afforded")  # ui_text.STATUS keys
+
+
+@dataclass(frozen=True)
+class Why:
+    """Per indsats (in the allocation's order): its status key and the reason in Danish."""
+
+    status: tuple[str, ...]
+    reason: tuple[str, ...]
+
+
+def statuses(result: Result, settings: Settings) -> Why:
+    """The status and reason of every indsats in a solved result."""
+    allocation = result.allocation
+    unfunded = allocation["amount_kr"].to_numpy() <= FUNDED_EPS
+    thresholds = entry_thresholds(result).set_index("id") if unfunded.any() else pd.DataFrame()
+    blocked = blocked_by_udvalg_max(result) if unfunded.any() else {}
+    binding_kinds = {(b.kind, b.label) for b in result.binding}
+    found_status, found_reason = [], []
+    for row in allocation.itertuples(index=False):
+        edit = settings.edit(row.id)
+        status, reason = _status(row, edit, thresholds, blocked, binding_kinds)
+        found_status.append(status)
+        found_reason.append(reason)
+    return Why(tuple(found_status), tuple(found_reason))
+
+
+def _status(row: object, edit: RowEdit, thresholds: pd.DataFrame, blocked: dict[str, Binding],
+            binding_kinds: set[tuple[str, str]]) -> tuple[str, str]:  # fmt: skip
+    amount, share = float(row.amount_kr), float(row.funded_share)  # type: ignore[attr-defined]
+    udvalg = [u for u in str(row.udvalg).split("/") if u]  # type: ignore[attr-defined]
+    if edit.lock:
+        locked = ", ".join(format_kr(kr) + (f" ({year})" if year is not None else "") for year, kr in edit.lock)
+        return "locked", REASONS["locked"].format(amount=locked) + _because(edit.reason)
+    if edit.exclude:
+        return "excluded", REASONS["excluded"] + _because(edit.reason)
+    if amount > FUNDED_EPS:
+        if share >= FULL_SHARE:
+            return "funded", ""
+        limit = next((u for u in udvalg if ("udvalg_max", u) in binding_kinds), None)
+        why = REASONS["partly_udvalg"].format(udvalg=limit) if limit else (
+            REASONS["partly_budget"] if any(kind == "budget" for kind, _ in binding_kinds) else "")  # fmt: skip
+        return "partly", REASONS["partly"].format(share=format_share(share)) + why
+    indsats_id = row.id  # type: ignore[attr-defined]
+    if indsats_id in blocked:
+        return "blocked_udvalg", REASONS["blocked_udvalg"].format(limit=render_binding(blocked[indsats_id]))
+    if indsats_id not in thresholds.index or math.isnan(thresholds.loc[indsats_id, "needed_value_per_100k"]):
+        return "not_afforded", REASONS["cannot_enter"]
+    have = float(thresholds.loc[indsats_id, "value_per_100k"])
+    need = float(thresholds.loc[indsats_id, "needed_value_per_100k"])
+    if round(need - have, 2) <= 0:  # within rounding of the threshold: a tie the id order decides
+        return "not_afforded", REASONS["tied"]
+    return "not_afforded", REASONS["needs_value"].format(
+        missing=format_number(max(need - have, 0.0)), have=format_number(have), need=format_number(need)
+    )
+
+
+def _because(reason: str) -> str:
+    return REASONS["because"].format(reason=reason) if reason else ""
+
+
+def in_words(binding: Binding, names: dict[str, str]) -> str:
+    """A limit in Danish (render_binding), its indsatser named by their names rather than their ids."""
+    if binding.kind in ("lock", "exclude", "continuity", "requires", "exclusive"):
+        label = "|".join(
+            "<-".join(names.get(part, part) for part in ids.split("<-")) for ids in binding.label.split("|")
+        )
+        binding = dataclasses.replace(binding, label=label)
+    return render_binding(binding)
+
+
+def names_of(result: Result) -> dict[str, str]:
+    return dict(zip(result.allocation["id"], result.allocation["name"], strict=True))
+
+
+def with_names(text: str, names: dict[str, str]) -> str:
+    """A text that names indsatser by id (a note, a constraint in words) with their names instead; the longest
+    ids first, so an id that begins another id does not replace a part of it."""
+    if not names:
+        return text
+    pattern = re.compile("|".join(re.escape(i) for i in sorted(names, key=len, reverse=True)))
+    return pattern.sub(lambda m: names[m.group(0)], text)
+
+
+def blocked_by_udvalg_max(result: Result) -> dict[str, Binding]:
+    """Unfunded indsatser that get money when a binding udvalg maximum of their own udvalg alone is lifted
+    (one re-solve per binding maximum), with that limit."""
+    model = result.model
+    if model is None or result.values is None:
+        return {}
+    inst = model.instance
+    funded = model.kroner(result.values).sum(axis=1) > FUNDED_EPS
+    compiled: CompiledModel | None = None
+    found: dict[str, Binding] = {}
+    for binding in result.binding:
+        if binding.kind != "udvalg_max":
+            continue
+        compiled = compiled or CompiledModel(model)
+        r = model.row_number(binding.name)
+        lower, _ = compiled.row_bounds()
+        with compiled.changed_rows([r], [lower[r]], [math.inf]):
+            lifted = compiled.solve(break_ties=False)
+        if lifted.values is None:
+            continue
+        now = model.kroner(lifted.values).sum(axis=1) > FUNDED_EPS
+        for i in np.flatnonzero(now & ~funded):
+            if binding.label in inst.udvalg[i]:
+                found.setdefault(inst.ids[i], binding)
+    return found
+
+
+# --- another 100.000 kr. ----------------------------------------------------------------------------
+
+
+def next_100k(result: Result) -> pd.DataFrame:
+    """Per year: what 100.000 kr. more in the pulje (that year alone) buys, re-solved, and where the money
+    would go (the indsatser whose amount changes, in Danish). Columns: year, gain, rate, goes_to."""
+    model = result.model
+    if model is None or result.values is None:
+        return pd.DataFrame(columns=["year", "gain", "rate", "goes_to"])
+    inst = model.instance
+    compiled = CompiledModel(model)
+    now = model.kroner(result.values)
+    records = []
+    for t, year in enumerate(inst.years):
+        pulje = inst.pulje.copy()
+        pulje[t] += STEP_KR
+        compiled.set_pulje(pulje)
+        more = compiled.solve()
+        if not more.status.is_proven:
+            records.append({"year": year, "gain": math.nan, "rate": math.nan, "goes_to": ""})
+            continue
+        change = (model.kroner(more.values) - now).sum(axis=1)
+        moves = [
+            WORDS["move"].format(name=inst.names[i], change=_signed_kr(change[i]))
+            for i in np.argsort(-change, kind="stable")
+            if abs(change[i]) > FUNDED_EPS
+        ]
+        records.append({
+            "year": year,
+            "gain": more.objective - result.objective,
+            "rate": result.budget_rate_per_100k.get(year, math.nan),
+            "goes_to": "; ".join(moves) or WORDS["nowhere"],
+        })  # fmt: skip
+    return pd.DataFrame(records, columns=["year", "gain", "rate", "goes_to"])
+
+
+def _signed_kr(amount: float) -> str:
+    return ("+" if amount > 0 else "−") + format_kr(abs(amount))
+
+
+def binding_table(result: Result) -> pd.DataFrame:
+    """Each binding limit in Danish, with what loosening it by 100.000 kr. buys (re-solved) and its rate at
+    the margin. Columns: name, kind, label, year, text, gain, rate."""
+    gains = binding_gains(result) if result.status.is_proven and result.model is not None else {}
+    names = names_of(result)
+    return pd.DataFrame(
+        [(b.name, b.kind, b.label, b.year, in_words(b, names), gains.get(b.name), b.rate_per_100k)
+         for b in result.binding],
+        columns=["name", "kind", "label", "year", "text", "gain", "rate"],
+    )  # fmt: skip
+
+
+# --- conflicts ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    """Contradicting settings in Danish: each minimal conflicting set, the smallest change that reconciles
+    them all, and the settings with that change made (None when the controls cannot make it)."""
+
+    sets: tuple[tuple[str, ...], ...]
+    fixes: tuple[str, ...]
+    total_kr: float
+    fixed: Settings | None
+
+
+def limit_of(result: Result, name: str) -> Binding:
+    """A model row by its name as a Binding (kind, label, year, bound), to be put in words like one."""
+    model = result.model
+    assert model is not None
+    r = model.row_number(name)
+    row = model.rows[r]
+    lower, upper = model.row_bounds()
+    low, high = float(lower[r]), float(upper[r])
+    side = "both" if low == high else ("lower" if math.isfinite(low) else "upper")
+    bound = low if side == "lower" else high
+    shown = bound * row.kr_per_unit if row.unit == "kr" else bound
+    year = None if row.t is None else model.instance.years[row.t]
+    return Binding(row.name, row.kind, row.label, year, row.about, shown, row.unit, side, None)
+
+
+def conflict_view(result: Result, settings: Settings) -> ConflictView | None:
+    """The result's conflict in Danish, and the settings with the smallest fix applied where possible."""
+    conflict = result.conflict
+    if conflict is None or result.model is None:
+        return None
+    sets = tuple(tuple(_limit_text(result, name) for name in group) for group in conflict.sets)
+    names = names_of(result)
+    fixes = tuple(_fix_text(limit_of(result, fix.constraint), fix, names) for fix in conflict.smallest_fix)
+    steps: dict[tuple[str, str, Year], float] = {}
+    for fix in conflict.smallest_fix:
+        limit = limit_of(result, fix.constraint)
+        step = fix.amount if fix.direction == "raise" else -fix.amount
+        key = (limit.kind, limit.label, limit.year if limit.kind in ("budget", "lock") else None)
+        steps[key] = step if abs(step) > abs(steps.get(key, 0.0)) else steps[key]  # one limit for every year
+    fixed: Settings | None = settings
+    for (kind, label, year), step in steps.items():
+        fixed = _apply(fixed, kind, label, year, step) if fixed is not None else None
+    return ConflictView(sets, fixes, conflict.total_kr, fixed if fixed != settings else None)
+
+
+def _limit_text(result: Result, name: str) -> str:
+    limit = limit_of(result, name)
+    if limit.kind == "budget":
+        return CONFLICT["budget"].format(year=_year(limit.year), bound=format_kr(limit.bound))
+    return in_words(limit, names_of(result))
+
+
+def _year(year: Year) -> str:
+    return "" if year is None else WORDS["in_year"].format(year=year)
+
+
+def _fix_text(limit: Binding, fix: Relaxation, names: dict[str, str]) -> str:
+    amount = format_kr(fix.amount) if fix.unit == "kr" else format_number(fix.amount, trim=True)
+    template = FIXES.get(f"{limit.kind}.{fix.direction}") or FIXES["other"]
+    return template.format(label=names.get(limit.label, limit.label), year=_year(limit.year), amount=amount,
+                           name=limit.name)  # fmt: skip
+
+
+def _apply(settings: Settings, kind: str, label: str, year: Year, step: float) -> Settings | None:
+    """The settings with one limit moved by `step` kroner through the app's own controls, or None when the
+    controls do not hold that limit (it came from a scenario file)."""
+    if kind == "budget":
+        return settings.with_budget(year, dict(settings.budget)[year] + step)
+    if kind in ("udvalg_min", "udvalg_max", "goal_min"):
+        current = dict(getattr(settings, kind)).get(label)
+        return None if current is None else settings.with_limit(kind, label, max(0.0, current + step))
+    edit = settings.edit(label)
+    if kind == "lock" and year in dict(edit.lock):
+        lock = {**dict(edit.lock), year: max(0.0, dict(edit.lock)[year] + step)}
+        return settings.with_edit(RowEdit(**{**edit.__dict__, "lock": tuple(lock.items())}))
+    if kind == "exclude" and edit.exclude:
+        return settings.with_edit(RowEdit(**{**edit.__dict__, "exclude": False}))
+    return None
