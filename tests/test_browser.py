@@ -1,30 +1,31 @@
-"""Browser smoke test: `streamlit run app.py` in a subprocess, loaded in Debian's Chromium by Playwright."""
+"""The app in a real browser: `streamlit run app.py` on a free port, Debian's Chromium driven by Playwright.
+
+A slider moved with the keyboard changes the result to what the core computes for the new pulje, a shared
+link opened in a fresh browser shows the same numbers, and screenshots (the start, after the move, the
+committee view; at laptop and projector sizes) are saved under tests/artifacts/ (or $PULJE_ARTIFACTS), to be
+looked at by a person: the tests cannot judge how the page reads.
+"""
 
 from __future__ import annotations
 
+import math
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 import ui_text
+from tests.app_helpers import danish, independent, start
+from tests.browser_helpers import CHROMIUM, ROOT, launch, open_app, served_app, settled
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; Playwright never downloads a browser here
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-START_TIMEOUT_S = 60  # generous: the server's first start imports pandas, PuLP and HiGHS
-RENDER_TIMEOUT_MS = 60_000
+ARTIFACTS = Path(os.environ.get("PULJE_ARTIFACTS") or ROOT / "tests" / "artifacts")
+LAPTOP = {"width": 1440, "height": 900}
+PROJECTOR = {"width": 1280, "height": 720}
+BOX = ui_text.CONTROLS["box"].format(label="Pulje 2021")
+STEPS = 40  # arrow presses: 40 × 1.000 kr. down from 722.000 kr.
 
 
 def in_ci() -> bool:
@@ -32,76 +33,87 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
 
 
-def require_chromium() -> None:
-    """Fail on CI, skip locally, when Debian's Chromium is not installed."""
-    if CHROMIUM.exists():
-        return
-    message = f"{CHROMIUM} not found: install Debian's Chromium (apt-get install chromium; .ci/run does it)"
-    if in_ci():
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def free_port() -> int:
-    """A TCP port on localhost that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("localhost", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_health(url: str, server: subprocess.Popen, log: Path) -> None:
-    """Poll the health endpoint until it answers "ok"; fail early if the server exits, or after the timeout."""
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"streamlit exited with code {server.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"{url} did not answer 'ok' within {START_TIMEOUT_S} s:\n{log.read_text(errors='replace')}")
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app served by a real `streamlit run`; fails on CI and skips locally without Chromium."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} not found: install Debian's Chromium (apt-get install chromium; .ci/run does it)"
+        pytest.fail(message) if in_ci() else pytest.skip(message)
+    with served_app(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The URL of the app served by a real `streamlit run` on a free port; the server is stopped afterwards."""
-    require_chromium()
-    port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-        "--server.port", str(port), "--server.address", "localhost", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    env = {key: value for key, value in os.environ.items() if key != "PULJE_DATA_DIR"}  # the bundled data
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_for_health(f"http://localhost:{port}/_stcore/health", server, log)
-        yield f"http://localhost:{port}/"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-
-
-def test_page_shows_catalogs_and_missing_figures(app_url: str) -> None:
+def browser(app_url: str) -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        chromium = launch(playwright)
         try:
-            page = browser.new_page()
-            page.goto(app_url)
-            page.get_by_text(ui_text.PAGE_TITLE, exact=True).first.wait_for(timeout=RENDER_TIMEOUT_MS)
-            for key, name in ui_text.CATALOG_NAMES.items():
-                expect(page.get_by_text(name, exact=True)).to_be_visible(timeout=RENDER_TIMEOUT_MS)
-                source = page.get_by_text(ui_text.SOURCE_TITLES[key])  # drawn only once the catalog has loaded
-                expect(source).to_be_visible(timeout=RENDER_TIMEOUT_MS)
-            expect(page.get_by_text(ui_text.MISSING, exact=True).first).to_be_visible(timeout=RENDER_TIMEOUT_MS)
-            assert page.get_by_role("alert").count() == 0  # st.error renders as an alert: no catalog failed
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def figures(page: Page) -> list[str]:
+    return page.locator("[data-testid='stMetricValue']").all_inner_texts()
+
+
+def test_start_page_shows_the_independent_optimum(browser: Browser, app_url: str) -> None:
+    for name, viewport in (("start-laptop", LAPTOP), ("start-projector", PROJECTOR)):
+        page = open_app(browser, app_url, viewport)
+        settled(page)
+        expected = independent(start("fb2021"), "fb2021")
+        assert math.isclose(danish(figures(page)[0]), expected.objective, abs_tol=0.005)
+        assert page.get_by_role("alert").count() == 0  # st.error and st.warning render as alerts
+        shot(page, name)
+        page.context.close()
+
+
+def test_a_slider_moved_with_the_keyboard_changes_the_result_and_the_link_reproduces_it(
+    browser: Browser, app_url: str
+) -> None:
+    page = open_app(browser, app_url, LAPTOP)
+    settled(page)
+    before = figures(page)
+    page.get_by_role("slider", name="Pulje 2021").focus()
+    for _ in range(STEPS):
+        page.keyboard.press("ArrowLeft")
+    box = page.get_by_label(BOX)
+    expect(box).to_have_value("682.000", timeout=20_000)
+    expect(page).to_have_url(re.compile(r"pulje\.2021=682000"), timeout=20_000)
+    settled(page, 1_000)
+    moved = figures(page)
+    expected = independent(start("fb2021").with_budget(2021, 682_000), "fb2021")
+    assert moved != before
+    assert math.isclose(danish(moved[0]), expected.objective, abs_tol=0.005)
+    assert danish(moved[1]) == (expected.allocation["amount_kr"] > 0.5).sum()
+    shot(page, "after-slider-laptop")
+    link = page.url
+    page.context.close()
+
+    fresh = open_app(browser, link, LAPTOP)  # a new browser context: nothing shared but the link
+    settled(fresh, 1_000)
+    assert fresh.get_by_label(BOX).input_value() == "682.000"
+    assert figures(fresh) == moved
+    fresh.context.close()
+
+
+def test_committee_view_at_projector_size(browser: Browser, app_url: str) -> None:
+    page = open_app(browser, f"{app_url}?katalog=fb2021&pulje.2021=500000&visning=udvalg", PROJECTOR)
+    settled(page, 1_000)
+    assert page.get_by_role("slider").count() == 0
+    labels = page.locator("[data-testid='stMetricLabel']").all_inner_texts()
+    assert labels == [ui_text.COMMITTEE["value"], ui_text.COMMITTEE["funded"], ui_text.COMMITTEE["moved"]]
+    size = page.locator("[data-testid='stMetricLabel'] p").first.evaluate("e => getComputedStyle(e).fontSize")
+    assert float(size.removesuffix("px")) >= 26.6  # at least 20 pt
+    expected = independent(start("fb2021").with_budget(2021, 500_000), "fb2021")
+    assert math.isclose(danish(figures(page)[0]), expected.objective, abs_tol=0.005)
+    shot(page, "committee-projector")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    settled(page)
+    shot(page, "committee-projector-1024")
+    page.context.close()

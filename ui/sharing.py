@@ -1,0 +1,144 @@
+"""The tab "Del og gem": the link to exactly what is on the screen (and to the committee view), the scenario
+as TOML and the committee workbook as Excel, and an uploaded scenario file to go on from."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from optimizer import PuljeError
+from scenarios import share
+from scenarios.bundled import BUNDLED
+from scenarios.settings import Settings
+from scenarios.settings_file import committee_workbook, read_scenario, settings_from_scenario, settings_toml
+from scenarios.spec import ScenarioError
+from scenarios.whatif import WhatIf
+from ui import data, state
+from ui.tables import md
+from ui_text import CATALOG_NAMES, REFERENCE, WORDS
+from ui_text import SHARE as T
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def link(view: str | None = None) -> str:
+    """The link to what is on the screen (st.context.url is the page without its query)."""
+    current, source = state.settings(), state.source()
+    params = share.encode(current, data.start(source, source.version)) if current else {share.CATALOG_KEY: source.key}
+    if view:
+        params[share.VIEW_KEY] = view
+    base = st.context.url or ""
+    return f"{base}?{urlencode(params)}"
+
+
+def catalog_name(source: data.Source) -> str:
+    return CATALOG_NAMES.get(source.key, source.name)
+
+
+def draw(settings: Settings, whatif: WhatIf, source: data.Source, catalog: pd.DataFrame) -> None:
+    st.subheader(T["link_head"])
+    st.caption(T["link_help"] + ("" if source.key in BUNDLED else " " + T["link_upload"]))
+    st.code(link(), language=None, wrap_lines=True)
+    st.caption(T["committee_link"])
+    st.code(link(state.COMMITTEE), language=None, wrap_lines=True)
+    st.subheader(T["downloads_head"])
+    stem = T["file_stem"].format(catalog=source.key.replace(":", "-"))
+    name = T["scenario_name"].format(catalog=catalog_name(source))
+    try:
+        toml = _toml(settings, catalog, source, name)
+    except PuljeError:
+        toml = None
+    left, right = st.columns(2)
+    if toml is not None:
+        left.download_button(T["toml"], toml.encode("utf-8"), file_name=f"{stem}.toml", mime="application/toml",
+                             help=T["toml_help"], on_click="ignore", key=state.key("toml"))  # fmt: skip
+    result = whatif.result
+    if result is not None and result.is_ok:
+        right.download_button(
+            T["excel"],
+            lambda: _workbook(settings, catalog, whatif, source, name),
+            file_name=f"{stem}.xlsx",
+            mime=XLSX,
+            help=T["excel_help"],
+            on_click="ignore",
+            key=state.key("excel"),
+        )
+    st.subheader(T["upload_head"])
+    st.file_uploader(T["upload_label"], type=["toml"], key=state.key("toml_upload"), on_change=_uploaded,
+                     args=(state.key("toml_upload"),))  # fmt: skip
+
+
+def _toml(settings: Settings, catalog: pd.DataFrame, source: data.Source, name: str) -> str:
+    bundled = BUNDLED.get(source.key)
+    return settings_toml(
+        settings,
+        catalog,
+        name=name,
+        catalog_path=source.path if bundled else Path(source.name),
+        baseline_path=bundled.decided_path if bundled else None,
+        relative=bundled is None,
+    )
+
+
+def _workbook(settings: Settings, catalog: pd.DataFrame, whatif: WhatIf, source: data.Source, name: str) -> bytes:
+    assert whatif.result is not None
+    origin = settings.reference_origin if settings.reference is not None else "decided"
+    with tempfile.TemporaryDirectory() as folder:
+        return committee_workbook(settings, catalog, whatif.result, whatif.reference, name=name,
+                                  reference_name=REFERENCE[origin].removesuffix("."),
+                                  catalog_path=source.path if source.key in BUNDLED else None,
+                                  folder=Path(folder))  # fmt: skip
+
+
+def _resolve(key: str, given: str) -> Path | None:
+    """A scenario file's catalog (or companion file) found here: a bundled file by its name, or the uploaded
+    catalog by its name."""
+    wanted = Path(given).name
+    if key == "catalog":
+        for bundled in BUNDLED.values():
+            if bundled.path.name == wanted:
+                return bundled.path
+        current = state.source()
+        if current.name == wanted:
+            return current.path
+    return None
+
+
+def _uploaded(key: str) -> None:
+    """Go on from an uploaded scenario file; on any problem keep everything as it was and say why."""
+    uploaded = st.session_state.get(key)
+    if uploaded is None:
+        return
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            scenario = read_scenario(uploaded.getvalue(), uploaded.name, Path(folder), _resolve)
+    except ScenarioError as exc:
+        count = len(exc.problems)
+        head = T["upload_failed"].format(file=uploaded.name, count=count, noun=WORDS["problem" if count == 1 else
+                                                                                   "problems"])  # fmt: skip
+        state.notice(head, [str(p) for p in exc.problems], error=True)
+        state.rerun_app()
+        return
+    source = _source_of(scenario.catalog_path)
+    if source is None:
+        state.notice(T["upload_catalog"].format(file=md(Path(str(scenario.catalog_path)).name)), error=True)
+        state.rerun_app()
+        return
+    settings = settings_from_scenario(scenario, source.key)
+    if state.switch_to(source, settings=settings):
+        state.notice(T["upload_ok"].format(name=md(scenario.name)))
+    state.rerun_app()
+
+
+def _source_of(path: Path | None) -> data.Source | None:
+    if path is None:
+        return None
+    for key, bundled in BUNDLED.items():
+        if bundled.path.resolve() == Path(path).resolve():
+            return data.source_of(key)
+    current = state.source()
+    return current if current.path.resolve() == Path(path).resolve() else None

@@ -1,0 +1,50 @@
+"""Tables and text on the page: Danish headers and numbers over the real numbers (so sorting a column sorts by
+value, not by text), and every text from a catalog, a file or a link escaped before it reaches Markdown."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from optimizer.formats import Kind, column_kind, format_as
+
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+
+
+def md(text: object) -> str:
+    """Text safe inside Markdown: every punctuation character Markdown (or Streamlit's :color[] and $math$)
+    could read is backslash-escaped, and line breaks become spaces, so a catalog's `source` cannot load an
+    image, open a link or close a code span."""
+    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def show(
+    frame: pd.DataFrame,
+    labels: dict[str, str],
+    *,
+    kinds: dict[str, Kind] | None = None,
+    height: int | str = "auto",
+    sortable: bool = False,
+    widths: dict[str, str] | None = None,
+) -> None:
+    """The columns `labels` names, headed by the labels; numbers written the Danish way by their kind
+    (kroner 1.234.567, values 4.786,13, shares 40 %), right-aligned, missing ones as empty cells.
+
+    sortable=True keeps the numbers under the Danish text (a pandas Styler), so a click on a header sorts by
+    value; otherwise the cells are text, which is quicker to send."""
+    data = frame[list(labels)]
+    kinds = {k: (kinds or {}).get(k) or column_kind(k, data[k]) for k in labels}
+    numeric = [k for k, kind in kinds.items() if kind is not Kind.TEXT]
+    first = next(iter(labels))  # the name: kept in view when the table scrolls sideways
+    sized = {labels[k]: st.column_config.Column(width=w, pinned=k == first) for k, w in (widths or {}).items()}
+    if sortable:
+        formats = {labels[k]: (lambda v, kind=kinds[k]: format_as(v, kind)) for k in numeric}
+        shown = data.rename(columns=labels).style.format(formats, na_rep="")
+        shown = shown.set_properties(subset=[labels[k] for k in numeric], **{"text-align": "right"})
+        st.dataframe(shown, hide_index=True, height=height, column_config=sized)
+        return
+    text = data.assign(**{k: [format_as(v, kinds[k]) for v in data[k]] for k in numeric})
+    config = {**sized, **{labels[k]: st.column_config.TextColumn(alignment="right") for k in numeric}}
+    st.dataframe(text.rename(columns=labels), hide_index=True, height=height, column_config=config)

@@ -1,0 +1,86 @@
+"""The bar at the top: which catalog (a bundled one or an uploaded file), what it holds and where its pulje
+comes from, the committee view, and starting over. A file that cannot be used is named with every problem,
+row and column, and the catalog and settings the session had are kept."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from optimizer.catalog import goal_titles
+from optimizer.errors import PuljeError
+from scenarios.bundled import BUNDLED
+from ui import data, state
+from ui.tables import md
+from ui_text import APP, CATALOG_NAMES, PULJE_NOTES, SOURCE_TITLES
+
+
+def pulje_note_key(source: data.Source) -> str:
+    return source.key if source.key in BUNDLED else "upload"
+
+
+def draw() -> None:
+    source = state.source()
+    title, choice, upload, view, reset = st.columns([3, 4, 2, 2, 2], vertical_alignment="bottom")
+    title.markdown(f"## {APP['title']}")
+    options = [*BUNDLED, *([source.key] if source.key not in BUNDLED else [])]
+    names = {**CATALOG_NAMES, source.key: CATALOG_NAMES.get(source.key, APP["uploaded_name"].format(file=source.name))}
+    key = state.key("catalog")
+    choice.selectbox(APP["catalog"], options, index=options.index(source.key), format_func=names.get, key=key,
+                     on_change=_chosen, args=(key,), help=APP["catalog_help"])  # fmt: skip
+    with upload.popover(APP["upload_choice"], width="stretch"):
+        st.caption(APP["upload_help"])
+        upload_key = state.key("upload")
+        st.file_uploader(APP["upload_label"], type=["csv", "xlsx", "txt", "tsv"], key=upload_key,
+                         on_change=_uploaded, args=(upload_key,))  # fmt: skip
+    view_key = state.key("committee")
+    view.toggle(APP["committee_toggle"], value=state.is_committee(), help=APP["committee_help"], key=view_key,
+                on_change=_committee, args=(view_key,))  # fmt: skip
+    reset.button(APP["reset"], help=APP["reset_help"], on_click=_reset, key=state.key("reset"), width="stretch")
+    _about(source)
+
+
+def _about(source: data.Source) -> None:
+    """The catalog's counts, its source document and where its pulje comes from, in one line."""
+    try:
+        catalog, _ = data.catalog(source)
+    except PuljeError:  # shown as a notice where it was loaded
+        return
+    fixed = int(catalog["fixed"].sum())
+    udvalg = {u for us in catalog["udvalg"] for u in us}
+    parts = [APP["counts"].format(indsatser=len(catalog) - fixed, udvalg=len(udvalg), goals=len(goal_titles(catalog)))
+             + (APP["fixed_count"].format(fixed=fixed) if fixed else "")]  # fmt: skip
+    if source.key in SOURCE_TITLES:
+        parts.append(APP["source"].format(title=SOURCE_TITLES[source.key]))
+    parts.append(PULJE_NOTES[pulje_note_key(source)])
+    st.caption(" — ".join(md(part) for part in parts))
+
+
+def _chosen(key: str) -> None:
+    choice = st.session_state.get(key)
+    if choice == state.source().key:
+        return
+    found = data.source_of(str(choice))
+    if found is None:
+        state.notice(APP["upload_gone"], error=True)
+        return
+    state.switch_to(found)
+
+
+def _uploaded(key: str) -> None:
+    uploaded = st.session_state.get(key)
+    if uploaded is None:
+        return
+    source = data.save_upload(uploaded.getvalue(), uploaded.name)
+    if state.switch_to(source):
+        catalog, _ = data.catalog(source)
+        state.notice(APP["upload_ok"].format(file=source.name, count=int((~catalog["fixed"]).sum())))
+    else:
+        state.notice(APP["upload_kept"])
+
+
+def _committee(key: str) -> None:
+    state.set_committee(bool(st.session_state.get(key)))
+
+
+def _reset() -> None:
+    state.switch_to(state.source())

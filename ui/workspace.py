@@ -1,0 +1,72 @@
+"""The workspace: the controls beside the result, run as one fragment, so a slider re-runs this part only
+and the result follows within a fraction of a second."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from scenarios.bundled import BUNDLED
+from ui import assumptions, controls, data, editor, explain, results, sharing, state, tradeoffs
+from ui.topbar import pulje_note_key
+from ui_text import APP, RESULTS
+
+TABS = "result_tabs"
+log = logging.getLogger(__name__)
+
+
+@st.fragment
+def workspace() -> None:
+    if state.take_rerun_app():
+        st.rerun(scope="app")
+    try:
+        _draw()
+    except Exception:  # a bug must not put a traceback in front of a committee; the log keeps it
+        log.exception("the workspace could not be drawn")
+        st.error(APP["unexpected"])
+    state.write_url()
+
+
+def _draw() -> None:
+    settings, source = state.settings(), state.source()
+    if settings is None:
+        st.info(APP["no_catalog"])
+        return
+    catalog, _ = data.catalog(source)
+    start = data.start(source, source.version)
+    has_decided = BUNDLED.get(source.key) is not None and BUNDLED[source.key].decided is not None
+    whatif = data.analysis(settings, source)
+    if not has_decided and settings.reference is None and whatif.is_ok:
+        assert whatif.result is not None
+        settings = settings.pinned(whatif.result, "first")  # the first optimum is the reference
+        state.set_settings(settings)
+        whatif = data.analysis(settings, source)
+    left, right = st.columns([1, 3], gap="medium")
+    with left:
+        controls.draw(settings, catalog, start)
+    with right:
+        if whatif.is_ok:
+            assert whatif.result is not None
+            results.budget_bar(whatif.result)
+            results.key_figures(whatif)
+            results.reference_line(settings, whatif, has_decided)
+        explain.blockers(whatif, catalog)
+        tabs = st.tabs(RESULTS["tabs"], key=TABS, on_change="rerun")
+        with tabs[0]:
+            if tabs[0].open:
+                if whatif.is_ok:
+                    results.allocation(whatif)
+                editor.draw(settings, catalog, expanded=bool(whatif.missing))
+        if tabs[1].open and whatif.is_ok:
+            with tabs[1]:
+                explain.why(whatif, settings)
+        if tabs[2].open:
+            with tabs[2]:
+                tradeoffs.draw(whatif, settings, source, catalog)
+        if tabs[3].open:
+            with tabs[3]:
+                assumptions.draw(settings, whatif, pulje_note_key(source), catalog)
+        if tabs[4].open:
+            with tabs[4]:
+                sharing.draw(settings, whatif, source, catalog)
