@@ -40,7 +40,7 @@ def run_text(run: ScenarioRun, *, explanation: Explanation | None = None) -> str
     if result.is_ok:
         parts.extend(result.outcome_lines(explanation.budget_next_100k if explanation is not None else None))
         columns = ["id", "udvalg", "cost_kr", "amount_kr"]
-        columns += [c for c in result.allocation.columns if c.startswith("amount_kr_")]
+        columns += [c for c in result.allocation.columns if c.startswith(("amount_kr_", "ask_kr_"))]
         columns += ["funded_share", "value", "value_per_100k"]
         parts += ["", _table(per_100k(result.allocation)[columns]), ""]
         parts.append("By udvalg:\n" + _table(result.by_udvalg))
