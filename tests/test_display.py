@@ -72,7 +72,7 @@ def test_html_table_holds_the_allocation_in_danish_numbers(name: str) -> None:
     for row, record in zip(body, allocation.itertuples(index=False), strict=True):
         assert row[amount] == format_kr(record.amount_kr, unit="")
         assert row[funded] == f"{round(record.funded_share * 100)} %"
-        assert row[per_100k] == format_number(record.value_per_kr * 100_000)
+        assert row[per_100k] == format_number(record.value_per_100k)
 
 
 def test_html_summary_states_the_objective_and_the_assumptions() -> None:

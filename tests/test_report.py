@@ -109,7 +109,7 @@ def test_value_per_100k_is_a_value_and_the_budget_rate_per_100k() -> None:
     assert math.isclose(amounts.at["fb21-dansk-sproglig-opkvalificering", "amount_kr_2022"], 70_000, abs_tol=0.5)
     text = run_text(result)
     row = next(line for line in text.splitlines() if line.startswith("fb21-kvinder-i-job "))
-    per_100k = amounts.at["fb21-kvinder-i-job", "value_per_kr"] * 100_000
+    per_100k = amounts.at["fb21-kvinder-i-job", "value_per_100k"]
     assert row.split()[-1] == format_number(per_100k) == "80,00"  # not "80 kr." or "0,00"
     rates = {"budget[2021]": 20 * 6 / 150_000 * 100_000, "budget[2022]": 20 * 4 / 120_000 * 100_000}
     bounds = {"budget[2021]": 460_000, "budget[2022]": 410_000}
