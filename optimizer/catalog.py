@@ -130,6 +130,17 @@ def join_list(values: tuple[str, ...], sep: str = LIST_SEP) -> str:
     return sep.join(values)
 
 
+def as_written(catalog: pd.DataFrame) -> pd.DataFrame:
+    """The catalog in its file form, the inverse of loading it: list cells joined ("SU/KFU", "a;b") and the
+    per-year asks as "2021=150000; 2022=0", so a catalog written out (CSV, Excel) loads again as it was."""
+    written = catalog.assign(**{column: catalog[column].map(sep.join) for column, sep in LIST_COLUMNS.items()})
+    return written.assign(asks=catalog["asks"].map(_asks_text))
+
+
+def _asks_text(asks: tuple[tuple[int, float], ...]) -> str:
+    return "; ".join(f"{year}={kr:.0f}" if float(kr).is_integer() else f"{year}={kr}" for year, kr in asks)
+
+
 # --- goals and asks beside a catalog file -------------------------------------------------------
 
 

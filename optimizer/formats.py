@@ -13,7 +13,6 @@ import numbers
 from enum import Enum
 
 MISSING_TEXT = "–"  # what a missing number reads as in text (the Excel writer leaves the cell empty)
-PER = 100_000  # values per krone are shown per this many kroner (a krone buys too little to read)
 
 
 class Kind(Enum):
@@ -52,8 +51,6 @@ COLUMN_KINDS: dict[str, Kind] = {
     "year": Kind.YEAR,
     **dict.fromkeys(_TEXT, Kind.TEXT),
 }
-# Values per krone, and the column that shows them per 100.000 kr. (the unit every output reads them in).
-PER_100K_COLUMNS = {"value_per_kr": "value_per_100k"}
 
 # Excel number formats per kind. [$-406] is the Danish locale, so LibreOffice shows 1.234.567 kr. whatever
 # the machine's language; Excel uses the reader's own separators (Danish on a Danish machine).

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from optimizer import display
 from optimizer.constraints import Year
 from optimizer.errors import InfeasibleError, SolverError
 from optimizer.formats import format_kr, format_number
@@ -122,6 +123,15 @@ class Result:
             [(b.name, b.kind, b.about, b.bound, b.rate_per_100k) for b in self.binding],
             columns=["constraint", "kind", "about", "bound", "rate_per_100k"],
         )
+
+    def _repr_html_(self) -> str:
+        """A short summary and the allocation table, for Jupyter."""
+        return display.html(self)
+
+    def plot(self, reference: object = None) -> object:
+        """An Altair chart of the amount per indsats, with a reference's amounts (another result, a run or
+        {id: kroner}, e.g. the decided plan) marked on each bar."""
+        return display.allocation_chart(self, reference)
 
     def raise_for_status(self) -> Result:
         """Raise InfeasibleError (with the conflict explained) or SolverError unless there is a solution."""
@@ -261,7 +271,7 @@ def tabulate(inst: Instance, amounts: np.ndarray) -> tuple[pd.DataFrame, pd.Data
     frame["reached"] = shares.sum(axis=1) * inst.reach
     frame["stars"] = inst.stars
     frame["value"] = value.sum(axis=1)
-    frame["value_per_kr"] = inst.reference_value_per_kr()
+    frame["value_per_100k"] = inst.reference_value_per_kr() * STEP_KR  # every output reads values per 100.000 kr.
     return frame, _by_udvalg(inst, amounts), _by_goal(inst, shares, amounts)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
+from optimizer.catalog import as_written
 from optimizer.formats import Kind, format_kr, format_number
 from scenarios.export import render_assumption, status_text
 from scenarios.frontier import Frontier
@@ -112,10 +113,7 @@ def write_catalog_excel(catalog: pd.DataFrame, path: str | Path) -> Path:
     """A validated catalog as a workbook in the catalog format itself (sheets "indsatser" and
     "målsætninger", columns by their keys), so it loads again with load_catalog."""
     book = Book()
-    flat = catalog.assign(
-        udvalg=catalog["udvalg"].map("/".join),
-        **{column: catalog[column].map(";".join) for column in ("goals", "requires") if column in catalog},
-    )
+    flat = as_written(catalog)
     _table_sheet(book, T["sheet_catalog"], flat, {column: column for column in flat.columns})
     goals = pd.DataFrame(list(catalog.attrs.get("goals", {}).items()), columns=["key", "title"])
     _table_sheet(book, T["sheet_catalog_goals"], goals, {"key": "key", "title": "title"})

@@ -27,6 +27,7 @@ from optimizer import (
     UdvalgMin,
     load_catalog,
 )
+from optimizer.catalog import as_written
 from optimizer.explain import Explanation, budget_next_100k, explain
 from optimizer.files import EncodingNote
 from optimizer.limits import (
@@ -207,8 +208,7 @@ def _frontier(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.catalog, goals=args.goals, sheet=args.sheet)
-    flat = catalog.assign(**{c: catalog[c].map(";".join) for c in ("goals", "requires")})
-    flat["udvalg"] = catalog["udvalg"].map("/".join)
+    flat = as_written(catalog)
     return _emit(
         args,
         text=lambda: report.validate_text(args.catalog, catalog),

@@ -15,7 +15,7 @@ import pandas as pd
 
 from optimizer.explain import binding_gains, budget_next_100k
 from optimizer.files import atomic_path
-from optimizer.formats import PER, PER_100K_COLUMNS, Kind, format_kr, format_number, format_share
+from optimizer.formats import Kind, format_kr, format_number, format_share
 from optimizer.notes import Note
 from optimizer.result import Binding, Result, ask_column, year_column
 from scenarios.compare import Comparison
@@ -128,7 +128,7 @@ def _allocation(book: Book, run: ScenarioRun) -> None:
         "value": T["value"], "value_per_100k": T["value_per_100k"],
     }  # fmt: skip
     allocation = run.result.allocation
-    frame = per_100k(allocation).assign(goals=allocation["goals"].str.replace(";", ", "))
+    frame = allocation.assign(goals=allocation["goals"].str.replace(";", ", "))
     first = book.table(sheet, frame, labels, widths=ALLOCATION_WIDTHS)
     totals = {}
     for column, key in enumerate([k for k in labels if k in frame.columns], start=1):
@@ -257,12 +257,6 @@ def _comparison(book: Book, comparison: Comparison) -> None:
         columns = {**keys, **{blank: "" for blank in ("_b", "_c") if blank in frame.columns}}
         book.table(sheet, frame, {**columns, **amounts}, kinds=kinds)
     book.note(sheet, T["per_goal_note"])
-
-
-def per_100k(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with its values per krone shown per 100.000 kr. (value_per_kr -> value_per_100k)."""
-    scaled = {new: frame[old] * PER for old, new in PER_100K_COLUMNS.items() if old in frame.columns}
-    return frame.assign(**scaled).drop(columns=[c for c in PER_100K_COLUMNS if c in frame.columns])
 
 
 def _year_labels(run: ScenarioRun | Result) -> dict[str, str]:

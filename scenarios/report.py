@@ -17,7 +17,6 @@ from optimizer.explain import Explanation
 from optimizer.formats import Kind, column_kind, format_as, format_count, format_kr, format_number, is_missing
 from optimizer.result import Result
 from scenarios.compare import Comparison
-from scenarios.export import per_100k
 from scenarios.frontier import Frontier
 from scenarios.robustness import Robustness
 from scenarios.run import ScenarioRun
@@ -40,9 +39,9 @@ def run_text(run: ScenarioRun, *, explanation: Explanation | None = None) -> str
     if result.is_ok:
         parts.extend(result.outcome_lines(explanation.budget_next_100k if explanation is not None else None))
         columns = ["id", "udvalg", "cost_kr", "amount_kr"]
-        columns += [c for c in result.allocation.columns if c.startswith("amount_kr_")]
+        columns += [c for c in result.allocation.columns if c.startswith(("amount_kr_", "ask_kr_"))]
         columns += ["funded_share", "value", "value_per_100k"]
-        parts += ["", _table(per_100k(result.allocation)[columns]), ""]
+        parts += ["", _table(result.allocation[columns]), ""]
         parts.append("By udvalg:\n" + _table(result.by_udvalg))
         parts.append(f"By goal ({PER_GOAL_NOTE}):\n" + _table(result.by_goal.drop(columns=["title"])))
         if result.binding:

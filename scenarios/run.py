@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from optimizer import Result, evaluate, load_amounts, solve
+from optimizer import Result, display, evaluate, load_amounts, solve
 from optimizer.errors import SpecError
 from scenarios.spec import Scenario
 
@@ -29,6 +29,14 @@ class ScenarioRun:
     @property
     def assumptions(self) -> list[str]:
         return self.result.assumptions
+
+    def _repr_html_(self) -> str:
+        """The run's name, a short summary and the allocation table, for Jupyter."""
+        return display.html(self.result, self.name)
+
+    def plot(self, reference: object = None) -> object:
+        """An Altair chart of the amount per indsats, with a reference (e.g. `baseline(scenario)`) marked."""
+        return display.allocation_chart(self.result, reference)
 
 
 def with_catalog(scenario: Scenario, catalog: pd.DataFrame | None) -> Scenario:

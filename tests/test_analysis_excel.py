@@ -37,6 +37,7 @@ CATALOGS = {
     "frederiksberg_2019": ROOT / "data" / "frederiksberg" / "handleplan_2019.csv",
     "copenhagen": ROOT / "data" / "copenhagen" / "bruttokatalog_2019_2022.csv",
 }
+ROUND_TRIP = ["frederiksberg_2021", "frederiksberg_2019", "copenhagen"]  # 2021 carries per-year asks
 
 
 def _table(sheet: Worksheet) -> pd.DataFrame:
@@ -58,14 +59,27 @@ def _formats(sheet: Worksheet, label: str) -> set[str]:
 # --- validate --excel and --format csv (missing is an empty cell) -----------------------------------
 
 
-@pytest.mark.parametrize("catalog", list(CATALOGS))
-def test_validate_excel_writes_a_catalog_that_loads_again(catalog: str, tmp_path: Path) -> None:
-    path = tmp_path / "v.xlsx"
-    assert main(["validate", str(CATALOGS[catalog]), "--excel", str(path)]) == 0  # crashed on <NA> before
-    original, again = load_catalog(CATALOGS[catalog]), load_catalog(path)
+def _same_catalog(again: pd.DataFrame, original: pd.DataFrame) -> None:
     assert list(again.columns) == list(original.columns)
     for column in original.columns:
         pd.testing.assert_series_equal(again[column], original[column], check_dtype=False, obj=column)
+
+
+@pytest.mark.parametrize("catalog", ROUND_TRIP)
+def test_validate_excel_writes_a_catalog_that_loads_again(catalog: str, tmp_path: Path) -> None:
+    path = tmp_path / "v.xlsx"
+    assert main(["validate", str(CATALOGS[catalog]), "--excel", str(path)]) == 0  # crashed on <NA> before
+    _same_catalog(load_catalog(path), load_catalog(CATALOGS[catalog]))
+
+
+@pytest.mark.parametrize("catalog", ROUND_TRIP)
+def test_validate_csv_writes_a_catalog_that_loads_again(
+    catalog: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(CATALOGS[catalog]), "--format", "csv"]) == 0
+    path = tmp_path / "v.csv"
+    path.write_text(capsys.readouterr().out, encoding="utf-8")
+    _same_catalog(load_catalog(path), load_catalog(CATALOGS[catalog]))
 
 
 def test_a_missing_yes_no_is_an_empty_cell(tmp_path: Path) -> None:
@@ -110,15 +124,17 @@ def test_sweep_workbook_sheets(sweep_book) -> None:
 def test_sweep_workbook_has_the_sweeps_figures(sweep_book) -> None:
     book, sweep = sweep_book
     table = _table(book[LABEL["sheet_sweep"]])
-    assert list(table[LABEL["budget_kr"]]) == list(sweep.points["budget_kr"])
+    assert list(table[LABEL["budget_per_year_kr"]]) == list(sweep.points["budget_per_year_kr"])
     for got, expected in zip(table[LABEL["objective"]], sweep.points["objective"], strict=True):
         assert pd.isna(got) if math.isnan(expected) else math.isclose(got, expected, rel_tol=1e-12)
     statuses = set(table[LABEL["status"]])
     assert statuses <= {LABEL[f"status_short_{s}"] for s in ("optimal", "infeasible")}
     assert LABEL["status_short_infeasible"] in statuses  # 0 kr. cannot pay the fixed line
     sheet = book[LABEL["sheet_sweep"]]
-    assert _formats(sheet, LABEL["budget_kr"]) == {EXCEL_FORMATS[Kind.KRONER]}
-    assert EXCEL_FORMATS[Kind.VALUE] in _formats(sheet, LABEL["marginal_per_100k"])
+    assert _formats(sheet, LABEL["budget_per_year_kr"]) == {EXCEL_FORMATS[Kind.KRONER]}
+    assert EXCEL_FORMATS[Kind.VALUE] in _formats(sheet, LABEL["next_100k_value"])
+    for got, expected in zip(table[LABEL["next_100k_value"]], sweep.points["next_100k_value"], strict=True):
+        assert pd.isna(got) if math.isnan(expected) else math.isclose(got, expected, rel_tol=1e-12, abs_tol=1e-9)
 
 
 def test_sweep_workbook_entries(sweep_book) -> None:
@@ -142,7 +158,7 @@ def frontier_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workbook, F
     catalog = load_catalog(CATALOGS["frederiksberg_2021"])
     names = dict(zip(catalog["id"], catalog["name"], strict=True))
     path = tmp_path_factory.mktemp("frontier") / "f.xlsx"
-    write_frontier_excel(result, path, name=scenario.name, names=names)
+    write_frontier_excel(result, path, name=scenario.name)
     return openpyxl.load_workbook(path), result, names
 
 
@@ -152,9 +168,11 @@ def test_frontier_amounts_are_a_table_of_named_indsatser_in_kroner(frontier_book
     table = _table(sheet)
     points = [LABEL["point_label"].format(point=k) for k in range(1, len(result.points) + 1)]
     assert list(table.columns) == [LABEL["id"], LABEL["name"], *points]
-    assert list(table[LABEL["id"]]) == list(result.amounts.index)
-    assert list(table[LABEL["name"]]) == [names[i] for i in result.amounts.index]
-    for label, column in zip(points, result.amounts.columns, strict=True):
+    assert list(table[LABEL["id"]]) == list(result.amounts["id"])
+    assert list(table[LABEL["name"]]) == [names[i] for i in result.amounts["id"]]  # the catalog's own names
+    point_columns = [f"point_{k}" for k in range(len(result.points))]
+    assert list(result.amounts.columns) == ["id", "name", *point_columns]
+    for label, column in zip(points, point_columns, strict=True):
         assert _formats(sheet, label) == {EXCEL_FORMATS[Kind.KRONER]}
         for got, expected in zip(table[label], result.amounts[column], strict=True):
             assert math.isclose(got, expected, abs_tol=0.01)
@@ -190,7 +208,9 @@ def test_robustness_core_index_is_a_percentage(robustness_book) -> None:
     assert list(table[LABEL["id"]]) == list(result.table["id"])
     assert list(table[LABEL["core_index"]]) == pytest.approx(list(result.table["core_index"]))
     assert _formats(sheet, LABEL["core_index"]) == {EXCEL_FORMATS[Kind.SHARE]}
+    assert _formats(sheet, LABEL["expected_kr"]) == {EXCEL_FORMATS[Kind.KRONER]}
     assert _formats(sheet, LABEL["robust_kr"]) == {EXCEL_FORMATS[Kind.KRONER]}
+    assert list(table[LABEL["robust_kr"]]) == pytest.approx(list(result.table["robust_kr"]), abs=0.01)
 
 
 def test_robustness_summary(robustness_book) -> None:
@@ -198,4 +218,5 @@ def test_robustness_summary(robustness_book) -> None:
     summary = {row[0]: row[1] for row in book[LABEL["sheet_summary"]].iter_rows(min_row=2, values_only=True)}
     assert summary[LABEL["draws"]] == 40 and summary[LABEL["seed"]] == "3"
     assert math.isclose(summary[LABEL["objective_mean"]], result.objectives.mean(), rel_tol=1e-12)
-    assert math.isclose(summary[LABEL["robust_objective"]], result.robust_objective, rel_tol=1e-12)
+    for key in ("expected_value", "expected_plan_cvar", "robust_cvar"):
+        assert math.isclose(summary[LABEL[key]], getattr(result, key), rel_tol=1e-12), key

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from optimizer import CatalogError, load_catalog, load_goals, solve, validate_catalog
 from optimizer.catalog import REQUIRED_COLUMNS
+from optimizer.files import EncodingNote
 
 GOALS = {"job": "Flere i job", "skole": "Klarer sig godt i skolen"}
 
@@ -153,7 +154,8 @@ def test_load_semicolon_csv(tmp_path: Path) -> None:
 
 def test_load_windows_1252_csv(tmp_path: Path) -> None:
     rows = [row(id="a", name="Mødrenetværk", udvalg="ÆOU")]
-    catalog = load_catalog(write_catalog(tmp_path, rows, delimiter=";", encoding="cp1252"))
+    with pytest.warns(EncodingNote, match="Windows-1252|cp1252"):  # read, and said how it was read
+        catalog = load_catalog(write_catalog(tmp_path, rows, delimiter=";", encoding="cp1252"))
     assert catalog.iloc[0]["name"] == "Mødrenetværk"
     assert catalog.iloc[0]["udvalg"] == ("ÆOU",)
 

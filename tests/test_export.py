@@ -446,7 +446,7 @@ def test_value_per_100k_is_a_value_not_kroner(name: str, with_comparison: bool, 
     book, result = _workbook(name, with_comparison, folder)
     sheet = book["Fordeling"]
     column, total = _column(sheet, LABEL["value_per_100k"]), _total_row(sheet)
-    expected = list(result.result.allocation["value_per_kr"] * 100_000)
+    expected = list(result.result.allocation["value_per_100k"])
     for r, value in zip(range(2, total), expected, strict=True):
         cell = sheet.cell(r, column)
         assert math.isclose(cell.value, value, rel_tol=1e-9, abs_tol=1e-9)

@@ -85,10 +85,15 @@ def test_format_number_reads_back_as_the_rounded_value(value: float) -> None:
     ("key", "kind"),
     [
         pytest.param("value_per_100k", Kind.VALUE, id="per-100k-is-a-value-not-kroner"),  # defect: shown as "53 kr."
-        pytest.param("per_100k_kr", Kind.VALUE, id="per_100k_kr-is-a-value-despite-its-name"),
-        pytest.param("needed_per_100k", Kind.VALUE, id="needed-per-100k"),
+        pytest.param("needed_value_per_100k", Kind.VALUE, id="needed-per-100k"),
+        pytest.param("next_100k_value", Kind.VALUE, id="what-the-next-100k-buy"),
+        pytest.param("rate_per_100k", Kind.VALUE, id="rate-at-the-margin"),
         pytest.param("amount_kr", Kind.KRONER, id="amount"),
         pytest.param("amount_kr_2021", Kind.KRONER, id="year-amount"),
+        pytest.param("ask_kr_2022", Kind.KRONER, id="year-ask"),
+        pytest.param("point_0", Kind.KRONER, id="frontier-point-amount"),
+        pytest.param("budget_per_year_kr", Kind.KRONER, id="sweep-budget"),
+        pytest.param("expected_kr", Kind.KRONER, id="expected-value-plan"),
         pytest.param("robust_kr", Kind.KRONER, id="robust"),
         pytest.param("change", Kind.KRONER, id="change"),
         pytest.param("funded_share", Kind.SHARE, id="funded-share"),
@@ -103,9 +108,19 @@ def test_column_kinds(key: str, kind: Kind) -> None:
     assert kind_of(key) is kind
 
 
-def test_an_unknown_key_ending_in_kr_is_not_taken_for_kroner() -> None:
-    assert kind_of("value_per_100k_kr") is None
-    assert column_kind("value_per_100k_kr", pd.Series([53.33])) is Kind.VALUE
+@pytest.mark.parametrize("key", ["value_per_100k_kr", "per_100k_kr"])
+def test_an_unknown_key_ending_in_kr_is_not_taken_for_kroner(key: str) -> None:
+    """Keys the outputs no longer write (per_100k_kr held a value) are not registered, and their name's ending
+    does not make them kroner: a float column of them is a value."""
+    assert kind_of(key) is None
+    assert column_kind(key, pd.Series([53.33])) is Kind.VALUE
+
+
+@pytest.mark.parametrize("key", ["needed_per_100k", "marginal_per_100k", "budget_kr", "robust_objective"])
+def test_the_old_keys_are_no_longer_registered(key: str) -> None:
+    """The outputs write needed_value_per_100k, next_100k_value, budget_per_year_kr and robust_cvar now; a stale
+    key left in the registry would format a column nobody writes."""
+    assert key not in COLUMN_KINDS
 
 
 @pytest.mark.parametrize(

@@ -430,8 +430,8 @@ def test_sweep_amounts_give_its_objective_and_stay_in_budget(name: str, budget: 
         assert result.allocation[year_column(year)].sum() <= budget - fixed_total(s) + 1e-3
     if name.startswith("frederiksberg"):
         value = worth(s, by_year(s, result))
-    else:  # Copenhagen: one year, intensities assumed: the value per krone the solve reports
-        value = float((result.allocation["amount_kr"] * result.allocation["value_per_kr"]).sum())
+    else:  # Copenhagen: one year, intensities assumed: the value per 100.000 kr. the solve reports
+        value = float((result.allocation["amount_kr"] * result.allocation["value_per_100k"]).sum() / 100_000)
     assert math.isclose(value, point["objective"], rel_tol=1e-6, abs_tol=1e-9)
 
 
