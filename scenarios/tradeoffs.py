@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer import Inputs, Result
-from optimizer.result import FUNDED_EPS, ask_column
+from optimizer.result import FUNDED_EPS, STEP_KR, ask_column
 from scenarios.frontier import Frontier, frontier
 from scenarios.progress import Progress
 from scenarios.robustness import Robustness, robustness
@@ -37,8 +37,8 @@ def value_for_money(result: Result) -> tuple[pd.DataFrame, float | None]:
             "id": a["id"],
             "name": a["name"],
             "ask_kr": ask,
-            "full_value": a["value_per_kr"] * ask,
-            "value_per_100k": a["value_per_kr"] * 100_000,
+            "full_value": a["value_per_100k"] / STEP_KR * ask,
+            "value_per_100k": a["value_per_100k"],
             "funded": a["amount_kr"] > FUNDED_EPS,
         }
     )

@@ -160,8 +160,8 @@ def side_by_side(result: Result, reference: Result | None) -> pd.DataFrame:
     """One row per indsats: the reference's and the current amount and value, and the differences; in
     multi-year plans also each year's amount and ask."""
     a = result.allocation
-    frame = a[["id", "name", "udvalg", "goals", "amount_kr", "value", "cost_kr", "funded_share", "stars"]].copy()
-    frame["value_per_100k"] = a["value_per_kr"] * 100_000
+    frame = a[["id", "name", "udvalg", "goals", "amount_kr", "value", "cost_kr", "funded_share", "stars",
+               "value_per_100k"]].copy()  # fmt: skip
     if reference is not None:
         ref = reference.allocation.set_index("id")
         frame["reference_kr"] = frame["id"].map(ref["amount_kr"]).fillna(0.0).to_numpy()

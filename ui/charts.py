@@ -7,9 +7,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from scenarios.display import DANISH, KRONER_AXIS, VALUE_AXIS
+from optimizer.display import KRONER_AXIS, VALUE_AXIS, danish_locale
 from ui_text import CHARTS as T
 
+# Danish numbers in a Vega-Lite spec written by hand (danish_locale() is the same for Altair charts)
+LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]}}
 ROW_PX = 26  # height per indsats in the bar charts
 NAME_CHARS = 48  # longer names are cut in the charts (the table beside them holds the full names)
 COLORS = {"funded": "#1b6b3a", "partly": "#4f9a62", "locked": "#1f4e9c", "excluded": "#9a9a9a",
@@ -19,7 +21,7 @@ COLORS = {"funded": "#1b6b3a", "partly": "#4f9a62", "locked": "#1f4e9c", "exclud
 def _finish(chart: alt.Chart | alt.LayerChart, *, large: bool = False) -> alt.Chart:
     size = 18 if large else 12
     return (
-        chart.configure(locale=DANISH)
+        chart.configure(locale=danish_locale())
         .configure_axis(labelFontSize=size, titleFontSize=size + 1, labelLimit=420 if large else 320)
         .configure_legend(labelFontSize=size, titleFontSize=size, orient="bottom")
         .configure_view(strokeWidth=0)
@@ -69,7 +71,7 @@ def allocation(table: pd.DataFrame, status_labels: dict[str, str], *, large: boo
                       "size": int(ROW_PX * (1.7 if large else 1)) - 6},
              "encoding": {"y": y, "x": {"field": "reference_kr", "type": "quantitative"}, "tooltip": tooltip}},
         ],
-        "config": {"locale": DANISH.to_dict(), "view": {"strokeWidth": 0},
+        "config": {"locale": LOCALE, "view": {"strokeWidth": 0},
                    "axis": {"labelFontSize": size, "titleFontSize": size + 1, "labelLimit": 560 if large else 320,
                             **({"labelColor": "#000", "titleColor": "#000"} if large else {})},
                    "legend": {"labelFontSize": size, "titleFontSize": size, "orient": "bottom",
