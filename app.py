@@ -19,6 +19,7 @@ style.base()
 
 def page() -> None:
     state.start_session()
+    state.take_rerun_app()  # this run draws the whole page already
     for head, lines, error in state.take_notices():
         text = "\n".join([md(head), *(f"- {md(line)}" for line in lines)])
         (st.error if error else st.info)(text)

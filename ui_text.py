@@ -21,7 +21,9 @@ APP = {
     "upload_gone": "Linket peger på et uploadet katalog, som ikke længere findes på serveren: upload filen igen.",
     "uploaded_name": "Uploadet: {file}",
     "catalog_failed": "Kataloget »{file}« kunne ikke læses:",
-    "encoding": "Bemærk om »{file}«: filen er ikke gemt som UTF-8 ({detail}). Tjek at æ, ø og å er kommet rigtigt med.",
+    "encoding": (
+        "Bemærk: »{file}« er ikke gemt som UTF-8 og er læst som {encoding}. Tjek at æ, ø og å er kommet rigtigt med."
+    ),
     "committee_toggle": "Udvalgsvisning",
     "committee_help": "Skjuler knapperne og viser tre nøgletal og fordelingen i stor, tydelig skrift.",
     "committee_exit": "Afslut udvalgsvisning",

@@ -112,8 +112,9 @@ def with_names(text: str, names: dict[str, str]) -> str:
 
 
 def blocked_by_udvalg_max(result: Result) -> dict[str, Binding]:
-    """Unfunded indsatser that get money when a binding udvalg maximum of their own udvalg alone is lifted
-    (one re-solve per binding maximum), with that limit."""
+    """Unfunded indsatser that get money when a maximum of their own udvalg alone is lifted (one re-solve per
+    udvalg maximum), with that limit. A maximum need not bind to block: an all-or-nothing indsats that does
+    not fit in the room left under it is blocked by it all the same."""
     model = result.model
     if model is None or result.values is None:
         return {}
@@ -121,20 +122,22 @@ def blocked_by_udvalg_max(result: Result) -> dict[str, Binding]:
     funded = model.kroner(result.values).sum(axis=1) > FUNDED_EPS
     compiled: CompiledModel | None = None
     found: dict[str, Binding] = {}
-    for binding in result.binding:
-        if binding.kind != "udvalg_max":
+    for r, row in enumerate(model.rows):
+        if row.kind != "udvalg_max":
+            continue
+        members = [i for i in np.flatnonzero(~funded) if row.label in inst.udvalg[i]]
+        if not members:
             continue
         compiled = compiled or CompiledModel(model)
-        r = model.row_number(binding.name)
         lower, _ = compiled.row_bounds()
         with compiled.changed_rows([r], [lower[r]], [math.inf]):
-            lifted = compiled.solve(break_ties=False)
+            lifted = compiled.solve()  # ties broken by id, as a solve without the limit would break them
         if lifted.values is None:
             continue
         now = model.kroner(lifted.values).sum(axis=1) > FUNDED_EPS
-        for i in np.flatnonzero(now & ~funded):
-            if binding.label in inst.udvalg[i]:
-                found.setdefault(inst.ids[i], binding)
+        for i in members:
+            if now[i]:
+                found.setdefault(inst.ids[i], limit_of(result, row.name))
     return found
 
 

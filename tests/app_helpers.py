@@ -84,6 +84,16 @@ def assert_amounts(at: AppTest, result: Result) -> None:
         assert math.isclose(float(shown[name]), float(amount), abs_tol=0.5), (name, shown[name], amount)
 
 
+def plain(text: str) -> str:
+    """Markdown as a reader sees it: the app escapes every punctuation character of what it shows."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def shown_texts(at: AppTest, *kinds: str) -> str:
+    """The text of every element of these kinds (markdown, caption, info, warning, error), unescaped."""
+    return "\n".join(plain(e.value) for kind in kinds for e in getattr(at, kind))
+
+
 def danish(text: str) -> float:
     """A number as the page writes it: "4.530,00", "300.000 kr.", "-120,00"."""
     return parse_number(re.sub(r"[^\d.,\-]", "", text.replace("−", "-")).strip("."))

@@ -8,6 +8,7 @@ import math
 import pytest
 
 import ui_text
+from scenarios import share
 from scenarios.settings import Settings
 from tests.app_helpers import (
     AMOUNT,
@@ -15,6 +16,7 @@ from tests.app_helpers import (
     assert_amounts,
     assert_clean,
     box,
+    catalog,
     danish,
     decided_value,
     independent,
@@ -22,9 +24,11 @@ from tests.app_helpers import (
     metric,
     open_expander,
     run_app,
+    shown_texts,
     slider,
     start,
 )
+from ui.state import known
 
 VALUE = ui_text.RESULTS["value"]
 FUNDED = ui_text.RESULTS["funded"]
@@ -218,3 +222,19 @@ def test_switching_catalog_keeps_nothing_of_the_other_catalogs_settings() -> Non
     assert at.query_params.get("katalog") == "kk2019"
     assert_amounts(at, independent(start("kk2019"), "kk2019"))
     assert isinstance(start("kk2019"), Settings)
+
+
+def test_contradicting_limits_are_explained_and_the_smallest_fix_is_one_click() -> None:
+    at = run_app({"pulje.2021": "400000", "udvalg_min.AUU": "300000", "udvalg_min.UU": "197000"})
+    assert_clean(at)
+    errors = shown_texts(at, "error")
+    assert ui_text.EXPLAIN["conflict_head"] in errors and "AUU" in errors and "UU" in errors
+    assert not at.metric  # no allocation pretends to meet them
+    next(b for b in at.button if b.label == ui_text.EXPLAIN["conflict_apply"]).click().run()
+    assert_clean(at)
+    assert not shown_texts(at, "error")
+    fixed, problems = share.decode(dict(at.query_params), start("fb2021"), known(catalog("fb2021"), start("fb2021")))
+    assert problems == []
+    expected = independent(fixed, "fb2021")
+    assert expected.is_ok
+    assert_amounts(at, expected)

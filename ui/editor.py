@@ -24,7 +24,7 @@ EDIT_ERRORS = "editor_errors"
 
 
 def draw(settings: Settings, catalog: pd.DataFrame, *, expanded: bool) -> None:
-    """The table of every indsats (and fixed line) with its changes; edits apply when a cell is left."""
+    """The table of every indsats (and fixed line) with its changes; an edit applies when its cell is left."""
     box = st.expander(T["head"], expanded=expanded, key=state.key("editor_open"), on_change="rerun")
     if not box.open:
         return
@@ -34,7 +34,7 @@ def draw(settings: Settings, catalog: pd.DataFrame, *, expanded: bool) -> None:
         frame = frame_of(settings, catalog, years)
         key = state.key("editor", st.session_state.get(EDIT_GEN, 0))
         st.session_state["editor_key"] = key  # the tests write their edits here
-        columns = _columns(years)
+        columns = _columns(years, own_cost=not years or any(not asks for asks in catalog["asks"]))
         st.data_editor(
             frame[list(columns)],
             key=key,
@@ -42,10 +42,10 @@ def draw(settings: Settings, catalog: pd.DataFrame, *, expanded: bool) -> None:
             column_config=columns,
             height=min(40 + 35 * len(frame), 640),
             disabled=["name", "catalog_cost", "catalog_reach"],
-            on_change=_edited,
-            args=(key, list(frame["id"]), list(frame["name"]), list(frame["fixed"]), years),
             width="stretch",
         )
+        if _apply(key, list(frame["id"]), list(frame["name"]), list(frame["fixed"]), years):
+            st.rerun()  # the result above was drawn before the edit
         for error in st.session_state.get(EDIT_ERRORS, []):
             st.warning(md(error))
 
@@ -99,13 +99,15 @@ def _count(value: float | None) -> str:
     return "" if value is None else format_count(value) if float(value).is_integer() else str(value).replace(".", ",")
 
 
-def _columns(years: list) -> dict:
-    """The editor's columns in the order a committee fills them: the figures first, then the rules."""
+def _columns(years: list, *, own_cost: bool) -> dict:
+    """The editor's columns in the order a committee fills them: the figures first, then the rules. A plan whose
+    indsatser all state their ask per year has no column for an own cost (it would change no year): a year's
+    amount is changed by extending it ("Udvid")."""
     text = st.column_config.TextColumn
     columns: dict = {
         "name": text(T["name"], width="medium", pinned=True),
         "catalog_cost": text(T["catalog_cost"]),
-        "cost": text(T["cost"]),
+        **({"cost": text(T["cost"])} if own_cost else {}),
         "catalog_reach": text(T["catalog_reach"]),
         "reach": text(T["reach"]),
         "reason": text(T["reason"], width="large"),
@@ -122,10 +124,13 @@ def _columns(years: list) -> dict:
     return columns
 
 
-def _edited(key: str, ids: list[str], names: list[str], fixed: list[bool], years: list) -> None:
-    """Apply the cells just edited; a cell that cannot be read is named in a message and changes nothing."""
+def _apply(key: str, ids: list[str], names: list[str], fixed: list[bool], years: list) -> bool:
+    """Apply the cells just edited (True if there were any); a cell that cannot be read is named in a message
+    and changes nothing. The table is then drawn afresh from the settings (a new key)."""
     ss = st.session_state
-    edited = ss[key].get("edited_rows", {})
+    edited = (ss.get(key) or {}).get("edited_rows", {})
+    if not edited:
+        return False
     settings = state.settings()
     assert settings is not None
     errors: list[str] = []
@@ -142,6 +147,7 @@ def _edited(key: str, ids: list[str], names: list[str], fixed: list[bool], years
     state.set_settings(settings)
     ss[EDIT_ERRORS] = errors
     ss[EDIT_GEN] = ss.get(EDIT_GEN, 0) + 1
+    return True
 
 
 def _label(column: str) -> str:

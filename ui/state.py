@@ -5,6 +5,7 @@ changed from outside a widget (another catalog, an uploaded scenario, a fix) sho
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -63,7 +64,8 @@ def switch_to(source: data.Source, params: Mapping[str, str] | None = None, sett
         st.session_state.setdefault(SETTINGS, None)
         return False
     for message in encoding_notes:
-        notice(APP["encoding"].format(file=source.name, detail=message))
+        read_as = re.search(r"read as ([\w-]+)", message)
+        notice(APP["encoding"].format(file=source.name, encoding=read_as.group(1) if read_as else "?"))
     if settings is None:
         settings = start
         if params:
