@@ -210,6 +210,8 @@ EDITOR = {
     "reason": "Begrundelse",
     "fixed_suffix": " (fast post)",
     "missing": "mangler",
+    "reach_at_least": "min. {low}",
+    "reach_at_most": "op til {high}",
     "bad_value": "{name}, kolonnen »{column}«: »{text}« kan ikke læses som et tal. Intet er ændret i den celle.",
     "fixed_only_cost": "{name} er en fast post: kun dens omkostning kan ændres.",
     "cost_zero": "{name}: en omkostning skal være over 0 (udeluk indsatsen, hvis den ikke skal have penge).",

@@ -25,6 +25,7 @@ from scenarios.settings import Settings
 from scenarios.why import ConflictView, conflict_view, next_100k, statuses
 
 Solver = Callable[[Inputs], Result]
+Valuer = Callable[[Inputs, pd.DataFrame | None], tuple[Result | None, str]]
 TABLE_COLUMNS = [
     "id", "name", "udvalg", "goals", "status", "reason", "reference_kr", "amount_kr", "change_kr",
     "reference_value", "value", "change_value", "value_per_100k", "cost_kr", "funded_share", "stars",
@@ -67,11 +68,16 @@ class WhatIf:
 
 
 def analyse(
-    settings: Settings, catalog: pd.DataFrame, *, reference: pd.DataFrame | None = None, solver: Solver = solve
+    settings: Settings,
+    catalog: pd.DataFrame,
+    *,
+    reference: pd.DataFrame | None = None,
+    solver: Solver = solve,
+    valuer: Valuer | None = None,
 ) -> WhatIf:
     """Solve the settings over `catalog` and explain the result beside the reference allocation (long format:
-    id, year, amount_kr), valued with the same weights. `solver` solves Inputs (the app passes its cached,
-    compiled re-solve)."""
+    id, year, amount_kr), valued with the same weights. `solver` solves Inputs and `valuer` values the
+    reference (value_reference; the app passes cached ones: a compiled re-solve, a kept valuation)."""
     try:
         inputs = settings.to_inputs(catalog)
     except SpecError as exc:
@@ -84,7 +90,7 @@ def analyse(
         return WhatIf(None, problems=tuple(input_problems(exc, inputs.constraints)))
     if not result.is_ok:
         return WhatIf(result, conflict=conflict_view(result, settings))
-    valued, problem = _reference(inputs, reference)
+    valued, problem = (valuer or value_reference)(inputs, reference)
     why = statuses(result, settings)
     table = side_by_side(result, valued).assign(status=why.status, reason=why.reason)
     return WhatIf(
@@ -128,10 +134,34 @@ def missing_figures(inputs: Inputs) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
-def _reference(inputs: Inputs, amounts: pd.DataFrame | None) -> tuple[Result | None, str]:
-    """The reference allocation valued with the current inputs, or None and why not (the core's words)."""
+def value_reference(inputs: Inputs, amounts: pd.DataFrame | None) -> tuple[Result | None, str]:
+    """The reference allocation (long format: id, year, amount_kr) valued with the inputs' weights and figures,
+    or None and why not (in Danish). Its pulje is what it spends each year: a reference is compared by its
+    amounts and its value, never by a pulje, so its valuation stays the same while the pulje slider moves."""
     if amounts is None:
         return None, ""
+    years = inputs.years
+    spent = amounts.groupby(amounts["year"].astype(str))["amount_kr"].sum() if "year" in amounts else None
+    if years == (None,) or spent is None:
+        budget: float | dict = float(amounts["amount_kr"].sum())
+    else:
+        budget = {year: float(spent.get(str(year), 0.0)) for year in years}
+    try:
+        return _valued(inputs.replace(budget=budget, constraints=()), amounts)
+    except PuljeError as exc:
+        return None, detail(str(exc))
+
+
+def reference_key(inputs: Inputs, amounts: pd.DataFrame | None) -> str:
+    """What a reference's valuation depends on, as text (to keep it while only the pulje moves)."""
+    if amounts is None:
+        return ""
+    a = inputs.assumptions
+    return repr((amounts.to_numpy().tolist(), sorted(inputs.goal_weights.items()), inputs.evidence_weight,
+                 inputs.years, a.reach, a.cost, a.intensity, a.udvalg_split, a.extend, a.range_reach))  # fmt: skip
+
+
+def _valued(inputs: Inputs, amounts: pd.DataFrame) -> tuple[Result | None, str]:
     funded = set(amounts.loc[amounts["amount_kr"] > 0, "id"])
     try:
         return evaluate(inputs, amounts), ""
@@ -139,9 +169,7 @@ def _reference(inputs: Inputs, amounts: pd.DataFrame | None) -> tuple[Result | N
         if funded & set(exc.ids):  # the reference funds an indsats whose figures are missing now
             return None, detail(str(exc))
         # the indsatser without figures get nothing in the reference (an excluded one, say): value the rest
-        return _reference(_without(inputs, set(exc.ids)), amounts)
-    except PuljeError as exc:
-        return None, detail(str(exc))
+        return _valued(_without(inputs, set(exc.ids)), amounts)
 
 
 def _without(inputs: Inputs, ids: set[str]) -> Inputs:

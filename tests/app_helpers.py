@@ -20,7 +20,7 @@ from optimizer import Result, evaluate, load_amounts, load_catalog, solve
 from optimizer.numbers import parse_number
 from scenarios.bundled import BUNDLED, start_settings
 from scenarios.settings import Settings
-from ui.tables import md
+from ui.tables import label as as_label
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -105,14 +105,14 @@ def metric(at: AppTest, label: str) -> tuple[str, str]:
 
 
 def slider(at: AppTest, label: str):
-    matches = [s for s in at.slider if s.label == md(label)]
+    matches = [s for s in at.slider if s.label == as_label(label)]
     assert len(matches) == 1, (label, [s.label for s in at.slider])
     return matches[0]
 
 
 def box(at: AppTest, label: str):
     """The text box beside the slider labelled `label`."""
-    wanted = md(ui_text.CONTROLS["box"].format(label=label))
+    wanted = as_label(ui_text.CONTROLS["box"].format(label=label))
     matches = [t for t in at.text_input if t.label == wanted]
     assert len(matches) == 1, (wanted, [t.label for t in at.text_input])
     return matches[0]

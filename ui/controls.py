@@ -17,10 +17,12 @@ from optimizer.numbers import NumberFormatError, parse_number
 from scenarios.export import constraint_text
 from scenarios.settings import Ranges, Settings, control_ranges
 from ui import state
+from ui.tables import label as as_label
 from ui.tables import md
 from ui_text import CONTROLS as T
 
 WEIGHT_HIGH, WEIGHT_STEP = 5.0, 0.1
+BOX_PX = 112  # the number box beside a slider: room for "10.000.000"
 Apply = Callable[[Settings, float | None], Settings]
 
 
@@ -119,12 +121,12 @@ def _paired(name: tuple, label: str, value: float | None, low: float, high: floa
         ss[s_key] = _on_slider(value, top, empty)
     if b_key not in ss:
         _show(b_key, _text(value, kind, empty))
-    slider, box = st.columns([3, 2], vertical_alignment="bottom")
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")  # one block: cheaper than columns
     args = (s_key, b_key, r_key, kind, empty, apply)
-    shown, tip = md(label), md(help) if help else None  # labels from a catalog are Markdown to Streamlit
-    slider.slider(shown, float(low), float(top), step=float(step), key=s_key, on_change=_slid, args=args, help=tip)
-    box.text_input(md(T["box"].format(label=label)), key=b_key, on_change=_typed, args=args,
-                   label_visibility="collapsed")  # fmt: skip
+    shown, tip = as_label(label), md(help) if help else None  # a catalog's names are Markdown to Streamlit
+    row.slider(shown, float(low), float(top), step=float(step), key=s_key, on_change=_slid, args=args, help=tip)
+    row.text_input(as_label(T["box"].format(label=label)), key=b_key, on_change=_typed, args=args,
+                   label_visibility="collapsed", width=BOX_PX)  # fmt: skip
     error = ss[state.ERRORS].get(b_key)
     if error:
         st.caption(error)

@@ -26,7 +26,7 @@ from scenarios.frontier import Frontier
 from scenarios.settings import Settings
 from scenarios.sweep import Sweep
 from scenarios.tradeoffs import budget_sweep, evidence_price, goal_frontier
-from scenarios.whatif import WhatIf, analyse
+from scenarios.whatif import WhatIf, analyse, reference_key, value_reference
 
 UPLOAD_PREFIX = "upload:"
 UPLOADS = Path(tempfile.gettempdir()) / "pulje-uploads"  # by content hash, so a link works on this server
@@ -130,7 +130,16 @@ def _analysis(version: str, key: str, _settings: Settings, _source: Source) -> W
     def solver(inputs: Inputs) -> Result:
         return _compiled(version, _settings.structure_key(), inputs).solve(inputs)
 
-    return analyse(_settings, frame, reference=amounts, solver=solver)
+    def valuer(inputs: Inputs, reference: pd.DataFrame | None) -> tuple[Result | None, str]:
+        return _reference(version, reference_key(inputs, reference), inputs, reference)
+
+    return analyse(_settings, frame, reference=amounts, solver=solver, valuer=valuer)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _reference(version: str, key: str, _inputs: Inputs, _amounts: pd.DataFrame | None) -> tuple[Result | None, str]:
+    """The reference's valuation, kept while only the pulje moves (it does not depend on the pulje)."""
+    return value_reference(_inputs, _amounts)
 
 
 def analysis(settings: Settings, source: Source) -> WhatIf:

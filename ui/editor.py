@@ -85,9 +85,9 @@ def reach_text(row: object) -> str:
     if not math.isnan(low) and not math.isnan(high):
         return f"{format_count(low)}-{format_count(high)}"
     if not math.isnan(low):
-        return f"min. {format_count(low)}"
+        return T["reach_at_least"].format(low=format_count(low))
     if not math.isnan(high):
-        return f"op til {format_count(high)}"
+        return T["reach_at_most"].format(high=format_count(high))
     return T["missing"]
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from optimizer.formats import Kind, column_kind, format_as
 
+NUMBER_PX = 104  # a column of Danish numbers: room for "-10.000.000" and a short header
 _PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
@@ -18,6 +19,16 @@ def md(text: object) -> str:
     could read is backslash-escaped, and line breaks become spaces, so a catalog's `source` cannot load an
     image, open a link or close a code span."""
     return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+_RISKY = re.compile(r"[\\`*_\[\]<>$~|!#]|:[\w/-]+[:\[]|^\s*([-+]|\d+[.)])\s")
+
+
+def label(text: object) -> str:
+    """A widget's label: as it is when no Markdown could be read into it (so a screen reader reads it as
+    written), escaped like md() when it could ("![x](…)", ":red[…]", "$…$", "`…")."""
+    shown = " ".join(str(text).split())
+    return md(shown) if _RISKY.search(shown) else shown
 
 
 def show(
@@ -38,7 +49,8 @@ def show(
     kinds = {k: (kinds or {}).get(k) or column_kind(k, data[k]) for k in labels}
     numeric = [k for k, kind in kinds.items() if kind is not Kind.TEXT]
     first = next(iter(labels))  # the name: kept in view when the table scrolls sideways
-    sized = {labels[k]: st.column_config.Column(width=w, pinned=k == first) for k, w in (widths or {}).items()}
+    sizes = {**dict.fromkeys(numeric, NUMBER_PX), **(widths or {})}
+    sized = {labels[k]: st.column_config.Column(width=w, pinned=k == first) for k, w in sizes.items()}
     if sortable:
         formats = {labels[k]: (lambda v, kind=kinds[k]: format_as(v, kind)) for k in numeric}
         shown = data.rename(columns=labels).style.format(formats, na_rep="")
@@ -46,5 +58,5 @@ def show(
         st.dataframe(shown, hide_index=True, height=height, column_config=sized)
         return
     text = data.assign(**{k: [format_as(v, kinds[k]) for v in data[k]] for k in numeric})
-    config = {**sized, **{labels[k]: st.column_config.TextColumn(alignment="right") for k in numeric}}
+    config = {**sized, **{labels[k]: st.column_config.TextColumn(alignment="right", width=sizes[k]) for k in numeric}}
     st.dataframe(text.rename(columns=labels), hide_index=True, height=height, column_config=config)
