@@ -37,11 +37,20 @@ CASES = {
 }
 # Frederiksberg 2019 states no costs: the benchmark assumes 100.000 kr. each (the app would ask for them).
 FB2019_COSTS = {
-    "fb19-endnu-flere-skal-med", "fb19-kvinder-i-job-vilkaar", "fb19-kursuscafeen", "fb19-come-on",
-    "fb19-ung-moeder-ung", "fb19-fritidspas-nr-2", "fb19-idraet-gymnasieelever", "fb19-unge-idraetsrollemodeller",
-    "fb19-moedrenetvaerk", "fb19-borgerservice-to-go", "fb19-hverdagsraadgivning", "fb19-samvaersgrupper-aeldre",
+    "fb19-endnu-flere-skal-med",
+    "fb19-kvinder-i-job-vilkaar",
+    "fb19-kursuscafeen",
+    "fb19-come-on",
+    "fb19-ung-moeder-ung",
+    "fb19-fritidspas-nr-2",
+    "fb19-idraet-gymnasieelever",
+    "fb19-unge-idraetsrollemodeller",
+    "fb19-moedrenetvaerk",
+    "fb19-borgerservice-to-go",
+    "fb19-hverdagsraadgivning",
+    "fb19-samvaersgrupper-aeldre",
     "fb19-integrationspriser",
-}  # fmt: skip
+}
 FB2019_REACH = ("fb19-ung-moeder-ung", "fb19-borgerservice-to-go", "fb19-hverdagsraadgivning")
 
 
@@ -92,8 +101,10 @@ def browser_move(url: str, key: str, label: str) -> float:
                 thumb.focus()
                 began = time.perf_counter()
                 page.keyboard.press("ArrowLeft")
-                page.wait_for_function("([label, old]) => document.querySelector(`input[aria-label='${label}']`)"
-                                       ".value !== old", arg=[box.get_attribute("aria-label"), before])  # fmt: skip
+                page.wait_for_function(
+                    "([label, old]) => document.querySelector(`input[aria-label='${label}']`).value !== old",
+                    arg=[box.get_attribute("aria-label"), before],
+                )
                 bar.get_by_text(f"{box.input_value()} kr.", exact=False).first.wait_for(timeout=30_000)
                 times.append(time.perf_counter() - began)
                 settled(page, 150)
@@ -112,8 +123,12 @@ def bench_app() -> list[dict]:
     if CHROMIUM.exists():
         with tempfile.TemporaryDirectory() as folder, served_app(Path(folder) / "server.log") as url:
             for name, (key, label, _, _) in CASES.items():
-                rows.append({"benchmark": f"app: slider move to redrawn result, browser: {name}",
-                             "seconds": browser_move(url, key, label)})  # fmt: skip
+                rows.append(
+                    {
+                        "benchmark": f"app: slider move to redrawn result, browser: {name}",
+                        "seconds": browser_move(url, key, label),
+                    }
+                )
     return rows
 
 

@@ -53,12 +53,16 @@ class Bundled:
 BUNDLED: dict[str, Bundled] = {
     b.key: b
     for b in (
-        Bundled("fb2021", "frederiksberg/handleplan_2021_2022.csv", "frederiksberg_baseline.toml",
-                "frederiksberg/handleplan_2021_2022_tilskud.csv"),
+        Bundled(
+            "fb2021",
+            "frederiksberg/handleplan_2021_2022.csv",
+            "frederiksberg_baseline.toml",
+            "frederiksberg/handleplan_2021_2022_tilskud.csv",
+        ),
         Bundled("fb2019", "frederiksberg/handleplan_2019.csv", stated_pulje=("handleplan_2019", "pulje")),
         Bundled("kk2019", "copenhagen/bruttokatalog_2019_2022.csv", "copenhagen_bruttokatalog.toml"),
     )
-}  # fmt: skip
+}
 
 
 def start_settings(key: str, catalog: pd.DataFrame) -> Settings:

@@ -183,10 +183,23 @@ class Settings:
         """What a compiled model depends on besides the pulje and the weights (the constraints and figures)."""
         plain = _plain(self)
         return json.dumps(
-            {k: plain[k] for k in ("catalog", "udvalg_min", "udvalg_max", "goal_min", "edits", "extra_constraints",
-                                   "extra_assumptions")} | {"years": [str(y) for y in self.years]},
-            sort_keys=True, ensure_ascii=False, default=str,
-        )  # fmt: skip
+            {
+                k: plain[k]
+                for k in (
+                    "catalog",
+                    "udvalg_min",
+                    "udvalg_max",
+                    "goal_min",
+                    "edits",
+                    "extra_constraints",
+                    "extra_assumptions",
+                )
+            }
+            | {"years": [str(y) for y in self.years]},
+            sort_keys=True,
+            ensure_ascii=False,
+            default=str,
+        )
 
 
 def _set_pair(pairs: Pairs, key: str, value: float | None, *, default: float | None) -> Pairs:
@@ -240,8 +253,12 @@ def control_ranges(catalog: pd.DataFrame, settings: Settings) -> Ranges:
     largest = max([kr for _, kr in settings.budget] + [0.0])
     high = max(2 * largest, float(cost.sum()), 100_000.0)
     step = next((s for s in STEPS if high / s >= 100 and all(kr % s == 0 for _, kr in settings.budget)), 1_000.0)
-    return Ranges(_ceil(high, step), step, {u: _ceil(v, step) for u, v in udvalg.items()},
-                  {g: _ceil(v, step) for g, v in goals.items()})  # fmt: skip
+    return Ranges(
+        _ceil(high, step),
+        step,
+        {u: _ceil(v, step) for u, v in udvalg.items()},
+        {g: _ceil(v, step) for g, v in goals.items()},
+    )
 
 
 def _ceil(value: float, step: float) -> float:

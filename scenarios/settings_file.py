@@ -29,8 +29,9 @@ from scenarios.spec import Scenario, ScenarioError, scenario_from_dict, scenario
 from ui_text import TOML
 
 PATH_KEYS = ("catalog", "goals", "asks", "baseline")
-_REASON_LINE = re.compile(re.escape(TOML["reason_line"]).replace(r"\{id\}", "(?P<id>.+?)").replace(
-    r"\{reason\}", "(?P<reason>.*)") + r"\Z")  # fmt: skip
+_REASON_LINE = re.compile(
+    re.escape(TOML["reason_line"]).replace(r"\{id\}", "(?P<id>.+?)").replace(r"\{reason\}", "(?P<reason>.*)") + r"\Z"
+)
 
 
 # --- writing ---------------------------------------------------------------------------------------
@@ -79,8 +80,9 @@ def committee_workbook(
 ) -> bytes:
     """The committee workbook (scenarios.export.write_excel) of the shown allocation, compared with the
     reference when there is one; written in `folder` and returned as bytes."""
-    scenario = Scenario(name=name, inputs=settings.to_inputs(catalog), description=_description(settings),
-                        catalog_path=catalog_path)  # fmt: skip
+    scenario = Scenario(
+        name=name, inputs=settings.to_inputs(catalog), description=_description(settings), catalog_path=catalog_path
+    )
     run = ScenarioRun(scenario, result)
     comparison = None
     if reference is not None:
@@ -150,8 +152,11 @@ def settings_from_scenario(scenario: Scenario, catalog_key: str) -> Settings:
     for indsats_id, by_year in a.extend.items():
         rows.setdefault(indsats_id, {})["extend"] = tuple(sorted(by_year.items(), key=lambda kv: str(kv[0])))
     for indsats_id, fields in rows.items():
-        found = [reasons.pop(f"{what}.{indsats_id}") for what in ("reach", "cost", "extend")
-                 if f"{what}.{indsats_id}" in reasons]  # fmt: skip
+        found = [
+            reasons.pop(f"{what}.{indsats_id}")
+            for what in ("reach", "cost", "extend")
+            if f"{what}.{indsats_id}" in reasons
+        ]
         if found:
             fields["reason"] = "; ".join(dict.fromkeys(found))
     for line in scenario.description.splitlines():

@@ -10,26 +10,19 @@ rest is applied. `decode(encode(s, start), start) == s` for every settings value
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 
-from optimizer.constraints import CONSTRAINTS, Constraint, Year
-from optimizer.errors import PuljeError
+from optimizer.constraints import Year
 from optimizer.inputs import Assumptions, Known
-from optimizer.limits import MAX_KR, MAX_REACH, MAX_WEIGHT
-from optimizer.numbers import NumberFormatError, parse_number
+from scenarios import share_items as items
 from scenarios.settings import Pairs, RowEdit, Settings, YearAmounts
+from scenarios.share_items import PAIR_KEYS, PARTIAL
 from scenarios.spec import constraint_to_dict
-from ui_text import LINK
 
 CATALOG_KEY = "katalog"
 VIEW_KEY = "visning"  # the app's own (committee view); not part of the settings
-PAIR_KEYS = {"vaegt": "goal_weights", "udvalg_min": "udvalg_min", "udvalg_max": "udvalg_max", "maal_min": "goal_min"}
 ROW_KEYS = ("laas", "udeluk", "delvis", "omk", "rv", "udvid", "grund")
 SCALAR_KEYS = {"evidens", "ekstra", "ekstra_antagelser", "ref", "ref_kilde"}
-PARTIAL = {"ja": True, "nej": False, "katalog": None}
-EMPTY_ASSUMPTIONS = Assumptions()
 
 
 # --- writing ---------------------------------------------------------------------------------------
@@ -86,8 +79,10 @@ def _pair_params(prefix: str, pairs: Pairs, start: Pairs) -> Iterator[tuple[str,
 
 def _row_params(edit: RowEdit, start: RowEdit) -> Iterator[tuple[str, str]]:
     i = edit.id
-    for prefix, now, before in (("laas", dict(edit.lock), dict(start.lock)),
-                                ("udvid", dict(edit.extend), dict(start.extend))):  # fmt: skip
+    for prefix, now, before in (
+        ("laas", dict(edit.lock), dict(start.lock)),
+        ("udvid", dict(edit.extend), dict(start.extend)),
+    ):
         for year in sorted(set(now) | set(before), key=str):
             if now.get(year) != before.get(year):
                 yield _year_key(prefix, year, i), "" if year not in now else _number(now[year])
@@ -120,54 +115,20 @@ def _assumptions_dict(a: Assumptions) -> dict:
 # --- reading ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Reader:
-    """Applies a link's items to the starting settings, collecting a Danish line for each it must skip."""
-
-    settings: Settings
-    known: Known
-    problems: list[str]
-
-    def skip(self, template: str, **words: object) -> None:
-        self.problems.append(LINK[template].format(**words))
-
-    def number(self, key: str, text: str, high: float) -> float | None:
-        try:
-            value = float(text) if "e" in text.lower() else parse_number(text)
-        except (NumberFormatError, ValueError):
-            value = math.nan
-        if math.isnan(value):
-            self.skip("not_number", key=key, value=text)
-            return None
-        if not 0 <= value <= high:
-            self.skip("out_of_range", key=key, value=text)
-            return None
-        return value
-
-    def year(self, key: str, text: str) -> Year | bool:
-        """The pulje's year written as `text` (False when it is none of them)."""
-        for year in self.known.years:
-            if year is not None and str(year) == text:
-                return year
-        self.skip("unknown_year", key=key, year=text, years=", ".join(str(y) for y in self.known.years if y))
-        return False
-
-    def name_ok(self, key: str, value: str, among: tuple[str, ...], template: str) -> bool:
-        if value in among:
-            return True
-        self.skip(template, key=key, name=value)
-        return False
-
-
 def decode(params: Mapping[str, str | list[str]], start: Settings, known: Known) -> tuple[Settings, list[str]]:
     """Settings from a link's query parameters over the catalog's starting settings, and a Danish line for
     every item that was skipped. `known` holds the catalog's ids, udvalg and goals and the pulje's years."""
-    reader = _Reader(start, known, [])
-    handlers: dict[str, Callable[[_Reader, str, str, str], None]] = {
-        "pulje": _read_budget, "evidens": _read_evidence, "ekstra": _read_extra,
-        "ekstra_antagelser": _read_extra_assumptions, "ref": _read_reference, "ref_kilde": _read_origin,
-        **dict.fromkeys(PAIR_KEYS, _read_pair), **dict.fromkeys(ROW_KEYS, _read_row),
-    }  # fmt: skip
+    reader = items.Reader(start, known, [])
+    handlers: dict[str, Callable[[items.Reader, str, str, str], None]] = {
+        "pulje": items.read_budget,
+        "evidens": items.read_evidence,
+        "ekstra": items.read_extra,
+        "ekstra_antagelser": items.read_extra_assumptions,
+        "ref": items.read_reference,
+        "ref_kilde": items.read_origin,
+        **dict.fromkeys(PAIR_KEYS, items.read_pair),
+        **dict.fromkeys(ROW_KEYS, items.read_row),
+    }
     for key, raw in params.items():
         if key in (CATALOG_KEY, VIEW_KEY):
             continue
@@ -179,139 +140,3 @@ def decode(params: Mapping[str, str | list[str]], start: Settings, known: Known)
             continue
         handler(reader, key, rest, text)
     return reader.settings, reader.problems
-
-
-def _read_budget(r: _Reader, key: str, rest: str, text: str) -> None:
-    year: Year | bool = None
-    if rest or r.known.years != (None,):
-        if not rest:
-            r.skip("unknown_key", key=key)
-            return
-        year = r.year(key, rest)
-        if year is False:
-            return
-    kr = r.number(key, text, MAX_KR)
-    if kr is not None:
-        r.settings = r.settings.with_budget(year, kr)
-
-
-def _read_evidence(r: _Reader, key: str, rest: str, text: str) -> None:
-    weight = r.number(key, text, MAX_WEIGHT)
-    if weight is not None:
-        r.settings = r.settings.replace(evidence_weight=weight)
-
-
-def _read_pair(r: _Reader, key: str, rest: str, text: str) -> None:
-    prefix = key.partition(".")[0]
-    name = PAIR_KEYS[prefix]
-    among, template = (r.known.goals, "unknown_goal") if prefix in ("vaegt", "maal_min") else (
-        r.known.udvalg, "unknown_udvalg")  # fmt: skip
-    if not r.name_ok(key, rest, among, template):
-        return
-    value = None if text == "" else r.number(key, text, MAX_WEIGHT if prefix == "vaegt" else MAX_KR)
-    if text != "" and value is None:
-        return
-    if name == "goal_weights":
-        r.settings = r.settings.with_weight(rest, 1.0 if value is None else value)
-    else:
-        r.settings = r.settings.with_limit(name, rest, value)
-
-
-def _read_row(r: _Reader, key: str, rest: str, text: str) -> None:
-    prefix = key.partition(".")[0]
-    year: Year = None
-    if prefix in ("laas", "udvid") and r.known.years != (None,):
-        year_text, _, rest = rest.partition(".")
-        found = r.year(key, year_text)
-        if found is False:
-            return
-        year = found
-    if not r.name_ok(key, rest, r.known.ids, "unknown_id"):
-        return
-    edit = r.settings.edit(rest)
-    changed = _changed_row(r, key, prefix, edit, year, text)
-    if changed is not None:
-        r.settings = r.settings.with_edit(changed)
-
-
-def _changed_row(r: _Reader, key: str, prefix: str, edit: RowEdit, year: Year, text: str) -> RowEdit | None:
-    if prefix == "grund":
-        return _replace(edit, reason=text)
-    if prefix == "udeluk":
-        if text not in ("0", "1"):
-            r.skip("bad_choice", key=key, value=text, choices="0, 1")
-            return None
-        return _replace(edit, exclude=text == "1")
-    if prefix == "delvis":
-        if text not in PARTIAL:
-            r.skip("bad_choice", key=key, value=text, choices=", ".join(PARTIAL))
-            return None
-        return _replace(edit, partial=PARTIAL[text])
-    high = MAX_REACH if prefix == "rv" else MAX_KR
-    value = None if text == "" else r.number(key, text, high)
-    if text != "" and value is None:
-        return None
-    if prefix in ("omk", "rv"):
-        return _replace(edit, **{"cost_kr" if prefix == "omk" else "reach": value})
-    field = "lock" if prefix == "laas" else "extend"
-    table = dict(getattr(edit, field))
-    if value is None:
-        table.pop(year, None)
-    else:
-        table[year] = value
-    return _replace(edit, **{field: tuple(sorted(table.items(), key=lambda kv: str(kv[0])))})
-
-
-def _replace(edit: RowEdit, **changes: object) -> RowEdit:
-    return RowEdit(**{**edit.__dict__, **changes})  # type: ignore[arg-type]
-
-
-def _read_extra(r: _Reader, key: str, rest: str, text: str) -> None:
-    try:
-        items = json.loads(text) if text else []
-        constraints = tuple(_constraint(item) for item in items)
-    except (ValueError, TypeError, KeyError, PuljeError):
-        r.skip("bad_extra", key=key)
-        return
-    r.settings = r.settings.replace(extra_constraints=constraints)
-
-
-def _constraint(item: dict) -> Constraint:
-    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in item.items() if k != "kind"}
-    return CONSTRAINTS[item["kind"]](**fields)
-
-
-def _read_extra_assumptions(r: _Reader, key: str, rest: str, text: str) -> None:
-    try:
-        data = json.loads(text) if text else {}
-        extra = Assumptions(**data) if data else EMPTY_ASSUMPTIONS
-    except (ValueError, TypeError, PuljeError):
-        r.skip("bad_extra", key=key)
-        return
-    r.settings = r.settings.replace(extra_assumptions=extra)
-
-
-def _read_reference(r: _Reader, key: str, rest: str, text: str) -> None:
-    if text == "":
-        r.settings = r.settings.replace(reference=None)
-        return
-    rows = []
-    for item in text.split(";"):
-        parts = item.split(":")
-        single = r.known.years == (None,)
-        if len(parts) != (2 if single else 3) or parts[0] not in r.known.ids:
-            r.skip("bad_reference", key=key, item=item)
-            return
-        year = None if single else r.year(key, parts[1])
-        kr = r.number(key, parts[-1], MAX_KR)
-        if year is False or kr is None:
-            return
-        rows.append((parts[0], year, kr))
-    r.settings = r.settings.replace(reference=tuple(rows))
-
-
-def _read_origin(r: _Reader, key: str, rest: str, text: str) -> None:
-    if text not in ("", "first", "pinned"):
-        r.skip("bad_choice", key=key, value=text, choices="first, pinned")
-        return
-    r.settings = r.settings.replace(reference_origin=text)

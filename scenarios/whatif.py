@@ -27,9 +27,23 @@ from scenarios.why import ConflictView, conflict_view, next_100k, statuses
 Solver = Callable[[Inputs], Result]
 Valuer = Callable[[Inputs, pd.DataFrame | None], tuple[Result | None, str]]
 TABLE_COLUMNS = [
-    "id", "name", "udvalg", "goals", "status", "reason", "reference_kr", "amount_kr", "change_kr",
-    "reference_value", "value", "change_value", "value_per_100k", "cost_kr", "funded_share", "stars",
-]  # fmt: skip
+    "id",
+    "name",
+    "udvalg",
+    "goals",
+    "status",
+    "reason",
+    "reference_kr",
+    "amount_kr",
+    "change_kr",
+    "reference_value",
+    "value",
+    "change_value",
+    "value_per_100k",
+    "cost_kr",
+    "funded_share",
+    "stars",
+]
 
 
 @dataclass(frozen=True)
@@ -123,8 +137,10 @@ def missing_figures(inputs: Inputs) -> tuple[tuple[str, str], ...]:
             prepare(probe)
             break
         except MissingDataError as exc:
-            kinds = ["cost" if math.isnan(catalog.loc[i, "cost_kr"]) and i not in probe.assumptions.cost else "reach"
-                     for i in exc.ids]  # fmt: skip
+            kinds = [
+                "cost" if math.isnan(catalog.loc[i, "cost_kr"]) and i not in probe.assumptions.cost else "reach"
+                for i in exc.ids
+            ]
             found += list(zip(exc.ids, kinds, strict=True))
             stand_in = {i for i, kind in zip(exc.ids, kinds, strict=True) if kind == "cost"}
             a = probe.assumptions
@@ -157,8 +173,20 @@ def reference_key(inputs: Inputs, amounts: pd.DataFrame | None) -> str:
     if amounts is None:
         return ""
     a = inputs.assumptions
-    return repr((amounts.to_numpy().tolist(), sorted(inputs.goal_weights.items()), inputs.evidence_weight,
-                 inputs.years, a.reach, a.cost, a.intensity, a.udvalg_split, a.extend, a.range_reach))  # fmt: skip
+    return repr(
+        (
+            amounts.to_numpy().tolist(),
+            sorted(inputs.goal_weights.items()),
+            inputs.evidence_weight,
+            inputs.years,
+            a.reach,
+            a.cost,
+            a.intensity,
+            a.udvalg_split,
+            a.extend,
+            a.range_reach,
+        )
+    )
 
 
 def _valued(inputs: Inputs, amounts: pd.DataFrame) -> tuple[Result | None, str]:
@@ -175,8 +203,10 @@ def _valued(inputs: Inputs, amounts: pd.DataFrame) -> tuple[Result | None, str]:
 def _without(inputs: Inputs, ids: set[str]) -> Inputs:
     """The inputs without some indsatser (and the constraints and assumptions that name them)."""
     a = inputs.assumptions
-    kept = {what: {k: v for k, v in getattr(a, what).items() if k not in ids}
-            for what in ("reach", "cost", "intensity", "udvalg_split", "extend")}  # fmt: skip
+    kept = {
+        what: {k: v for k, v in getattr(a, what).items() if k not in ids}
+        for what in ("reach", "cost", "intensity", "udvalg_split", "extend")
+    }
     return inputs.replace(
         catalog=inputs.catalog[~inputs.catalog["id"].isin(ids)].reset_index(drop=True),
         constraints=(),
@@ -188,8 +218,9 @@ def side_by_side(result: Result, reference: Result | None) -> pd.DataFrame:
     """One row per indsats: the reference's and the current amount and value, and the differences; in
     multi-year plans also each year's amount and ask."""
     a = result.allocation
-    frame = a[["id", "name", "udvalg", "goals", "amount_kr", "value", "cost_kr", "funded_share", "stars",
-               "value_per_100k"]].copy()  # fmt: skip
+    frame = a[
+        ["id", "name", "udvalg", "goals", "amount_kr", "value", "cost_kr", "funded_share", "stars", "value_per_100k"]
+    ].copy()
     if reference is not None:
         ref = reference.allocation.set_index("id")
         frame["reference_kr"] = frame["id"].map(ref["amount_kr"]).fillna(0.0).to_numpy()
@@ -229,9 +260,14 @@ def key_figures(result: Result, reference: Result | None, table: pd.DataFrame) -
     reference_funded = int((reference.allocation["amount_kr"] > FUNDED_EPS).sum())
     change = np.abs(table["change_kr"].to_numpy())
     return KeyFigures(
-        result.objective, funded, reference.objective, reference_funded, float(change.sum()),
-        int((change > FUNDED_EPS).sum()), float(table["amount_kr"].sum()),
-    )  # fmt: skip
+        result.objective,
+        funded,
+        reference.objective,
+        reference_funded,
+        float(change.sum()),
+        int((change > FUNDED_EPS).sum()),
+        float(table["amount_kr"].sum()),
+    )
 
 
 def limit_use(whatif: WhatIf, settings: Settings) -> pd.DataFrame:

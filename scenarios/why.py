@@ -54,8 +54,13 @@ def statuses(result: Result, settings: Settings) -> Why:
     return Why(tuple(found_status), tuple(found_reason))
 
 
-def _status(row: object, edit: RowEdit, thresholds: pd.DataFrame, blocked: dict[str, Binding],
-            binding_kinds: set[tuple[str, str]]) -> tuple[str, str]:  # fmt: skip
+def _status(
+    row: object,
+    edit: RowEdit,
+    thresholds: pd.DataFrame,
+    blocked: dict[str, Binding],
+    binding_kinds: set[tuple[str, str]],
+) -> tuple[str, str]:
     amount, share = float(row.amount_kr), float(row.funded_share)  # type: ignore[attr-defined]
     udvalg = [u for u in str(row.udvalg).split("/") if u]  # type: ignore[attr-defined]
     if edit.lock:
@@ -67,8 +72,11 @@ def _status(row: object, edit: RowEdit, thresholds: pd.DataFrame, blocked: dict[
         if share >= FULL_SHARE:
             return "funded", ""
         limit = next((u for u in udvalg if ("udvalg_max", u) in binding_kinds), None)
-        why = REASONS["partly_udvalg"].format(udvalg=limit) if limit else (
-            REASONS["partly_budget"] if any(kind == "budget" for kind, _ in binding_kinds) else "")  # fmt: skip
+        why = (
+            REASONS["partly_udvalg"].format(udvalg=limit)
+            if limit
+            else (REASONS["partly_budget"] if any(kind == "budget" for kind, _ in binding_kinds) else "")
+        )
         return "partly", REASONS["partly"].format(share=format_share(share)) + why
     indsats_id = row.id  # type: ignore[attr-defined]
     if indsats_id in blocked:
@@ -168,12 +176,14 @@ def next_100k(result: Result) -> pd.DataFrame:
             for i in np.argsort(-change, kind="stable")
             if abs(change[i]) > FUNDED_EPS
         ]
-        records.append({
-            "year": year,
-            "gain": more.objective - result.objective,
-            "rate": result.budget_rate_per_100k.get(year, math.nan),
-            "goes_to": "; ".join(moves) or WORDS["nowhere"],
-        })  # fmt: skip
+        records.append(
+            {
+                "year": year,
+                "gain": more.objective - result.objective,
+                "rate": result.budget_rate_per_100k.get(year, math.nan),
+                "goes_to": "; ".join(moves) or WORDS["nowhere"],
+            }
+        )
     return pd.DataFrame(records, columns=["year", "gain", "rate", "goes_to"])
 
 
@@ -187,10 +197,12 @@ def binding_table(result: Result) -> pd.DataFrame:
     gains = binding_gains(result) if result.status.is_proven and result.model is not None else {}
     names = names_of(result)
     return pd.DataFrame(
-        [(b.name, b.kind, b.label, b.year, in_words(b, names), gains.get(b.name), b.rate_per_100k)
-         for b in result.binding],
+        [
+            (b.name, b.kind, b.label, b.year, in_words(b, names), gains.get(b.name), b.rate_per_100k)
+            for b in result.binding
+        ],
         columns=["name", "kind", "label", "year", "text", "gain", "rate"],
-    )  # fmt: skip
+    )
 
 
 # --- conflicts ----------------------------------------------------------------------------------------
@@ -256,8 +268,9 @@ def _year(year: Year) -> str:
 def _fix_text(limit: Binding, fix: Relaxation, names: dict[str, str]) -> str:
     amount = format_kr(fix.amount) if fix.unit == "kr" else format_number(fix.amount, trim=True)
     template = FIXES.get(f"{limit.kind}.{fix.direction}") or FIXES["other"]
-    return template.format(label=names.get(limit.label, limit.label), year=_year(limit.year), amount=amount,
-                           name=limit.name)  # fmt: skip
+    return template.format(
+        label=names.get(limit.label, limit.label), year=_year(limit.year), amount=amount, name=limit.name
+    )
 
 
 def _apply(settings: Settings, kind: str, label: str, year: Year, step: float) -> Settings | None:

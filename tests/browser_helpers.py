@@ -19,9 +19,15 @@ from playwright.sync_api import Browser, Page, Playwright
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; Playwright never downloads a browser here
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 START_TIMEOUT_S = 60  # generous: the server's first start imports pandas, PuLP and HiGHS
 RENDER_TIMEOUT_MS = 60_000
 
@@ -58,9 +64,20 @@ def served_app(log: Path) -> Iterator[str]:
     """The URL of the app served by `streamlit run` on a free port (the bundled data); stopped afterwards."""
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-        "--server.port", str(port), "--server.address", "localhost", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "localhost",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     env = {key: value for key, value in os.environ.items() if key != "PULJE_DATA_DIR"}
     with log.open("wb") as out:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -77,9 +77,14 @@ SLIDERS = [
 LIMIT_SLIDERS = [
     ("udvalg max", "udvalg_open", "AUU: højst", 100_000.0, lambda s: s.with_limit("udvalg_max", "AUU", 100_000)),
     ("udvalg min", "udvalg_open", "UU: mindst", 25_000.0, lambda s: s.with_limit("udvalg_min", "UU", 25_000)),
-    ("goal min", "goals_open", "Er aktive medborgere: mindst", 125_000.0,
-     lambda s: s.with_limit("goal_min", "medborgerskab", 125_000)),
-]  # fmt: skip
+    (
+        "goal min",
+        "goals_open",
+        "Er aktive medborgere: mindst",
+        125_000.0,
+        lambda s: s.with_limit("goal_min", "medborgerskab", 125_000),
+    ),
+]
 TIGHT = {"pulje.2021": "400000", "pulje.2022": "400000"}
 
 
@@ -97,8 +102,9 @@ def test_each_slider_moves_the_result_to_the_independent_optimum(label: str, val
     assert math.isclose(danish(metric(at, VALUE)[0]), expected.objective, abs_tol=0.005)
 
 
-@pytest.mark.parametrize(("opener", "label", "value", "change"), [s[1:] for s in LIMIT_SLIDERS],
-                         ids=[s[0] for s in LIMIT_SLIDERS])  # fmt: skip
+@pytest.mark.parametrize(
+    ("opener", "label", "value", "change"), [s[1:] for s in LIMIT_SLIDERS], ids=[s[0] for s in LIMIT_SLIDERS]
+)
 def test_each_limit_slider_moves_the_result_to_the_independent_optimum(opener, label, value, change) -> None:
     at = open_expander(run_app(TIGHT), opener)
     slider(at, label).set_value(value).run()
@@ -158,8 +164,9 @@ def test_a_link_opens_a_new_session_on_exactly_the_same_result() -> None:
 
 
 def test_a_link_with_settings_that_do_not_fit_is_used_as_far_as_it_can_and_says_what_was_skipped() -> None:
-    at = run_app({"katalog": "fb2021", "pulje.2021": "600000", "udvalg_max.XYZ": "5", "vaegt.sundhed": "abc",
-                  "foo": "1"})  # fmt: skip
+    at = run_app(
+        {"katalog": "fb2021", "pulje.2021": "600000", "udvalg_max.XYZ": "5", "vaegt.sundhed": "abc", "foo": "1"}
+    )
     assert_clean(at)
     text = "\n".join(i.value for i in at.info)
     assert "XYZ" in text and "abc" in text and "foo" in text

@@ -28,14 +28,23 @@ from tests.app_helpers import (
 TIGHT = {"pulje.2021": "500000"}
 EDITS = {
     "lock": ({"lock_2021": "150.000"}, "fb21-kvinder-i-job", RowEdit("fb21-kvinder-i-job", lock=((2021, 150_000.0),))),
-    "exclude": ({"exclude": True}, "fb21-farvel-til-farvede-forventninger",
-                RowEdit("fb21-farvel-til-farvede-forventninger", exclude=True)),
-    "partial": ({"partial": ui_text.EDITOR["partial_options"]["ja"]}, "fb21-dansk-sproglig-opkvalificering",
-                RowEdit("fb21-dansk-sproglig-opkvalificering", partial=True)),
+    "exclude": (
+        {"exclude": True},
+        "fb21-farvel-til-farvede-forventninger",
+        RowEdit("fb21-farvel-til-farvede-forventninger", exclude=True),
+    ),
+    "partial": (
+        {"partial": ui_text.EDITOR["partial_options"]["ja"]},
+        "fb21-dansk-sproglig-opkvalificering",
+        RowEdit("fb21-dansk-sproglig-opkvalificering", partial=True),
+    ),
     "own reach": ({"reach": "60"}, "fb21-kvinder-i-job", RowEdit("fb21-kvinder-i-job", reach=60.0)),
-    "extend": ({"extend_2022": "150.000", "reason": "forlænget"}, "fb21-kvinder-i-job",
-               RowEdit("fb21-kvinder-i-job", extend=((2022, 150_000.0),), reason="forlænget")),
-}  # fmt: skip
+    "extend": (
+        {"extend_2022": "150.000", "reason": "forlænget"},
+        "fb21-kvinder-i-job",
+        RowEdit("fb21-kvinder-i-job", extend=((2022, 150_000.0),), reason="forlænget"),
+    ),
+}
 
 
 @pytest.mark.parametrize(("cells", "indsats_id", "edit"), EDITS.values(), ids=EDITS.keys())

@@ -129,8 +129,15 @@ def test_the_downloaded_scenario_runs_through_pulje_run_to_the_same_allocation(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with caught_downloads(monkeypatch) as files:
-        at = run_app({"pulje.2021": "600000", "vaegt.sundhed": "2,5", "udvalg_max.AUU": "250000",
-                      "laas.2021.fb21-cricket": "10000", "grund.fb21-cricket": "aftalt"})  # fmt: skip
+        at = run_app(
+            {
+                "pulje.2021": "600000",
+                "vaegt.sundhed": "2,5",
+                "udvalg_max.AUU": "250000",
+                "laas.2021.fb21-cricket": "10000",
+                "grund.fb21-cricket": "aftalt",
+            }
+        )
         open_tab(at, "Del og gem")
         assert_clean(at)
     toml = files["pulje-fb2021.toml"]

@@ -110,16 +110,18 @@ def fb_settings(draw: st.DrawFn) -> Settings:
         for name in draw(st.lists(st.sampled_from(names), max_size=2, unique=True)):
             s = s.with_limit(which, name, draw(st.none() | KR))
     for indsats_id in draw(st.lists(IDS, max_size=4, unique=True)):
-        s = s.with_edit(RowEdit(
-            indsats_id,
-            lock=tuple(sorted(draw(st.dictionaries(YEARS, KR, max_size=2)).items())),
-            exclude=draw(st.booleans()),
-            partial=draw(st.sampled_from([None, True, False])),
-            cost_kr=draw(st.none() | st.integers(1, 10**6).map(float)),
-            reach=draw(st.none() | st.floats(0, 1e4, allow_nan=False).map(lambda x: round(x, 3))),
-            extend=tuple(sorted(draw(st.dictionaries(YEARS, KR, max_size=2)).items())),
-            reason=draw(st.text(max_size=40)),
-        ))  # fmt: skip
+        s = s.with_edit(
+            RowEdit(
+                indsats_id,
+                lock=tuple(sorted(draw(st.dictionaries(YEARS, KR, max_size=2)).items())),
+                exclude=draw(st.booleans()),
+                partial=draw(st.sampled_from([None, True, False])),
+                cost_kr=draw(st.none() | st.integers(1, 10**6).map(float)),
+                reach=draw(st.none() | st.floats(0, 1e4, allow_nan=False).map(lambda x: round(x, 3))),
+                extend=tuple(sorted(draw(st.dictionaries(YEARS, KR, max_size=2)).items())),
+                reason=draw(st.text(max_size=40)),
+            )
+        )
     if draw(st.booleans()):
         rows = draw(st.dictionaries(st.tuples(IDS, YEARS), KR, min_size=1, max_size=4))
         origin = draw(st.sampled_from(["first", "pinned"]))
@@ -184,8 +186,9 @@ def changed_settings() -> Settings:
 
 
 def toml_of(s: Settings) -> str:
-    return settings_toml(s, FB, name="pulje-appen", catalog_path=BUNDLED["fb2021"].path,
-                         baseline_path=BUNDLED["fb2021"].decided_path)  # fmt: skip
+    return settings_toml(
+        s, FB, name="pulje-appen", catalog_path=BUNDLED["fb2021"].path, baseline_path=BUNDLED["fb2021"].decided_path
+    )
 
 
 def test_the_scenario_file_reads_back_to_the_same_settings(tmp_path: Path) -> None:

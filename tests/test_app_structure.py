@@ -61,9 +61,13 @@ def literals(path: Path) -> list[str]:
     return [
         node.value
         for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-        and " " in node.value and "\\" not in node.value and not node.value.startswith("[")
-    ]  # fmt: skip
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and " " in node.value
+        and "\\" not in node.value
+        and not node.value.startswith("[")
+    ]
 
 
 @pytest.mark.parametrize("path", [ROOT / "app.py", *UI], ids=lambda p: p.name)

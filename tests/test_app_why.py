@@ -43,8 +43,9 @@ def random_case(seed: int) -> tuple[pd.DataFrame, Settings]:
     catalog = make_catalog(rows)
     total = float(catalog["cost_kr"].sum())
     su = float(catalog.loc[catalog["udvalg"].map(lambda u: "SU" in u), "cost_kr"].sum())
-    settings = Settings("x", budget=((None, round(total * 0.6, -3)),), evidence_weight=0.0,
-                        udvalg_max=(("SU", round(su * 0.3, -3)),))  # fmt: skip
+    settings = Settings(
+        "x", budget=((None, round(total * 0.6, -3)),), evidence_weight=0.0, udvalg_max=(("SU", round(su * 0.3, -3)),)
+    )
     return catalog, settings
 
 
@@ -142,8 +143,9 @@ def test_contradicting_limits_are_named_in_danish_with_a_fix_that_solves() -> No
     assert view.fixed is not None
     fixed = solve(view.fixed.to_inputs(FB))
     assert fixed.is_ok
-    moved = {k for k in ("udvalg_min", "udvalg_max", "goal_min", "budget") if getattr(view.fixed, k) != getattr(
-        settings, k)}  # fmt: skip
+    moved = {
+        k for k in ("udvalg_min", "udvalg_max", "goal_min", "budget") if getattr(view.fixed, k) != getattr(settings, k)
+    }
     assert moved  # the fix is made through the controls, not by dropping a constraint
     assert len(view.fixed.constraints()) == len(settings.constraints())
 
@@ -157,8 +159,9 @@ def test_a_lock_in_a_year_an_indsats_asks_nothing_is_a_conflict_of_one() -> None
 
 
 def test_room_under_each_limit_is_the_limit_less_what_is_spent() -> None:
-    settings = start_settings("fb2021", FB).with_limit("udvalg_max", "AUU", 300_000).with_limit(
-        "goal_min", "sundhed", 100_000)  # fmt: skip
+    settings = (
+        start_settings("fb2021", FB).with_limit("udvalg_max", "AUU", 300_000).with_limit("goal_min", "sundhed", 100_000)
+    )
     whatif = analyse(settings, FB)
     rooms = limit_use(whatif, settings)
     result = solve(settings.to_inputs(FB))

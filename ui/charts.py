@@ -14,8 +14,14 @@ from ui_text import CHARTS as T
 LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]}}
 ROW_PX = 26  # height per indsats in the bar charts
 NAME_CHARS = 48  # longer names are cut in the charts (the table beside them holds the full names)
-COLORS = {"funded": "#1b6b3a", "partly": "#4f9a62", "locked": "#1f4e9c", "excluded": "#9a9a9a",
-          "blocked_udvalg": "#b5561b", "not_afforded": "#c9c9c9"}  # fmt: skip
+COLORS = {
+    "funded": "#1b6b3a",
+    "partly": "#4f9a62",
+    "locked": "#1f4e9c",
+    "excluded": "#9a9a9a",
+    "blocked_udvalg": "#b5561b",
+    "not_afforded": "#c9c9c9",
+}
 
 
 def _finish(chart: alt.Chart | alt.LayerChart, *, large: bool = False) -> alt.Chart:
@@ -38,11 +44,17 @@ def allocation(table: pd.DataFrame, status_labels: dict[str, str], *, large: boo
     Written as a Vega-Lite spec (the renderer Altair uses) rather than through Altair: this chart is redrawn
     on every slider move, and building it through Altair's validation takes longer than the solve."""
     records = [
-        {"label": short(name), "name": name, "amount_kr": float(now), "reference_kr": _plain(ref),
-         "status_text": status_labels[status]}
-        for name, now, ref, status in zip(table["name"], table["amount_kr"], table["reference_kr"], table["status"],
-                                          strict=True)
-    ]  # fmt: skip
+        {
+            "label": short(name),
+            "name": name,
+            "amount_kr": float(now),
+            "reference_kr": _plain(ref),
+            "status_text": status_labels[status],
+        }
+        for name, now, ref, status in zip(
+            table["name"], table["amount_kr"], table["reference_kr"], table["status"], strict=True
+        )
+    ]
     present = [s for s in COLORS if s in set(table["status"])]
     size = 27 if large else 12  # the committee view: at least 20 pt on a projector
     tooltip = [
@@ -64,20 +76,48 @@ def allocation(table: pd.DataFrame, status_labels: dict[str, str], *, large: boo
         "data": {"values": records},
         "height": {"step": int(ROW_PX * (1.7 if large else 1))},
         "layer": [
-            {"mark": "bar", "encoding": {"y": y, "color": color, "tooltip": tooltip,
-                                         "x": {"field": "amount_kr", "type": "quantitative", "title": T["now_kr"],
-                                               "axis": {"format": KRONER_AXIS}}}},
-            {"mark": {"type": "tick", "color": "black", "thickness": 4 if large else 3,
-                      "size": int(ROW_PX * (1.7 if large else 1)) - 6},
-             "encoding": {"y": y, "x": {"field": "reference_kr", "type": "quantitative"}, "tooltip": tooltip}},
+            {
+                "mark": "bar",
+                "encoding": {
+                    "y": y,
+                    "color": color,
+                    "tooltip": tooltip,
+                    "x": {
+                        "field": "amount_kr",
+                        "type": "quantitative",
+                        "title": T["now_kr"],
+                        "axis": {"format": KRONER_AXIS},
+                    },
+                },
+            },
+            {
+                "mark": {
+                    "type": "tick",
+                    "color": "black",
+                    "thickness": 4 if large else 3,
+                    "size": int(ROW_PX * (1.7 if large else 1)) - 6,
+                },
+                "encoding": {"y": y, "x": {"field": "reference_kr", "type": "quantitative"}, "tooltip": tooltip},
+            },
         ],
-        "config": {"locale": LOCALE, "view": {"strokeWidth": 0},
-                   "axis": {"labelFontSize": size, "titleFontSize": size + 1, "labelLimit": 560 if large else 320,
-                            **({"labelColor": "#000", "titleColor": "#000"} if large else {})},
-                   "legend": {"labelFontSize": size, "titleFontSize": size, "orient": "bottom",
-                              **({"labelColor": "#000", "titleColor": "#000"} if large else {})},
-                   "title": {"fontSize": size + 2, **({"color": "#000"} if large else {})}},
-    }  # fmt: skip
+        "config": {
+            "locale": LOCALE,
+            "view": {"strokeWidth": 0},
+            "axis": {
+                "labelFontSize": size,
+                "titleFontSize": size + 1,
+                "labelLimit": 560 if large else 320,
+                **({"labelColor": "#000", "titleColor": "#000"} if large else {}),
+            },
+            "legend": {
+                "labelFontSize": size,
+                "titleFontSize": size,
+                "orient": "bottom",
+                **({"labelColor": "#000", "titleColor": "#000"} if large else {}),
+            },
+            "title": {"fontSize": size + 2, **({"color": "#000"} if large else {})},
+        },
+    }
 
 
 def _plain(value: float) -> float | None:
@@ -111,33 +151,46 @@ def value_for_money(points: pd.DataFrame, rate_per_100k: float | None) -> alt.Ch
         top = float(points["ask_kr"].max() or 0.0)
         steps = [top * k / 60 for k in range(61)]  # many points: the value axis is symmetric-logarithmic
         line = pd.DataFrame({"ask_kr": steps, "full_value": [x * rate_per_100k / 100_000 for x in steps]})
-        layers.append(alt.Chart(line).mark_line(color="#b5561b", strokeDash=[6, 4]).encode(x="ask_kr:Q",
-                                                                                         y="full_value:Q"))  # fmt: skip
+        layers.append(
+            alt.Chart(line).mark_line(color="#b5561b", strokeDash=[6, 4]).encode(x="ask_kr:Q", y="full_value:Q")
+        )
     return _finish(alt.layer(*layers).properties(height=360, title=T["value_for_money_title"]))
 
 
 def sweep(points: pd.DataFrame, current: float, per_year: bool) -> alt.Chart:
     """The total value against the pulje, the current pulje marked."""
     title = T["pulje_per_year"] if per_year else T["pulje"]
-    line = alt.Chart(points.dropna(subset=["objective"])).mark_line(point=True, color="#1f4e9c").encode(
-        x=alt.X("budget_per_year_kr:Q", title=title, axis=alt.Axis(format=KRONER_AXIS)),
-        y=alt.Y("objective:Q", title=T["value"], axis=alt.Axis(format=VALUE_AXIS)),
-        tooltip=[alt.Tooltip("budget_per_year_kr:Q", title=title, format=KRONER_AXIS),
-                 alt.Tooltip("objective:Q", title=T["value"], format=VALUE_AXIS),
-                 alt.Tooltip("entered_text:N", title=T["entered"])],
-    )  # fmt: skip
+    line = (
+        alt.Chart(points.dropna(subset=["objective"]))
+        .mark_line(point=True, color="#1f4e9c")
+        .encode(
+            x=alt.X("budget_per_year_kr:Q", title=title, axis=alt.Axis(format=KRONER_AXIS)),
+            y=alt.Y("objective:Q", title=T["value"], axis=alt.Axis(format=VALUE_AXIS)),
+            tooltip=[
+                alt.Tooltip("budget_per_year_kr:Q", title=title, format=KRONER_AXIS),
+                alt.Tooltip("objective:Q", title=T["value"], format=VALUE_AXIS),
+                alt.Tooltip("entered_text:N", title=T["entered"]),
+            ],
+        )
+    )
     rule = alt.Chart(pd.DataFrame({"x": [current]})).mark_rule(color="#b5561b", strokeDash=[6, 4]).encode(x="x:Q")
     return _finish(alt.layer(line, rule).properties(height=340, title=T["sweep_title"]))
 
 
 def frontier(points: pd.DataFrame, title_a: str, title_b: str, now: tuple[float, float]) -> alt.Chart:
     """The frontier: goal B's value across, goal A's up; the current allocation as a diamond."""
-    line = alt.Chart(points).mark_line(point=True, color="#1f4e9c").encode(
-        x=alt.X("value_b:Q", title=T["value_for"].format(goal=title_b), axis=alt.Axis(format=VALUE_AXIS)),
-        y=alt.Y("value_a:Q", title=T["value_for"].format(goal=title_a), axis=alt.Axis(format=VALUE_AXIS)),
-        tooltip=[alt.Tooltip("value_a:Q", title=short(title_a), format=VALUE_AXIS),
-                 alt.Tooltip("value_b:Q", title=short(title_b), format=VALUE_AXIS)],
-    )  # fmt: skip
+    line = (
+        alt.Chart(points)
+        .mark_line(point=True, color="#1f4e9c")
+        .encode(
+            x=alt.X("value_b:Q", title=T["value_for"].format(goal=title_b), axis=alt.Axis(format=VALUE_AXIS)),
+            y=alt.Y("value_a:Q", title=T["value_for"].format(goal=title_a), axis=alt.Axis(format=VALUE_AXIS)),
+            tooltip=[
+                alt.Tooltip("value_a:Q", title=short(title_a), format=VALUE_AXIS),
+                alt.Tooltip("value_b:Q", title=short(title_b), format=VALUE_AXIS),
+            ],
+        )
+    )
     here = pd.DataFrame({"value_a": [now[0]], "value_b": [now[1]]})
     dot = (
         alt.Chart(here)
@@ -149,23 +202,37 @@ def frontier(points: pd.DataFrame, title_a: str, title_b: str, now: tuple[float,
 
 def evidence_price(points: pd.DataFrame) -> alt.Chart:
     """The value given up (measured without evidence) against the evidence weight."""
-    chart = alt.Chart(points).mark_line(point=True, color="#1f4e9c").encode(
-        x=alt.X("evidence_weight:Q", title=T["evidence_weight"], axis=alt.Axis(format=",.1f")),
-        y=alt.Y("given_up:Q", title=T["given_up"], axis=alt.Axis(format=VALUE_AXIS)),
-        tooltip=[alt.Tooltip("evidence_weight:Q", title=T["evidence_weight"], format=",.1f"),
-                 alt.Tooltip("given_up:Q", title=T["given_up"], format=VALUE_AXIS),
-                 alt.Tooltip("starred_pct:Q", title=T["starred_share"], format=",.0f")],
-    )  # fmt: skip
+    chart = (
+        alt.Chart(points)
+        .mark_line(point=True, color="#1f4e9c")
+        .encode(
+            x=alt.X("evidence_weight:Q", title=T["evidence_weight"], axis=alt.Axis(format=",.1f")),
+            y=alt.Y("given_up:Q", title=T["given_up"], axis=alt.Axis(format=VALUE_AXIS)),
+            tooltip=[
+                alt.Tooltip("evidence_weight:Q", title=T["evidence_weight"], format=",.1f"),
+                alt.Tooltip("given_up:Q", title=T["given_up"], format=VALUE_AXIS),
+                alt.Tooltip("starred_pct:Q", title=T["starred_share"], format=",.0f"),
+            ],
+        )
+    )
     return _finish(chart.properties(height=300, title=T["evidence_title"]))
 
 
 def core_index(table: pd.DataFrame) -> alt.Chart:
     """The share of draws in which each indsats is funded."""
     data = table.assign(label=table["name"].map(short))
-    chart = alt.Chart(data).mark_bar(color="#1f4e9c").encode(
-        x=alt.X("core_pct:Q", title=T["core_index"], axis=alt.Axis(format=",.0f"), scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("label:N", sort="-x", title=None),
-        tooltip=[alt.Tooltip("name:N", title=T["indsats"]), alt.Tooltip("core_pct:Q", title=T["core_index"],
-                                                                         format=",.0f")],
-    )  # fmt: skip
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color="#1f4e9c")
+        .encode(
+            x=alt.X(
+                "core_pct:Q", title=T["core_index"], axis=alt.Axis(format=",.0f"), scale=alt.Scale(domain=[0, 100])
+            ),
+            y=alt.Y("label:N", sort="-x", title=None),
+            tooltip=[
+                alt.Tooltip("name:N", title=T["indsats"]),
+                alt.Tooltip("core_pct:Q", title=T["core_index"], format=",.0f"),
+            ],
+        )
+    )
     return _finish(chart.properties(height=max(120, ROW_PX * (len(data) + 1)), title=T["robustness_title"]))

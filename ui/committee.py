@@ -27,11 +27,17 @@ def draw(whatif: WhatIf, title: str, catalog: pd.DataFrame) -> None:
         return
     value_delta, count_delta, changed = deltas(whatif)
     value, funded, moved = st.columns(3)
-    value.metric(T["value"], format_number(figures.value), value_delta, delta_color=delta_color(value_delta),
-                 delta_arrow=delta_arrow(value_delta))  # fmt: skip
+    value.metric(
+        T["value"],
+        format_number(figures.value),
+        value_delta,
+        delta_color=delta_color(value_delta),
+        delta_arrow=delta_arrow(value_delta),
+    )
     count = f"{format_count(figures.funded)} {T['of'].format(count=len(whatif.table))}"
-    funded.metric(T["funded"], count, count_delta, delta_color=delta_color(count_delta),
-                  delta_arrow=delta_arrow(count_delta))  # fmt: skip
+    funded.metric(
+        T["funded"], count, count_delta, delta_color=delta_color(count_delta), delta_arrow=delta_arrow(count_delta)
+    )
     shown = format_kr(figures.changed_kr) if figures.changed_kr is not None else "–"
     moved.metric(T["moved"], shown, changed, delta_color="off", delta_arrow="off")
     st.markdown(f"**{T['table']}**")
@@ -39,8 +45,12 @@ def draw(whatif: WhatIf, title: str, catalog: pd.DataFrame) -> None:
     shown_table["name"] = shown_table["name"].map(md)  # st.table reads its cells as Markdown
     for column in ("reference_kr", "amount_kr", "change_kr"):
         shown_table[column] = shown_table[column].map(format_kr)
-    labels = {"name": COLUMNS["name"], "reference_kr": COLUMNS["reference_kr"], "amount_kr": COLUMNS["amount_kr"],
-              "change_kr": COLUMNS["change_kr"]}  # fmt: skip
+    labels = {
+        "name": COLUMNS["name"],
+        "reference_kr": COLUMNS["reference_kr"],
+        "amount_kr": COLUMNS["amount_kr"],
+        "change_kr": COLUMNS["change_kr"],
+    }
     st.table(shown_table.rename(columns=labels).set_index(COLUMNS["name"]))
     spec = charts.allocation(whatif.table, STATUS, large=True)
     st.vega_lite_chart(spec=spec, width="stretch", alt=RESULTS["chart_alt"])

@@ -40,10 +40,28 @@ def draw(settings: Settings, catalog: pd.DataFrame, start: Settings) -> None:
         st.caption(T["weights_help"])
         shown = short_titles(titles)
         for goal, title in titles.items():
-            _paired(("vaegt", goal), shown[goal], settings.weight(goal), 0.0, WEIGHT_HIGH, WEIGHT_STEP, "weight",
-                    _weight(goal), help=title if shown[goal] != title else None)  # fmt: skip
-        _paired(("evidens",), T["evidence"], settings.evidence_weight, 0.0, WEIGHT_HIGH, WEIGHT_STEP, "weight",
-                _evidence, help=T["evidence_help"])  # fmt: skip
+            _paired(
+                ("vaegt", goal),
+                shown[goal],
+                settings.weight(goal),
+                0.0,
+                WEIGHT_HIGH,
+                WEIGHT_STEP,
+                "weight",
+                _weight(goal),
+                help=title if shown[goal] != title else None,
+            )
+        _paired(
+            ("evidens",),
+            T["evidence"],
+            settings.evidence_weight,
+            0.0,
+            WEIGHT_HIGH,
+            WEIGHT_STEP,
+            "weight",
+            _evidence,
+            help=T["evidence_help"],
+        )
     _limits(settings, ranges, titles)
     if settings.extra_constraints:
         with st.expander(T["extra_head"]):
@@ -61,18 +79,45 @@ def _limits(settings: Settings, ranges: Ranges, titles: dict[str, str]) -> None:
             st.caption(T["udvalg_help"])
             for name, top in ranges.udvalg_high.items():
                 low_label, high_label = T["udvalg_min"].format(udvalg=name), T["udvalg_max"].format(udvalg=name)
-                _paired(("udvalg_min", name), low_label, lows.get(name), 0.0, top, ranges.step, "kr",
-                        _limit("udvalg_min", name), empty="zero")  # fmt: skip
-                _paired(("udvalg_max", name), high_label, highs.get(name), 0.0, top, ranges.step, "kr",
-                        _limit("udvalg_max", name), empty="top")  # fmt: skip
+                _paired(
+                    ("udvalg_min", name),
+                    low_label,
+                    lows.get(name),
+                    0.0,
+                    top,
+                    ranges.step,
+                    "kr",
+                    _limit("udvalg_min", name),
+                    empty="zero",
+                )
+                _paired(
+                    ("udvalg_max", name),
+                    high_label,
+                    highs.get(name),
+                    0.0,
+                    top,
+                    ranges.step,
+                    "kr",
+                    _limit("udvalg_max", name),
+                    empty="top",
+                )
     goals = st.expander(T["goals"], expanded=bool(goal_lows), key=state.key("goals_open"), on_change="rerun")
     if goals.open:
         with goals:
             st.caption(T["goals_help"])
             for goal, top in ranges.goal_high.items():
                 label = T["goal_min"].format(title=short_titles(titles).get(goal, goal))
-                _paired(("maal_min", goal), label, goal_lows.get(goal), 0.0, top, ranges.step, "kr",
-                        _limit("goal_min", goal), empty="zero")  # fmt: skip
+                _paired(
+                    ("maal_min", goal),
+                    label,
+                    goal_lows.get(goal),
+                    0.0,
+                    top,
+                    ranges.step,
+                    "kr",
+                    _limit("goal_min", goal),
+                    empty="zero",
+                )
 
 
 def short_titles(titles: dict[str, str], limit: int = 44) -> dict[str, str]:
@@ -110,8 +155,19 @@ def _limit(which: str, key: str) -> Apply:
 # --- a slider with a box beside it -------------------------------------------------------------------
 
 
-def _paired(name: tuple, label: str, value: float | None, low: float, high: float, step: float, kind: str,
-            apply: Apply, *, empty: str = "", help: str | None = None) -> None:  # fmt: skip
+def _paired(
+    name: tuple,
+    label: str,
+    value: float | None,
+    low: float,
+    high: float,
+    step: float,
+    kind: str,
+    apply: Apply,
+    *,
+    empty: str = "",
+    help: str | None = None,
+) -> None:
     """A slider and a text box for one setting. empty="top": the slider's top means no limit; "zero": 0 does."""
     ss = st.session_state
     s_key, b_key, r_key = state.key(*name, "s"), state.key(*name, "b"), state.key(*name, "top")
@@ -125,8 +181,14 @@ def _paired(name: tuple, label: str, value: float | None, low: float, high: floa
     args = (s_key, b_key, r_key, kind, empty, apply)
     shown, tip = as_label(label), md(help) if help else None  # a catalog's names are Markdown to Streamlit
     row.slider(shown, float(low), float(top), step=float(step), key=s_key, on_change=_slid, args=args, help=tip)
-    row.text_input(as_label(T["box"].format(label=label)), key=b_key, on_change=_typed, args=args,
-                   label_visibility="collapsed", width=BOX_PX)  # fmt: skip
+    row.text_input(
+        as_label(T["box"].format(label=label)),
+        key=b_key,
+        on_change=_typed,
+        args=args,
+        label_visibility="collapsed",
+        width=BOX_PX,
+    )
     error = ss[state.ERRORS].get(b_key)
     if error:
         st.caption(error)

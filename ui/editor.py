@@ -67,8 +67,14 @@ def frame_of(settings: Settings, catalog: pd.DataFrame, years: list) -> pd.DataF
             record.update({f"lock_{y}": _amount(lock.get(y)) for y in years})
         else:
             record["lock"] = _amount(lock.get(None))
-        record.update({"exclude": edit.exclude, "partial": T["partial_options"][PARTIAL[edit.partial]],
-                       "cost": _amount(edit.cost_kr), "reach": _count(edit.reach)})  # fmt: skip
+        record.update(
+            {
+                "exclude": edit.exclude,
+                "partial": T["partial_options"][PARTIAL[edit.partial]],
+                "cost": _amount(edit.cost_kr),
+                "reach": _count(edit.reach),
+            }
+        )
         record.update({f"extend_{y}": _amount(extend.get(y)) for y in years})
         record["reason"] = edit.reason
         records.append(record)
@@ -152,8 +158,12 @@ def _apply(key: str, ids: list[str], names: list[str], fixed: list[bool], years:
 
 def _label(column: str) -> str:
     base, _, year = column.partition("_")
-    template = {"lock": T["lock_year"] if year else T["lock"], "extend": T["extend_year"], "cost": T["cost"],
-                "reach": T["reach"]}.get(base if year else column, column)  # fmt: skip
+    template = {
+        "lock": T["lock_year"] if year else T["lock"],
+        "extend": T["extend_year"],
+        "cost": T["cost"],
+        "reach": T["reach"],
+    }.get(base if year else column, column)
     return template.format(year=year)
 
 

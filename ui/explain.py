@@ -58,8 +58,14 @@ def conflict(whatif: WhatIf) -> None:
         parts.append("\n".join(lines))
     st.error("\n\n".join(parts))
     if view.fixed is not None:
-        st.button(EXPLAIN["conflict_apply"], help=EXPLAIN["conflict_apply_help"], on_click=_apply, args=(view.fixed,),
-                  type="primary", key=state.key("fix"))  # fmt: skip
+        st.button(
+            EXPLAIN["conflict_apply"],
+            help=EXPLAIN["conflict_apply_help"],
+            on_click=_apply,
+            args=(view.fixed,),
+            type="primary",
+            key=state.key("fix"),
+        )
     elif view.fixes:
         st.caption(EXPLAIN["conflict_manual"])
 
@@ -88,10 +94,19 @@ def why(whatif: WhatIf, settings: Settings) -> None:
         st.caption(EXPLAIN["rooms_none"])
     else:
         what = {"udvalg": COLUMNS["udvalg"], "goal": COLUMNS["goal"]}
-        show(rooms.assign(what=rooms["what"].map(what), year=rooms["year"].map(lambda y: "" if y is None else str(y))),
-             {"what": COLUMNS["what"], "key": "", "year": COLUMNS["year"], "spent_kr": COLUMNS["spent_kr"],
-              "min_kr": COLUMNS["min_kr"], "max_kr": COLUMNS["max_kr"], "room_kr": COLUMNS["room_kr"]},
-             kinds=dict.fromkeys(("spent_kr", "min_kr", "max_kr", "room_kr"), Kind.KRONER))  # fmt: skip
+        show(
+            rooms.assign(what=rooms["what"].map(what), year=rooms["year"].map(lambda y: "" if y is None else str(y))),
+            {
+                "what": COLUMNS["what"],
+                "key": "",
+                "year": COLUMNS["year"],
+                "spent_kr": COLUMNS["spent_kr"],
+                "min_kr": COLUMNS["min_kr"],
+                "max_kr": COLUMNS["max_kr"],
+                "room_kr": COLUMNS["room_kr"],
+            },
+            kinds=dict.fromkeys(("spent_kr", "min_kr", "max_kr", "room_kr"), Kind.KRONER),
+        )
     st.subheader(EXPLAIN["unfunded_head"])
     unfunded = whatif.table[whatif.table["amount_kr"] <= 0.5]
     if unfunded.empty:
@@ -112,6 +127,9 @@ def _binding(whatif: WhatIf) -> None:
         st.caption(EXPLAIN["binding_none"])
         return
     table = table.assign(gain=table["gain"].map(lambda g: math.nan if g is None else g))
-    show(table, {"text": EXPLAIN["binding_text"], "gain": EXPLAIN["binding_gain"], "rate": EXPLAIN["binding_rate"]},
-         kinds={"gain": Kind.VALUE, "rate": Kind.VALUE})  # fmt: skip
+    show(
+        table,
+        {"text": EXPLAIN["binding_text"], "gain": EXPLAIN["binding_gain"], "rate": EXPLAIN["binding_rate"]},
+        kinds={"gain": Kind.VALUE, "rate": Kind.VALUE},
+    )
     st.caption(EXPLAIN["binding_note"])

@@ -17,8 +17,12 @@ from ui_text import COLUMNS, REFERENCE, RESULTS, STATUS
 KRONER = {"reference_kr": Kind.KRONER, "amount_kr": Kind.KRONER, "change_kr": Kind.KRONER, "cost_kr": Kind.KRONER}
 VALUES = {"reference_value": Kind.VALUE, "value": Kind.VALUE, "change_value": Kind.VALUE}
 WIDTHS = {"name": "medium", "udvalg": "small", "reason": "medium"}
-SORTS = {"udvalg": (["udvalg", "name"], [True, True]), "value_per_100k": (["value_per_100k"], [False]),
-         "change_kr": (["change_kr"], [False]), "amount_kr": (["amount_kr"], [False])}  # fmt: skip
+SORTS = {
+    "udvalg": (["udvalg", "name"], [True, True]),
+    "value_per_100k": (["value_per_100k"], [False]),
+    "change_kr": (["change_kr"], [False]),
+    "amount_kr": (["amount_kr"], [False]),
+}
 
 
 def budget_bar(result: Result) -> None:
@@ -27,9 +31,14 @@ def budget_bar(result: Result) -> None:
         for use in result.budget_use.itertuples(index=False):
             available = use.pulje_kr - use.fixed_kr
             share = 0.0 if available <= 0 else min(1.0, max(0.0, use.allocated_kr / available))
-            words = {"pulje": format_kr(use.pulje_kr), "allocated": format_kr(use.allocated_kr),
-                     "available": format_kr(available), "fixed": format_kr(use.fixed_kr),
-                     "unused": format_kr(use.unused_kr), "year": use.year}  # fmt: skip
+            words = {
+                "pulje": format_kr(use.pulje_kr),
+                "allocated": format_kr(use.allocated_kr),
+                "available": format_kr(available),
+                "fixed": format_kr(use.fixed_kr),
+                "unused": format_kr(use.unused_kr),
+                "year": use.year,
+            }
             words["year"] = "" if use.year is None else f" {use.year}"
             text = RESULTS["budget_line_fixed" if use.fixed_kr else "budget_line"].format(**words)
             st.progress(share, text=md(text))
@@ -72,13 +81,27 @@ def key_figures(whatif: WhatIf) -> None:
     assert figures is not None
     value_delta, count_delta, changed = deltas(whatif)
     value, funded, moved = st.columns(3)
-    value.metric(RESULTS["value"], format_number(figures.value), value_delta, delta_color=delta_color(value_delta),
-                 delta_arrow=delta_arrow(value_delta), help=RESULTS["value_help"], border=True)  # fmt: skip
-    funded.metric(RESULTS["funded"], format_count(figures.funded), count_delta, delta_color=delta_color(count_delta),
-                  delta_arrow=delta_arrow(count_delta), border=True)  # fmt: skip
+    value.metric(
+        RESULTS["value"],
+        format_number(figures.value),
+        value_delta,
+        delta_color=delta_color(value_delta),
+        delta_arrow=delta_arrow(value_delta),
+        help=RESULTS["value_help"],
+        border=True,
+    )
+    funded.metric(
+        RESULTS["funded"],
+        format_count(figures.funded),
+        count_delta,
+        delta_color=delta_color(count_delta),
+        delta_arrow=delta_arrow(count_delta),
+        border=True,
+    )
     shown = format_kr(figures.changed_kr) if figures.changed_kr is not None else "–"
-    moved.metric(RESULTS["moved"], shown, changed, delta_color="off", delta_arrow="off", help=RESULTS["moved_help"],
-                 border=True)  # fmt: skip
+    moved.metric(
+        RESULTS["moved"], shown, changed, delta_color="off", delta_arrow="off", help=RESULTS["moved_help"], border=True
+    )
 
 
 def reference_line(settings: Settings, whatif: WhatIf, has_decided: bool) -> None:
@@ -87,8 +110,9 @@ def reference_line(settings: Settings, whatif: WhatIf, has_decided: bool) -> Non
     text, pin, unpin = st.columns([4, 2, 3], vertical_alignment="center")
     text.caption(REFERENCE.get(origin, REFERENCE["pinned"]))
     if whatif.result is not None and whatif.result.is_ok:
-        pin.button(REFERENCE["pin"], help=REFERENCE["pin_help"], on_click=_pin, args=(whatif.result,),
-                   key=state.key("pin"))  # fmt: skip
+        pin.button(
+            REFERENCE["pin"], help=REFERENCE["pin_help"], on_click=_pin, args=(whatif.result,), key=state.key("pin")
+        )
     if has_decided and settings.reference is not None:
         unpin.button(REFERENCE["unpin"], on_click=_unpin, key=state.key("unpin"))
     if whatif.reference_problem:
@@ -107,15 +131,23 @@ def allocation(whatif: WhatIf) -> None:
     """The table per indsats (reference, now, the changes, why), the chart, and the totals."""
     assert whatif.table is not None and whatif.result is not None
     options = RESULTS["sort_options"]
-    chosen = st.segmented_control(RESULTS["sort"], list(options), format_func=options.get, default="udvalg",
-                                  key=state.key("sort"), required=True)  # fmt: skip
+    chosen = st.segmented_control(
+        RESULTS["sort"], list(options), format_func=options.get, default="udvalg", key=state.key("sort"), required=True
+    )
     columns, ascending = SORTS[chosen or "udvalg"]
     table = whatif.table.assign(status_text=whatif.table["status"].map(STATUS))
     table = table.sort_values(columns, ascending=ascending, kind="stable")
-    labels = {"name": COLUMNS["name"], "udvalg": COLUMNS["udvalg"], "status_text": COLUMNS["status"],
-              "reference_kr": COLUMNS["reference_kr"], "amount_kr": COLUMNS["amount_kr"],
-              "change_kr": COLUMNS["change_kr"], "change_value": COLUMNS["change_value"], "reason": COLUMNS["reason"],
-              "value_per_100k": COLUMNS["value_per_100k"]}  # fmt: skip
+    labels = {
+        "name": COLUMNS["name"],
+        "udvalg": COLUMNS["udvalg"],
+        "status_text": COLUMNS["status"],
+        "reference_kr": COLUMNS["reference_kr"],
+        "amount_kr": COLUMNS["amount_kr"],
+        "change_kr": COLUMNS["change_kr"],
+        "change_value": COLUMNS["change_value"],
+        "reason": COLUMNS["reason"],
+        "value_per_100k": COLUMNS["value_per_100k"],
+    }
     st.caption(RESULTS["table_caption"])
     height = min(38 + 35 * len(table), 460)
     show(table, labels, kinds={**KRONER, **VALUES}, height=height, sortable=True, widths=WIDTHS)
@@ -146,12 +178,20 @@ def totals(whatif: WhatIf) -> None:
     udvalg, goals = st.columns([2, 3])
     with udvalg:
         st.markdown(f"**{RESULTS['per_udvalg']}**")
-        labels = {"udvalg": COLUMNS["udvalg"], "reference_kr": COLUMNS["reference_kr"],
-                  "amount_kr": COLUMNS["amount_kr"], "change_kr": COLUMNS["change_kr"]}  # fmt: skip
+        labels = {
+            "udvalg": COLUMNS["udvalg"],
+            "reference_kr": COLUMNS["reference_kr"],
+            "amount_kr": COLUMNS["amount_kr"],
+            "change_kr": COLUMNS["change_kr"],
+        }
         show(whatif.by_udvalg, labels, kinds=KRONER)
     with goals:
         st.markdown(f"**{RESULTS['per_goal']}**")
-        labels = {"title": COLUMNS["goal"], "reference_kr": COLUMNS["reference_kr"], "amount_kr": COLUMNS["amount_kr"],
-                  "change_value": COLUMNS["change_value"]}  # fmt: skip
+        labels = {
+            "title": COLUMNS["goal"],
+            "reference_kr": COLUMNS["reference_kr"],
+            "amount_kr": COLUMNS["amount_kr"],
+            "change_value": COLUMNS["change_value"],
+        }
         show(whatif.by_goal, labels, kinds={**KRONER, **VALUES}, widths={"title": "medium"})
         st.caption(RESULTS["per_goal_note"])

@@ -54,8 +54,15 @@ def draw(settings: Settings, whatif: WhatIf, source: data.Source, catalog: pd.Da
         toml = None
     left, right = st.columns(2)
     if toml is not None:
-        left.download_button(T["toml"], toml.encode("utf-8"), file_name=f"{stem}.toml", mime="application/toml",
-                             help=T["toml_help"], on_click="ignore", key=state.key("toml"))  # fmt: skip
+        left.download_button(
+            T["toml"],
+            toml.encode("utf-8"),
+            file_name=f"{stem}.toml",
+            mime="application/toml",
+            help=T["toml_help"],
+            on_click="ignore",
+            key=state.key("toml"),
+        )
     result = whatif.result
     if result is not None and result.is_ok:
         right.download_button(
@@ -68,8 +75,13 @@ def draw(settings: Settings, whatif: WhatIf, source: data.Source, catalog: pd.Da
             key=state.key("excel"),
         )
     st.subheader(T["upload_head"])
-    st.file_uploader(T["upload_label"], type=["toml"], key=state.key("toml_upload"), on_change=_uploaded,
-                     args=(state.key("toml_upload"),))  # fmt: skip
+    st.file_uploader(
+        T["upload_label"],
+        type=["toml"],
+        key=state.key("toml_upload"),
+        on_change=_uploaded,
+        args=(state.key("toml_upload"),),
+    )
 
 
 def _toml(settings: Settings, catalog: pd.DataFrame, source: data.Source, name: str) -> str:
@@ -88,10 +100,16 @@ def _workbook(settings: Settings, catalog: pd.DataFrame, whatif: WhatIf, source:
     assert whatif.result is not None
     origin = settings.reference_origin if settings.reference is not None else "decided"
     with tempfile.TemporaryDirectory() as folder:
-        return committee_workbook(settings, catalog, whatif.result, whatif.reference, name=name,
-                                  reference_name=REFERENCE[origin].removesuffix("."),
-                                  catalog_path=source.path if source.key in BUNDLED else None,
-                                  folder=Path(folder))  # fmt: skip
+        return committee_workbook(
+            settings,
+            catalog,
+            whatif.result,
+            whatif.reference,
+            name=name,
+            reference_name=REFERENCE[origin].removesuffix("."),
+            catalog_path=source.path if source.key in BUNDLED else None,
+            folder=Path(folder),
+        )
 
 
 def _resolve(key: str, given: str) -> Path | None:
@@ -118,8 +136,9 @@ def _uploaded(key: str) -> None:
             scenario = read_scenario(uploaded.getvalue(), uploaded.name, Path(folder), _resolve)
     except ScenarioError as exc:
         count = len(exc.problems)
-        head = T["upload_failed"].format(file=uploaded.name, count=count, noun=WORDS["problem" if count == 1 else
-                                                                                   "problems"])  # fmt: skip
+        head = T["upload_failed"].format(
+            file=uploaded.name, count=count, noun=WORDS["problem" if count == 1 else "problems"]
+        )
         state.notice(head, [str(p) for p in exc.problems], error=True)
         state.rerun_app()
         return

@@ -25,16 +25,35 @@ def draw() -> None:
     options = [*BUNDLED, *([source.key] if source.key not in BUNDLED else [])]
     names = {**CATALOG_NAMES, source.key: CATALOG_NAMES.get(source.key, APP["uploaded_name"].format(file=source.name))}
     key = state.key("catalog")
-    choice.selectbox(APP["catalog"], options, index=options.index(source.key), format_func=names.get, key=key,
-                     on_change=_chosen, args=(key,), help=APP["catalog_help"])  # fmt: skip
+    choice.selectbox(
+        APP["catalog"],
+        options,
+        index=options.index(source.key),
+        format_func=names.get,
+        key=key,
+        on_change=_chosen,
+        args=(key,),
+        help=APP["catalog_help"],
+    )
     with upload.popover(APP["upload_choice"], width="stretch"):
         st.caption(APP["upload_help"])
         upload_key = state.key("upload")
-        st.file_uploader(APP["upload_label"], type=["csv", "xlsx", "txt", "tsv"], key=upload_key,
-                         on_change=_uploaded, args=(upload_key,))  # fmt: skip
+        st.file_uploader(
+            APP["upload_label"],
+            type=["csv", "xlsx", "txt", "tsv"],
+            key=upload_key,
+            on_change=_uploaded,
+            args=(upload_key,),
+        )
     view_key = state.key("committee")
-    view.toggle(APP["committee_toggle"], value=state.is_committee(), help=APP["committee_help"], key=view_key,
-                on_change=_committee, args=(view_key,))  # fmt: skip
+    view.toggle(
+        APP["committee_toggle"],
+        value=state.is_committee(),
+        help=APP["committee_help"],
+        key=view_key,
+        on_change=_committee,
+        args=(view_key,),
+    )
     reset.button(APP["reset"], help=APP["reset_help"], on_click=_reset, key=state.key("reset"), width="stretch")
     _about(source)
 
@@ -47,8 +66,10 @@ def _about(source: data.Source) -> None:
         return
     fixed = int(catalog["fixed"].sum())
     udvalg = {u for us in catalog["udvalg"] for u in us}
-    parts = [APP["counts"].format(indsatser=len(catalog) - fixed, udvalg=len(udvalg), goals=len(goal_titles(catalog)))
-             + (APP["fixed_count"].format(fixed=fixed) if fixed else "")]  # fmt: skip
+    parts = [
+        APP["counts"].format(indsatser=len(catalog) - fixed, udvalg=len(udvalg), goals=len(goal_titles(catalog)))
+        + (APP["fixed_count"].format(fixed=fixed) if fixed else "")
+    ]
     if source.key in SOURCE_TITLES:
         parts.append(APP["source"].format(title=SOURCE_TITLES[source.key]))
     parts.append(PULJE_NOTES[pulje_note_key(source)])

@@ -59,8 +59,11 @@ def _sweep(whatif: WhatIf, settings: Settings, source: data.Source, catalog: pd.
     per_year = settings.years != (None,)
     current = max(kr for _, kr in settings.budget)
     st.altair_chart(charts.sweep(points, current, per_year), width="stretch", alt=T["sweep_help"])
-    _table(points, ["budget_per_year_kr", "objective", "next_100k_value", "entered_text"],
-           {"budget_per_year_kr": Kind.KRONER})  # fmt: skip
+    _table(
+        points,
+        ["budget_per_year_kr", "objective", "next_100k_value", "entered_text"],
+        {"budget_per_year_kr": Kind.KRONER},
+    )
     st.markdown(f"**{T['sweep_entries']}**")
     show(swept.entries, {"name": C["name"], "enters_at_kr": C["enters_at_kr"]}, kinds={"enters_at_kr": Kind.KRONER})
 
@@ -82,8 +85,9 @@ def _frontier(whatif: WhatIf, settings: Settings, source: data.Source, catalog: 
     traced = data.frontier(source.version, settings.key(), goal_a, goal_b, settings, source)
     now = goal_values(whatif.result, goal_a, goal_b)
     shown = short_titles(titles)
-    st.altair_chart(charts.frontier(traced.points, shown[goal_a], shown[goal_b], now), width="stretch",
-                    alt=T["frontier_help"])  # fmt: skip
+    st.altair_chart(
+        charts.frontier(traced.points, shown[goal_a], shown[goal_b], now), width="stretch", alt=T["frontier_help"]
+    )
     _table(traced.points, ["value_a", "value_b"])
 
 
@@ -117,5 +121,8 @@ def _evidence(whatif: WhatIf, settings: Settings, source: data.Source, catalog: 
     prices = data.evidence(source.version, settings.key(), settings, source)
     shown = prices.assign(starred_pct=prices["starred_share"] * 100)
     st.altair_chart(charts.evidence_price(shown), width="stretch", alt=T["evidence_help"])
-    _table(prices, ["evidence_weight", "value_without_evidence", "given_up", "starred_share"],
-           {"starred_share": Kind.SHARE})  # fmt: skip
+    _table(
+        prices,
+        ["evidence_weight", "value_without_evidence", "given_up", "starred_share"],
+        {"starred_share": Kind.SHARE},
+    )
