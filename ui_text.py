@@ -521,6 +521,7 @@ EXCEL = {
     "status_feasible": "Gyldig fordeling, men tidsgrænsen blev nået før den var bevist optimal",
     "status_infeasible": "Ingen fordeling opfylder alle begrænsninger: de modsiger hinanden",
     "status_not_solved": "Løseren gav intet svar",
+    "status_time_limit": "Intet svar: løseren nåede sin tidsgrænse, før den fandt en gyldig fordeling",
     "status_evaluated": "Given fordeling, værdisat med samme værdifunktion (ikke optimeret)",
     "conflict": "Modstrid",
     "objective": "Samlet værdi",
@@ -601,6 +602,7 @@ EXCEL = {
     "status_short_feasible": "gyldig, ikke bevist optimal",
     "status_short_infeasible": "ingen gyldig fordeling",
     "status_short_not_solved": "ikke løst",
+    "status_short_time_limit": "tidsgrænse nået",
     "status_short_evaluated": "værdisat (ikke optimeret)",
     # sweep
     "budget_per_year_kr": "Pulje pr. år",

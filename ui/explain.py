@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from optimizer.formats import Kind, format_kr, format_number
+from scenarios.export import status_text
 from scenarios.settings import Settings
 from scenarios.whatif import WhatIf, limit_use
 from scenarios.why import binding_table
@@ -36,7 +37,7 @@ def blockers(whatif: WhatIf, catalog: pd.DataFrame) -> None:
     if result is not None and whatif.conflict is not None:
         conflict(whatif)
     elif result is not None and not result.is_ok:
-        st.error(RESULTS["no_answer"].format(detail=md(result.status.describe())))
+        st.error(RESULTS["no_answer"].format(detail=md(status_text(result.status.value))))
     elif result is not None and not result.status.is_proven:
         st.warning(RESULTS["not_proven"])
 
