@@ -169,6 +169,7 @@ COLUMNS = {
     "room_kr": "Plads tilbage",
     "year": "År",
     "what": "Grænse for",
+    "limit_name": "Navn",
 }
 STATUS = {
     "funded": "finansieret",
@@ -233,7 +234,10 @@ EXPLAIN = {
     "next_goes": "Pengene ville gå til: {goes}.",
     "next_relaxation": "Værdien ved marginen er beregnet på LP-relaksationen (modellen har alt-eller-intet-valg).",
     "binding_head": "Grænser, der binder",
-    "binding_none": "Ingen grænse binder: der er penge tilbage, og alle indsatser, der kan få penge, har fået.",
+    "binding_none": (
+        "Ingen grænse er udnyttet helt. En indsats, der ikke kan deles, kan alligevel være blokeret, når den ikke "
+        "passer ind i pladsen under en grænse (se nedenfor)."
+    ),
     "binding_text": "Grænse",
     "binding_gain": "100.000 kr. løsere giver",
     "binding_rate": "Værdi ved marginen",
@@ -252,7 +256,7 @@ EXPLAIN = {
         "Denne grænse kan ikke holde, heller ikke alene: den strider mod indsatsens egne tal (alt eller intet til "
         "det ansøgte, mindste eller største beløb, eller at den intet søger det år – se »Udvid« i tabellen):"
     ),
-    "conflict_set_n": "Modstrid {n}: disse grænser kan ikke holde samtidig:",
+    "conflict_n": "Modstrid {n}: {text}",
     "conflict_fix": "Den mindste ændring, der løser det ({total} i alt):",
     "conflict_apply": "Foretag den mindste ændring",
     "conflict_apply_help": "Ændrer knapperne, så alle grænser kan holde (du kan fortryde ved at flytte dem tilbage).",
@@ -264,6 +268,7 @@ REASONS = {
     "excluded": "udelukket",
     "because": " – {reason}",
     "partly": "får {share} af det ansøgte",
+    "partly_year": "{year}: {got} af {ask}",
     "partly_udvalg": "; loftet for udvalget {udvalg} er nået",
     "partly_budget": "; puljen er brugt",
     "blocked_udvalg": "{limit} – uden den grænse ville den få penge",

@@ -21,7 +21,7 @@ from optimizer.constraints import Year
 from optimizer.explain import binding_gains, entry_thresholds
 from optimizer.formats import format_kr, format_number, format_share
 from optimizer.highs import CompiledModel
-from optimizer.result import FUNDED_EPS, STEP_KR, Binding, Relaxation, Result
+from optimizer.result import FUNDED_EPS, STEP_KR, Binding, Relaxation, Result, ask_column, year_column
 from scenarios.export import render_binding
 from scenarios.settings import RowEdit, Settings
 from ui_text import CONFLICT, FIXES, REASONS, WORDS
@@ -48,7 +48,7 @@ def statuses(result: Result, settings: Settings) -> Why:
     found_status, found_reason = [], []
     for row in allocation.itertuples(index=False):
         edit = settings.edit(row.id)
-        status, reason = _status(row, edit, thresholds, blocked, binding_kinds)
+        status, reason = _status(row, edit, thresholds, blocked, binding_kinds, result.years)
         found_status.append(status)
         found_reason.append(reason)
     return Why(tuple(found_status), tuple(found_reason))
@@ -60,6 +60,7 @@ def _status(
     thresholds: pd.DataFrame,
     blocked: dict[str, Binding],
     binding_kinds: set[tuple[str, str]],
+    years: tuple[Year, ...],
 ) -> tuple[str, str]:
     amount, share = float(row.amount_kr), float(row.funded_share)  # type: ignore[attr-defined]
     udvalg = [u for u in str(row.udvalg).split("/") if u]  # type: ignore[attr-defined]
@@ -71,6 +72,12 @@ def _status(
     if amount > FUNDED_EPS:
         if share >= FULL_SHARE:
             return "funded", ""
+        if years != (None,):  # over several years: what it gets of each year's ask says more than a share
+            return "partly", "; ".join(
+                REASONS["partly_year"].format(year=y, got=format_kr(getattr(row, year_column(y))),
+                                              ask=format_kr(getattr(row, ask_column(y))))
+                for y in years
+            )  # fmt: skip
         limit = next((u for u in udvalg if ("udvalg_max", u) in binding_kinds), None)
         why = (
             REASONS["partly_udvalg"].format(udvalg=limit)

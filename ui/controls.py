@@ -177,10 +177,12 @@ def _paired(
         ss[s_key] = _on_slider(value, top, empty)
     if b_key not in ss:
         _show(b_key, _text(value, kind, empty))
-    row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")  # one block: cheaper than columns
     args = (s_key, b_key, r_key, kind, empty, apply)
     shown, tip = as_label(label), md(help) if help else None  # a catalog's names are Markdown to Streamlit
-    row.slider(shown, float(low), float(top), step=float(step), key=s_key, on_change=_slid, args=args, help=tip)
+    st.markdown(md(label), help=tip)  # the label above slider and box, full width: a long title wraps there
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False)  # one block
+    row.slider(shown, float(low), float(top), step=float(step), key=s_key, on_change=_slid, args=args,
+               label_visibility="collapsed")  # fmt: skip
     row.text_input(
         as_label(T["box"].format(label=label)),
         key=b_key,

@@ -49,10 +49,9 @@ def conflict(whatif: WhatIf) -> None:
     assert view is not None
     parts = [f"**{EXPLAIN['conflict_head']}**"]
     for n, group in enumerate(view.sets, start=1):
-        if len(group) == 1:
-            head = EXPLAIN["conflict_single"]
-        else:
-            head = EXPLAIN["conflict_set"] if len(view.sets) == 1 else EXPLAIN["conflict_set_n"].format(n=n)
+        head = EXPLAIN["conflict_single"] if len(group) == 1 else EXPLAIN["conflict_set"]
+        if len(view.sets) > 1:
+            head = EXPLAIN["conflict_n"].format(n=n, text=head)
         parts.append("\n".join([head, *(f"- {md(text)}" for text in group)]))
     if view.fixes:
         lines = [EXPLAIN["conflict_fix"].format(total=format_kr(view.total_kr)), *(f"- {md(t)}" for t in view.fixes)]
@@ -99,7 +98,7 @@ def why(whatif: WhatIf, settings: Settings) -> None:
             rooms.assign(what=rooms["what"].map(what), year=rooms["year"].map(lambda y: "" if y is None else str(y))),
             {
                 "what": COLUMNS["what"],
-                "key": "",
+                "key": COLUMNS["limit_name"],
                 "year": COLUMNS["year"],
                 "spent_kr": COLUMNS["spent_kr"],
                 "min_kr": COLUMNS["min_kr"],
