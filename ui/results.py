@@ -127,8 +127,8 @@ def _unpin() -> None:
     state.set_settings(state.settings().replace(reference=None, reference_origin=""))  # type: ignore[union-attr]
 
 
-def allocation(whatif: WhatIf) -> None:
-    """The table per indsats (reference, now, the changes, why), the chart, and the totals."""
+def allocation(whatif: WhatIf) -> pd.DataFrame:
+    """The table per indsats (reference, now, the changes, why), in the order chosen; returns that order."""
     assert whatif.table is not None and whatif.result is not None
     options = RESULTS["sort_options"]
     chosen = st.segmented_control(
@@ -151,6 +151,11 @@ def allocation(whatif: WhatIf) -> None:
     st.caption(RESULTS["table_caption"])
     height = min(38 + 35 * len(table), 460)
     show(table, labels, kinds={**KRONER, **VALUES}, height=height, sortable=True, widths=WIDTHS)
+    return table
+
+
+def details(whatif: WhatIf, table: pd.DataFrame) -> None:
+    """Below the table: each year's amount against its ask (two-year plans), the chart, the totals."""
     _per_year(whatif, table)
     spec = charts.allocation(table, STATUS)
     st.vega_lite_chart(spec=spec, width="stretch", alt=RESULTS["chart_alt"])
@@ -175,23 +180,23 @@ def _per_year(whatif: WhatIf, table: pd.DataFrame) -> None:
 def totals(whatif: WhatIf) -> None:
     """Totals per udvalg and per goal, reference beside now."""
     assert whatif.by_udvalg is not None and whatif.by_goal is not None
-    udvalg, goals = st.columns([2, 3])
-    with udvalg:
-        st.markdown(f"**{RESULTS['per_udvalg']}**")
-        labels = {
-            "udvalg": COLUMNS["udvalg"],
-            "reference_kr": COLUMNS["reference_kr"],
-            "amount_kr": COLUMNS["amount_kr"],
-            "change_kr": COLUMNS["change_kr"],
-        }
-        show(whatif.by_udvalg, labels, kinds=KRONER)
-    with goals:
-        st.markdown(f"**{RESULTS['per_goal']}**")
-        labels = {
-            "title": COLUMNS["goal"],
-            "reference_kr": COLUMNS["reference_kr"],
-            "amount_kr": COLUMNS["amount_kr"],
-            "change_value": COLUMNS["change_value"],
-        }
-        show(whatif.by_goal, labels, kinds={**KRONER, **VALUES}, widths={"title": "medium"})
-        st.caption(RESULTS["per_goal_note"])
+    st.markdown(f"**{RESULTS['per_udvalg']}**")
+    labels = {
+        "udvalg": COLUMNS["udvalg"],
+        "reference_kr": COLUMNS["reference_kr"],
+        "amount_kr": COLUMNS["amount_kr"],
+        "change_kr": COLUMNS["change_kr"],
+    }
+    show(whatif.by_udvalg, labels, kinds=KRONER, widths={"udvalg": "medium"})
+    st.markdown(f"**{RESULTS['per_goal']}**")
+    labels = {
+        "title": COLUMNS["goal"],
+        "reference_kr": COLUMNS["reference_kr"],
+        "amount_kr": COLUMNS["amount_kr"],
+        "change_kr": COLUMNS["change_kr"],
+        "reference_value": COLUMNS["reference_value"],
+        "value": COLUMNS["value"],
+        "change_value": COLUMNS["change_value"],
+    }
+    show(whatif.by_goal, labels, kinds={**KRONER, **VALUES}, widths={"title": "large"})
+    st.caption(RESULTS["per_goal_note"])

@@ -55,9 +55,10 @@ def _draw() -> None:
         tabs = st.tabs(RESULTS["tabs"], key=TABS, on_change="rerun")
         with tabs[0]:
             if tabs[0].open:
-                if whatif.is_ok:
-                    results.allocation(whatif)
+                table = results.allocation(whatif) if whatif.is_ok else None
                 editor.draw(settings, catalog, expanded=bool(whatif.missing))
+                if table is not None:
+                    results.details(whatif, table)
         if tabs[1].open and whatif.is_ok:
             with tabs[1]:
                 explain.why(whatif, settings)
