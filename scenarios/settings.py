@@ -54,6 +54,15 @@ class RowEdit:
     extend: YearAmounts = ()
     reason: str = ""
 
+    def with_year(self, field: str, year: Year, kr: float | None) -> RowEdit:
+        """The row with one year's lock or extension ("lock" or "extend") set, or removed with kr=None."""
+        table = dict(getattr(self, field))
+        if kr is None:
+            table.pop(year, None)
+        else:
+            table[year] = float(kr)
+        return dataclasses.replace(self, **{field: tuple(sorted(table.items(), key=lambda kv: str(kv[0])))})
+
     @property
     def is_empty(self) -> bool:
         """True when the row changes nothing (a reason alone changes nothing)."""

@@ -3,6 +3,7 @@ cannot use, adds a Danish line saying why (scenarios/share.py decides which read
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from dataclasses import dataclass
@@ -115,34 +116,24 @@ def read_row(r: Reader, key: str, rest: str, text: str) -> None:
 
 def _changed_row(r: Reader, key: str, prefix: str, edit: RowEdit, year: Year, text: str) -> RowEdit | None:
     if prefix == "grund":
-        return _replace(edit, reason=text)
+        return dataclasses.replace(edit, reason=text)
     if prefix == "udeluk":
         if text not in ("0", "1"):
             r.skip("bad_choice", key=key, value=text, choices="0, 1")
             return None
-        return _replace(edit, exclude=text == "1")
+        return dataclasses.replace(edit, exclude=text == "1")
     if prefix == "delvis":
         if text not in PARTIAL:
             r.skip("bad_choice", key=key, value=text, choices=", ".join(PARTIAL))
             return None
-        return _replace(edit, partial=PARTIAL[text])
+        return dataclasses.replace(edit, partial=PARTIAL[text])
     high = MAX_REACH if prefix == "rv" else MAX_KR
     value = None if text == "" else r.number(key, text, high)
     if text != "" and value is None:
         return None
     if prefix in ("omk", "rv"):
-        return _replace(edit, **{"cost_kr" if prefix == "omk" else "reach": value})
-    field = "lock" if prefix == "laas" else "extend"
-    table = dict(getattr(edit, field))
-    if value is None:
-        table.pop(year, None)
-    else:
-        table[year] = value
-    return _replace(edit, **{field: tuple(sorted(table.items(), key=lambda kv: str(kv[0])))})
-
-
-def _replace(edit: RowEdit, **changes: object) -> RowEdit:
-    return RowEdit(**{**edit.__dict__, **changes})  # type: ignore[arg-type]
+        return dataclasses.replace(edit, **{"cost_kr" if prefix == "omk" else "reach": value})
+    return edit.with_year("lock" if prefix == "laas" else "extend", year, value)
 
 
 def read_extra(r: Reader, key: str, rest: str, text: str) -> None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from optimizer.formats import format_count, format_kr, format_number
+from optimizer.formats import format_kr
 from scenarios.whatif import WhatIf
 from ui import charts, state, style
 from ui.explain import blockers
-from ui.results import delta_arrow, delta_color, deltas
+from ui.results import key_figures
 from ui.tables import md
 from ui_text import APP, COLUMNS, RESULTS, STATUS
 from ui_text import COMMITTEE as T
@@ -25,21 +25,7 @@ def draw(whatif: WhatIf, title: str, catalog: pd.DataFrame) -> None:
     figures = whatif.figures
     if figures is None or whatif.table is None:
         return
-    value_delta, count_delta, changed = deltas(whatif)
-    value, funded, moved = st.columns(3)
-    value.metric(
-        T["value"],
-        format_number(figures.value),
-        value_delta,
-        delta_color=delta_color(value_delta),
-        delta_arrow=delta_arrow(value_delta),
-    )
-    count = f"{format_count(figures.funded)} {T['of'].format(count=len(whatif.table))}"
-    funded.metric(
-        T["funded"], count, count_delta, delta_color=delta_color(count_delta), delta_arrow=delta_arrow(count_delta)
-    )
-    shown = format_kr(figures.changed_kr) if figures.changed_kr is not None else "–"
-    moved.metric(T["moved"], shown, changed, delta_color="off", delta_arrow="off")
+    key_figures(whatif, committee=True)
     st.markdown(f"**{T['table']}**")
     shown_table = whatif.table[["name", "reference_kr", "amount_kr", "change_kr"]].copy()
     shown_table["name"] = shown_table["name"].map(md)  # st.table reads its cells as Markdown

@@ -191,10 +191,4 @@ def _cell(edit: RowEdit, column: str, value: object, fixed: bool, years: list) -
     if base in ("cost", "reach") and not year_text:
         return dataclasses.replace(edit, **{"cost_kr" if base == "cost" else "reach": number})
     year = next((y for y in years if str(y) == year_text), None)
-    field = "lock" if base == "lock" else "extend"
-    table = dict(getattr(edit, field))
-    if number is None:
-        table.pop(year, None)
-    else:
-        table[year] = number
-    return dataclasses.replace(edit, **{field: tuple(sorted(table.items(), key=lambda kv: str(kv[0])))})
+    return edit.with_year("lock" if base == "lock" else "extend", year, number)

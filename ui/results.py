@@ -12,7 +12,7 @@ from scenarios.settings import Settings
 from scenarios.whatif import WhatIf
 from ui import charts, state
 from ui.tables import md, show
-from ui_text import COLUMNS, REFERENCE, RESULTS, STATUS
+from ui_text import COLUMNS, COMMITTEE, REFERENCE, RESULTS, STATUS
 
 KRONER = {"reference_kr": Kind.KRONER, "amount_kr": Kind.KRONER, "change_kr": Kind.KRONER, "cost_kr": Kind.KRONER}
 VALUES = {"reference_value": Kind.VALUE, "value": Kind.VALUE, "change_value": Kind.VALUE}
@@ -75,33 +75,27 @@ def delta_arrow(delta: str | None) -> str:
     return "off" if unchanged(delta) else "auto"
 
 
-def key_figures(whatif: WhatIf) -> None:
-    """The total value, the funded indsatser and how far the allocation is from the reference."""
+def key_figures(whatif: WhatIf, *, committee: bool = False) -> None:
+    """The total value, the funded indsatser and how far the allocation is from the reference, each with its
+    change from the reference; the committee view says "7 af 8" and leaves out the help and the borders
+    (its style draws its own)."""
     figures = whatif.figures
-    assert figures is not None
+    assert figures is not None and whatif.table is not None
     value_delta, count_delta, changed = deltas(whatif)
-    value, funded, moved = st.columns(3)
-    value.metric(
-        RESULTS["value"],
-        format_number(figures.value),
-        value_delta,
-        delta_color=delta_color(value_delta),
-        delta_arrow=delta_arrow(value_delta),
-        help=RESULTS["value_help"],
-        border=True,
+    labels = COMMITTEE if committee else RESULTS
+    funded = format_count(figures.funded)
+    if committee:
+        funded += " " + COMMITTEE["of"].format(count=len(whatif.table))
+    moved = format_kr(figures.changed_kr) if figures.changed_kr is not None else "–"
+    shown = (  # label, value, change, help, and whether the change is good or bad news (a count is neither)
+        (labels["value"], format_number(figures.value), value_delta, None if committee else RESULTS["value_help"], 0),
+        (labels["funded"], funded, count_delta, None, 0),
+        (labels["moved"], moved, changed, None if committee else RESULTS["moved_help"], 1),
     )
-    funded.metric(
-        RESULTS["funded"],
-        format_count(figures.funded),
-        count_delta,
-        delta_color=delta_color(count_delta),
-        delta_arrow=delta_arrow(count_delta),
-        border=True,
-    )
-    shown = format_kr(figures.changed_kr) if figures.changed_kr is not None else "–"
-    moved.metric(
-        RESULTS["moved"], shown, changed, delta_color="off", delta_arrow="off", help=RESULTS["moved_help"], border=True
-    )
+    for column, (label, value, delta, help, plain) in zip(st.columns(3), shown, strict=True):
+        column.metric(label, value, delta, help=help, border=not committee,
+                      delta_color="off" if plain else delta_color(delta),
+                      delta_arrow="off" if plain else delta_arrow(delta))  # fmt: skip
 
 
 def reference_line(settings: Settings, whatif: WhatIf, has_decided: bool) -> None:
