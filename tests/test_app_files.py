@@ -8,6 +8,7 @@ import io
 import json
 import math
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from scenarios.bundled import half_the_asks
 from scenarios.settings import RowEdit, Settings
 from tests.app_helpers import (
     AMOUNT,
+    ROOT,
     assert_amounts,
     assert_clean,
     caught_downloads,
@@ -200,3 +202,21 @@ def test_a_bad_scenario_file_is_refused_in_danish_and_keeps_everything() -> None
     errors = shown_texts(at, "error")
     assert "ødelagt.toml" in errors and "bevaret" in errors
     assert dict(at.query_params) == {"katalog": "fb2021", "pulje.2021": "500000"}
+
+
+def test_a_broken_bundled_catalog_is_named_in_danish_and_another_can_be_chosen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("sources"))
+    path = data / "frederiksberg" / "handleplan_2021_2022.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",cost_kr,", ",cost,", 1), encoding="utf-8")
+    monkeypatch.setenv("PULJE_DATA_DIR", str(data))
+    at = run_app()
+    assert_clean(at)
+    errors = shown_texts(at, "error")
+    assert "handleplan_2021_2022.csv" in errors and "kolonnen »cost_kr« mangler" in errors
+    choice = next(s for s in at.selectbox if s.label == ui_text.APP["catalog"])
+    choice.set_value("kk2019").run()
+    assert_clean(at)
+    assert_amounts(at, independent(start("kk2019"), "kk2019"))
