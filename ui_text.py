@@ -684,7 +684,8 @@ NOTES = {
     ),
     "udvalg_split": "Udvalgsfordeling for {id}: {parts} (brugerens antagelse).",
     "extended_ask": (
-        "{id} kan få op til {kr} i {year}, ud over sin ansøgning det år ({ask}) (brugerens antagelse: udvid{why})."
+        "{id} kan få op til {kr} i {year}, regnet som fuld finansiering det år, i stedet for sin ansøgning ({ask}) "
+        "(brugerens antagelse: udvid{why})."
     ),
     "asks_by_year": (
         "{count} indsats(er) angiver, hvad de søger om hvert år: hver får højst sin ansøgning i et år og intet i et "

@@ -18,8 +18,8 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
         "assumed_intensity": "Intensity of {id}: {value}, one person reached counts {value} times "
         "(user assumption{why}).",
         "udvalg_split": "Udvalg split of {id}: {parts} (user assumption).",
-        "extended_ask": "{id} may be funded up to {kr} in {year}, beyond what it asks for that year "
-        "({ask}) (user assumption{why}).",
+        "extended_ask": "{id} may be funded up to {kr} in {year}, counted as full funding that year, "
+        "instead of its ask ({ask}) (user assumption{why}).",
         "asks_by_year": "{count} indsats(er) state what they ask for in each year: each gets at most its ask in a "
         "year, and nothing in a year it asks for nothing (the allocation lists the asks).",
         "prerequisite_only": "{id} reaches no one by itself: it is valued through what requires it.",

@@ -230,6 +230,25 @@ def test_an_extension_is_what_lets_an_indsats_beyond_its_ask() -> None:
     assert any("fb21-kvinder-i-job" in note and "150.000" in note for note in result.assumptions)
 
 
+def test_extend_below_the_ask_caps_the_year_and_counts_as_full_funding() -> None:
+    """ "Udvid" to less than the ask (dansk sproglig asks 150.000 kr. in 2021; set 100.000 kr.): with money to
+    spare it gets exactly 100.000 kr. that year, valued as the year's full value, and the note says so
+    rather than calling it an extension "beyond" the ask."""
+    catalog = load_catalog(FREDERIKSBERG_2021)
+    budget = {2021: 2_000_000, 2022: 2_000_000}
+    target = "fb21-dansk-sproglig-opkvalificering"
+    lowered = Assumptions(reach=FB_REACH, extend={target: {2021: 100_000}})
+    plain = solve(catalog, budget, assumptions=FB_ASSUMPTIONS)
+    result = solve(catalog, budget, assumptions=lowered)
+    assert amounts(plain, 2021)[target] == pytest.approx(150_000)
+    assert amounts(result, 2021)[target] == pytest.approx(100_000)
+    assert result.allocation.set_index("id").at[target, "value"] == pytest.approx(
+        plain.allocation.set_index("id").at[target, "value"]
+    )
+    note = next(note for note in result.assumptions if target in note and "100.000" in note)
+    assert "instead of its ask (150.000 kr.)" in note and "beyond" not in note
+
+
 # --- the decided baseline ---------------------------------------------------------------------------
 
 BASELINE_BUDGET = {2021: 722_000, 2022: 700_000}
