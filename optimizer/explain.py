@@ -65,22 +65,44 @@ def budget_rates(model: LinearModel, duals: np.ndarray | None) -> dict:
     return rates
 
 
-def budget_next_100k(result: Result) -> dict[Year, float]:
-    """What another 100.000 kr. in the pulje really buys, per year: the pulje raised in that year alone
-    (limits given as a share of the pulje move with it), re-solved (also for all-or-nothing models)."""
+@dataclass(frozen=True)
+class NextStep:
+    """What 100.000 kr. more in one year's pulje buys, re-solved: the value gained (NaN when the re-solve is
+    not proven) and where the money goes, each changed indsats's change in kroner over all years."""
+
+    year: Year
+    gain: float
+    change_kr: dict[str, float]
+
+
+def next_100k_steps(result: Result) -> tuple[NextStep, ...]:
+    """Per year: the pulje raised by 100.000 kr. in that year alone (limits given as a share of the pulje move
+    with it), re-solved with ties broken as any solve breaks them (also for all-or-nothing models)."""
     model = _model_of(result)
     compiled = CompiledModel(model)
-    objective = result.objective
     inst = model.instance
-    gains: dict[Year, float] = {}
+    now = model.kroner(result.values).sum(axis=1)
+    steps = []
     for t, year in enumerate(inst.years):
         pulje = inst.pulje.copy()
         pulje[t] += STEP_KR
         compiled.set_pulje(pulje)
-        more = compiled.solve(break_ties=False)  # only the value counts here
-        gains[year] = more.objective - objective if more.status.is_proven else math.nan
+        more = compiled.solve()
+        if not more.status.is_proven or more.values is None:
+            steps.append(NextStep(year, math.nan, {}))
+            continue
+        change = model.kroner(more.values).sum(axis=1) - now
+        moved = {
+            inst.ids[i]: float(change[i]) for i in np.argsort(-change, kind="stable") if abs(change[i]) > FUNDED_EPS
+        }
+        steps.append(NextStep(year, more.objective - result.objective, moved))
     compiled.set_pulje(inst.pulje)
-    return gains
+    return tuple(steps)
+
+
+def budget_next_100k(result: Result) -> dict[Year, float]:
+    """What another 100.000 kr. in the pulje really buys, per year (next_100k_steps, the gains only)."""
+    return {step.year: step.gain for step in next_100k_steps(result)}
 
 
 def binding_gains(result: Result) -> dict[str, float | None]:
@@ -203,6 +225,33 @@ def _funding_start(compiled: CompiledModel, base: np.ndarray, cols: np.ndarray) 
     compiled.set_objective(compiled.model.objective)
     if found.status is not Status.OPTIMAL or float(found.values[cols].sum()) <= 1e-9:
         return None
+    return found
+
+
+def udvalg_max_blocks(result: Result) -> dict[str, str]:
+    """Unfunded indsatser that get money when a maximum of their own udvalg alone is lifted, re-solved once per
+    such maximum with ties broken as any solve: {id: the maximum's row name}.
+    A limit need not bind to block: an all-or-nothing indsats that does not fit in the room left under it is
+    blocked by it all the same."""
+    model = _model_of(result)
+    inst = model.instance
+    funded = model.kroner(result.values).sum(axis=1) > FUNDED_EPS
+    compiled: CompiledModel | None = None
+    found: dict[str, str] = {}
+    for r, row in enumerate(model.rows):
+        members = [i for i in np.flatnonzero(~funded) if row.kind == "udvalg_max" and row.label in inst.udvalg[i]]
+        if not members:
+            continue
+        compiled = compiled or CompiledModel(model)
+        lower, _ = compiled.row_bounds()
+        with compiled.changed_rows([r], [lower[r]], [math.inf]):
+            lifted = compiled.solve()
+        if lifted.values is None or not lifted.status.is_proven:
+            continue
+        now = model.kroner(lifted.values).sum(axis=1) > FUNDED_EPS
+        for i in members:
+            if now[i]:
+                found.setdefault(inst.ids[i], row.name)
     return found
 
 

@@ -14,14 +14,12 @@ import math
 import re
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from optimizer.constraints import Year
-from optimizer.explain import binding_gains, entry_thresholds
+from optimizer.explain import binding_gains, entry_thresholds, next_100k_steps, udvalg_max_blocks
 from optimizer.formats import format_kr, format_number, format_share
-from optimizer.highs import CompiledModel
-from optimizer.result import FUNDED_EPS, STEP_KR, Binding, Relaxation, Result, ask_column, year_column
+from optimizer.result import FUNDED_EPS, Binding, Relaxation, Result, ask_column, year_column
 from scenarios.export import render_binding
 from scenarios.settings import RowEdit, Settings
 from ui_text import CONFLICT, FIXES, REASONS, WORDS
@@ -127,70 +125,34 @@ def with_names(text: str, names: dict[str, str]) -> str:
 
 
 def blocked_by_udvalg_max(result: Result) -> dict[str, Binding]:
-    """Unfunded indsatser that get money when a maximum of their own udvalg alone is lifted (one re-solve per
-    udvalg maximum), with that limit. A maximum need not bind to block: an all-or-nothing indsats that does
-    not fit in the room left under it is blocked by it all the same."""
-    model = result.model
-    if model is None or result.values is None:
+    """Unfunded indsatser that get money when a maximum of their own udvalg alone is lifted (re-solved,
+    explain.udvalg_max_blocks), with that limit."""
+    if result.model is None or result.values is None:
         return {}
-    inst = model.instance
-    funded = model.kroner(result.values).sum(axis=1) > FUNDED_EPS
-    compiled: CompiledModel | None = None
-    found: dict[str, Binding] = {}
-    for r, row in enumerate(model.rows):
-        if row.kind != "udvalg_max":
-            continue
-        members = [i for i in np.flatnonzero(~funded) if row.label in inst.udvalg[i]]
-        if not members:
-            continue
-        compiled = compiled or CompiledModel(model)
-        lower, _ = compiled.row_bounds()
-        with compiled.changed_rows([r], [lower[r]], [math.inf]):
-            lifted = compiled.solve()  # ties broken by id, as a solve without the limit would break them
-        if lifted.values is None:
-            continue
-        now = model.kroner(lifted.values).sum(axis=1) > FUNDED_EPS
-        for i in members:
-            if now[i]:
-                found.setdefault(inst.ids[i], limit_of(result, row.name))
-    return found
+    return {i: limit_of(result, name) for i, name in udvalg_max_blocks(result).items()}
 
 
 # --- another 100.000 kr. ----------------------------------------------------------------------------
 
 
 def next_100k(result: Result) -> pd.DataFrame:
-    """Per year: what 100.000 kr. more in the pulje (that year alone) buys, re-solved, and where the money
-    would go (the indsatser whose amount changes, in Danish). Columns: year, gain, rate, goes_to."""
-    model = result.model
-    if model is None or result.values is None:
+    """Per year: what 100.000 kr. more in the pulje (that year alone) buys, re-solved (explain.next_100k_steps),
+    and where the money would go, in Danish. Columns: year, gain, rate, goes_to."""
+    if result.model is None or result.values is None:
         return pd.DataFrame(columns=["year", "gain", "rate", "goes_to"])
-    inst = model.instance
-    compiled = CompiledModel(model)
-    now = model.kroner(result.values)
-    records = []
-    for t, year in enumerate(inst.years):
-        pulje = inst.pulje.copy()
-        pulje[t] += STEP_KR
-        compiled.set_pulje(pulje)
-        more = compiled.solve()
-        if not more.status.is_proven:
-            records.append({"year": year, "gain": math.nan, "rate": math.nan, "goes_to": ""})
-            continue
-        change = (model.kroner(more.values) - now).sum(axis=1)
-        moves = [
-            WORDS["move"].format(name=inst.names[i], change=_signed_kr(change[i]))
-            for i in np.argsort(-change, kind="stable")
-            if abs(change[i]) > FUNDED_EPS
-        ]
-        records.append(
-            {
-                "year": year,
-                "gain": more.objective - result.objective,
-                "rate": result.budget_rate_per_100k.get(year, math.nan),
-                "goes_to": "; ".join(moves) or WORDS["nowhere"],
-            }
-        )
+    names = names_of(result)
+    records = [
+        {
+            "year": step.year,
+            "gain": step.gain,
+            "rate": result.budget_rate_per_100k.get(step.year, math.nan),
+            "goes_to": "; ".join(
+                WORDS["move"].format(name=names[i], change=_signed_kr(kr)) for i, kr in step.change_kr.items()
+            )
+            or (WORDS["nowhere"] if math.isfinite(step.gain) else ""),
+        }
+        for step in next_100k_steps(result)
+    ]
     return pd.DataFrame(records, columns=["year", "gain", "rate", "goes_to"])
 
 

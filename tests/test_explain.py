@@ -28,7 +28,7 @@ from optimizer import (
     load_catalog,
     solve,
 )
-from optimizer.explain import binding_gains, budget_next_100k, entry_thresholds, explain
+from optimizer.explain import binding_gains, budget_next_100k, entry_thresholds, explain, next_100k_steps
 from tests.conftest import FREDERIKSBERG_2021, make_catalog
 
 STEP = 100_000
@@ -103,6 +103,22 @@ def test_budget_next_100k_per_year_raises_that_year_alone() -> None:
         }
         larger = solve(catalog, dict(sorted(pulje.items())), evidence_weight=0, constraints=constraints)
         assert math.isclose(budget_next_100k(result)[year], larger.objective - result.objective, abs_tol=1e-6)
+
+
+@pytest.mark.parametrize(("seed", "binary_share"), RANDOM)
+def test_where_the_next_100k_goes_is_the_larger_pulje_s_allocation(seed: int, binary_share: float) -> None:
+    """ "Goes to" is the difference between a fresh solve at the larger pulje and the current allocation, indsats
+    by indsats (both with ties broken by id), and nothing else moves."""
+    catalog, budget, constraints = random_case(seed, binary_share=binary_share)
+    result = solve(catalog, budget, evidence_weight=0, constraints=constraints)
+    larger = solve(catalog, budget + STEP, evidence_weight=0, constraints=constraints)
+    (step,) = next_100k_steps(result)
+    change = larger.allocation.set_index("id")["amount_kr"] - result.allocation.set_index("id")["amount_kr"]
+    assert set(step.change_kr) == set(change[change.abs() > FUNDED].index)
+    for indsats_id, kr in step.change_kr.items():
+        assert math.isclose(kr, change[indsats_id], abs_tol=FUNDED)
+    spent = result.allocation["amount_kr"].sum() + sum(step.change_kr.values())
+    assert spent <= budget + STEP + FUNDED  # money left over by all-or-nothing can go too, not more than the pulje
 
 
 FREDERIKSBERG_REACH = {"fb21-farvel-til-farvede-forventninger": 40, "fb21-aaben-raadgivning": 250}
