@@ -245,6 +245,10 @@ EXPLAIN = {
         "»100.000 kr. løsere giver« er fundet ved at løse igen med grænsen alene løsnet (et loft hævet, et "
         "minimum sænket)."
     ),
+    "binding_blank": (
+        "Et tomt felt: grænsen er ikke et beløb, der kan løsnes med 100.000 kr. (en forudsætning i kataloget, "
+        "»kræver«, eller en grænse for værdi eller antal)."
+    ),
     "rooms_head": "Plads under udvalgenes og målsætningernes grænser",
     "rooms_none": "Ingen grænser er sat for udvalg eller målsætninger.",
     "unfunded_head": "Hvorfor indsatserne uden penge ikke får",

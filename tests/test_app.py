@@ -23,6 +23,7 @@ from tests.app_helpers import (
     main_table,
     metric,
     open_expander,
+    open_tab,
     run_app,
     shown_texts,
     slider,
@@ -245,3 +246,19 @@ def test_contradicting_limits_are_explained_and_the_smallest_fix_is_one_click() 
     expected = independent(fixed, "fb2021")
     assert expected.is_ok
     assert_amounts(at, expected)
+
+
+def test_a_binding_limit_not_in_kroner_has_a_blank_gain_and_the_page_says_why() -> None:
+    """Copenhagen's start binds catalog prerequisites (»kræver«): they cannot be loosened by 100.000 kr., so
+    their gain is blank, exactly those rows, and a caption says what a blank means."""
+    at = open_tab(run_app({"katalog": "kk2019"}), ui_text.RESULTS["tabs"][1])
+    assert_clean(at)
+    expected = independent(start("kk2019"), "kk2019")
+    not_kroner = sum(b.kind == "requires" for b in expected.binding)
+    assert not_kroner > 0
+    gain = ui_text.EXPLAIN["binding_gain"]
+    table = next(frame.value for frame in at.dataframe if gain in frame.value.columns)
+    assert len(table) == len(expected.binding)
+    blank = [cell.strip() == "" for cell in table[gain]]  # cells are Danish text; a missing gain is empty
+    assert blank == [b.kind == "requires" for b in expected.binding]
+    assert ui_text.EXPLAIN["binding_blank"] in [c.value for c in at.caption]

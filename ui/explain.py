@@ -133,3 +133,5 @@ def _binding(whatif: WhatIf) -> None:
         kinds={"gain": Kind.VALUE, "rate": Kind.VALUE},
     )
     st.caption(EXPLAIN["binding_note"])
+    if table["gain"].isna().any():
+        st.caption(EXPLAIN["binding_blank"])
