@@ -309,6 +309,7 @@ TRADEOFFS = {
         "er værdien ved marginen: over linjen giver en krone mere end den sidste krone, der blev brugt."
     ),
     "funded": "finansieret",
+    "partly_funded": "delvist finansieret",
     "not_funded": "ikke finansieret",
     "sweep": "Værdi mod pulje",
     "sweep_help": "Samme indstillinger løst for puljer fra 0 til det dobbelte; den stiplede linje er puljen nu.",
@@ -348,7 +349,7 @@ CHARTS = {
     "status": "Status",
     "allocation_title": "Fordelingen nu (søjler) og referencen (sorte streger)",
     "ask_kr": "Ansøgt i alt (kr.)",
-    "full_value": "Værdi ved fuld finansiering",
+    "full_value": "Værdi ved fuld finansiering (logaritmisk akse)",
     "value_per_100k": "Værdi pr. 100.000 kr.",
     "funded": "Finansieret",
     "value_for_money_title": "Hvad hver indsats koster, og hvad den giver",

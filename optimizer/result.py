@@ -23,6 +23,7 @@ from optimizer.notes import Note
 from optimizer.status import Status
 
 FUNDED_EPS = 0.5  # kroner: an amount below this counts as not funded
+FULL_SHARE = 1 - 1e-6  # a funded share at least this is funded in full
 NO_UDVALG = "(intet udvalg)"
 STEP_KR = 100_000.0  # "another 100.000 kr." in every explanation
 

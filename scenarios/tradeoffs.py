@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer import Inputs, Result
-from optimizer.result import FUNDED_EPS, STEP_KR, ask_column
+from optimizer.result import FULL_SHARE, FUNDED_EPS, STEP_KR, ask_column
 from scenarios.frontier import Frontier, frontier
 from scenarios.progress import Progress
 from scenarios.robustness import Robustness, robustness
@@ -27,8 +27,8 @@ EVIDENCE_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0)
 
 def value_for_money(result: Result) -> tuple[pd.DataFrame, float | None]:
     """Per indsats: what it asks over the plan, its value at full scale over the plan and per 100.000 kr.,
-    and whether it is funded; with the value 100.000 kr. buy at the margin (the pulje's rate, averaged over
-    the years), the slope of the budget line."""
+    and how far it is funded ("full", "partly" or "none"); with the value 100.000 kr. buy at the margin (the
+    pulje's rate, averaged over the years), the slope of the budget line."""
     a = result.allocation
     asks = [ask_column(y) for y in result.years] if result.years != (None,) else ["cost_kr"]
     ask = a[asks].sum(axis=1)
@@ -39,7 +39,9 @@ def value_for_money(result: Result) -> tuple[pd.DataFrame, float | None]:
             "ask_kr": ask,
             "full_value": a["value_per_100k"] / STEP_KR * ask,
             "value_per_100k": a["value_per_100k"],
-            "funded": a["amount_kr"] > FUNDED_EPS,
+            "funded": np.select(
+                [a["funded_share"] >= FULL_SHARE, a["amount_kr"] > FUNDED_EPS], ["full", "partly"], "none"
+            ),
         }
     )
     rates = [r for r in result.budget_rate_per_100k.values() if r == r]

@@ -19,12 +19,11 @@ import pandas as pd
 from optimizer.constraints import Year
 from optimizer.explain import binding_gains, entry_thresholds, next_100k_steps, udvalg_max_blocks
 from optimizer.formats import format_kr, format_number, format_share
-from optimizer.result import FUNDED_EPS, Binding, Relaxation, Result, ask_column, year_column
+from optimizer.result import FULL_SHARE, FUNDED_EPS, Binding, Relaxation, Result, ask_column, year_column
 from scenarios.export import render_binding
 from scenarios.settings import RowEdit, Settings
 from ui_text import CONFLICT, FIXES, REASONS, WORDS
 
-FULL_SHARE = 1 - 1e-6  # a funded share at least this is funded in full
 STATUSES = ("locked", "excluded", "funded", "partly", "blocked_udvalg", "not_afforded")  # ui_text.STATUS keys
 
 

@@ -214,6 +214,11 @@ def test_value_for_money_points_are_each_indsatss_ask_and_full_value() -> None:
         if by_id.loc[row.id, "funded_share"] > 0.999:  # funded in full at a pulje that buys everything
             assert math.isclose(row.full_value, by_id.loc[row.id, "value"], rel_tol=1e-9)
     assert rate is not None and math.isclose(rate, result.budget_rate_per_100k[None])
+    amounts = result.allocation.set_index("id")["amount_kr"]
+    for row in points.itertuples(index=False):  # partly funded is its own class: the jobparate indsats at 10 mio.
+        expected = "none" if amounts[row.id] <= 0.5 else "full" if amounts[row.id] >= row.ask_kr - 0.5 else "partly"
+        assert row.funded == expected, row.id
+    assert set(points["funded"]) == {"full", "partly", "none"}
 
 
 def test_names_replace_ids_longest_first() -> None:

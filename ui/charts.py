@@ -9,6 +9,9 @@ import pandas as pd
 
 from optimizer.display import KRONER_AXIS, VALUE_AXIS, danish_locale
 from ui_text import CHARTS as T
+from ui_text import TRADEOFFS
+
+FUNDING = [TRADEOFFS[k] for k in ("funded", "partly_funded", "not_funded")]  # legend order and colours
 
 # Danish numbers in a Vega-Lite spec written by hand (danish_locale() is the same for Altair charts)
 LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]}}
@@ -140,9 +143,17 @@ def value_for_money(points: pd.DataFrame, rate_per_100k: float | None) -> alt.Ch
         .encode(
             x=alt.X("ask_kr:Q", title=T["ask_kr"], axis=alt.Axis(format=KRONER_AXIS)),
             y=alt.Y(
-                "full_value:Q", title=T["full_value"], axis=alt.Axis(format=",.0f"), scale=alt.Scale(type="symlog")
+                "full_value:Q",
+                title=T["full_value"],
+                axis=alt.Axis(format=",.0f", values=_decades(float(points["full_value"].max() or 0.0))),
+                scale=alt.Scale(type="symlog"),
             ),
-            color=alt.Color("funded_text:N", title=None, scale=alt.Scale(range=["#1b6b3a", "#b8b8b8"])),
+            color=alt.Color(
+                "funded_text:N",
+                title=None,
+                sort=FUNDING,
+                scale=alt.Scale(domain=FUNDING, range=["#1b6b3a", "#8fc79f", "#b8b8b8"]),
+            ),
             tooltip=tooltip,
         )
     )
@@ -155,6 +166,15 @@ def value_for_money(points: pd.DataFrame, rate_per_100k: float | None) -> alt.Ch
             alt.Chart(line).mark_line(color="#b5561b", strokeDash=[6, 4]).encode(x="ask_kr:Q", y="full_value:Q")
         )
     return _finish(alt.layer(*layers).properties(height=360, title=T["value_for_money_title"]))
+
+
+def _decades(top: float) -> list[float]:
+    """Ticks 0, 1, 10, 100 … up to the first power of ten at or above `top`: a logarithmic axis read at sight."""
+    ticks, tick = [0.0], 1.0
+    while tick < top * 10:
+        ticks.append(tick)
+        tick *= 10
+    return ticks
 
 
 def sweep(points: pd.DataFrame, current: float, per_year: bool) -> alt.Chart:

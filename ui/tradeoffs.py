@@ -46,7 +46,9 @@ def _value_for_money(whatif: WhatIf, settings: Settings, source: data.Source, ca
     assert whatif.result is not None
     st.caption(T["value_for_money_help"])
     points, rate = value_for_money(whatif.result)
-    points = points.assign(funded_text=points["funded"].map({True: T["funded"], False: T["not_funded"]}))
+    points = points.assign(
+        funded_text=points["funded"].map({"full": T["funded"], "partly": T["partly_funded"], "none": T["not_funded"]})
+    )
     st.altair_chart(charts.value_for_money(points, rate), width="stretch", alt=T["value_for_money_help"])
     _table(points, ["name", "ask_kr", "full_value", "value_per_100k", "funded_text"], {"ask_kr": Kind.KRONER})
 
