@@ -699,9 +699,9 @@ NOTES = {
     "prerequisite_only": "{id} når ingen i sig selv: den værdisættes gennem det, der forudsætter den.",
     "unstated_scalable": (
         "Det er ikke angivet, om {count} indsats(er) ({ids}) kan finansieres delvist: hver finansieres fuldt "
-        "eller slet ikke. Scalable(id) (CLI: --scalable ID) tillader delvis finansiering."
+        "eller slet ikke, medmindre delvis finansiering antages (i appen: »Delvis finansiering« i tabellen)."
     ),
-    "scalable_all": "Alle indsatser kan finansieres delvist (Scalable for alle): rækkevidden følger beløbet.",
+    "scalable_all": "Alle indsatser kan finansieres delvist (en antagelse): rækkevidden følger beløbet.",
     "fixed_line": "Fast post {name}: {kr} trækkes fra puljen, før der fordeles.",
     "no_goals_file": "Ingen fil med målsætninger: hver målsætnings nøgle er sin egen titel.",
     "over_budget": "Fordelingen{year} bruger {spent}, mere end puljen på {pulje}.",
