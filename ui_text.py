@@ -232,7 +232,10 @@ EXPLAIN = {
         "100.000 kr. mere i puljen{year} ville give {gain} i værdi (værdi ved marginen: {rate} pr. 100.000 kr.)."
     ),
     "next_goes": "Pengene ville gå til: {goes}.",
-    "next_relaxation": "Værdien ved marginen er beregnet på LP-relaksationen (modellen har alt-eller-intet-valg).",
+    "next_relaxation": (
+        "Værdien ved marginen er en tilnærmelse: nogle indsatser kan kun finansieres helt eller slet ikke, så den "
+        "er regnet, som om de kunne deles. Hvad 100.000 kr. mere giver, er regnet præcist (modellen løst igen)."
+    ),
     "binding_head": "Grænser, der binder",
     "binding_none": (
         "Ingen grænse er udnyttet helt. En indsats, der ikke kan deles, kan alligevel være blokeret, når den ikke "
