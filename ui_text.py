@@ -127,7 +127,7 @@ RESULTS = {
     "sort": "Sortér efter",
     "sort_options": {
         "udvalg": "udvalg",
-        "value_per_100k": "værdi pr. krone",
+        "value_per_100k": "værdi pr. 100.000 kr.",
         "change_kr": "ændring",
         "amount_kr": "beløb",
     },
