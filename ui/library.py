@@ -133,7 +133,7 @@ def _pick(listing: pd.DataFrame) -> None:
     if st.session_state.get(PICK_NAME) not in names:
         st.session_state[PICK_NAME] = on.name if on is not None and on.name in names else names[0]
     left, right = st.columns(2)
-    name = left.selectbox(T["choose_name"], names, key=PICK_NAME, format_func=md)
+    name = left.selectbox(T["choose_name"], names, key=PICK_NAME)
     rows = listing[listing["name"] == name].set_index("version")
     numbers = [int(v) for v in rows.index]
     if st.session_state.get(PICK_VERSION) not in numbers:
@@ -142,7 +142,7 @@ def _pick(listing: pd.DataFrame) -> None:
     def label(version: int) -> str:
         row = rows.loc[version]
         words = {"version": version, "author": row["author"], "time": saved.saved_time(row["created_at"])}
-        return md(T["version_label"].format(**words))
+        return T["version_label"].format(**words)
 
     version = right.selectbox(T["choose_version"], numbers, key=PICK_VERSION, format_func=label)
     opening, restoring = st.columns(2)

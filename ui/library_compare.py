@@ -43,7 +43,7 @@ def comparison(listing: pd.DataFrame) -> None:
 
 def _label(ref: str) -> str:
     name, version = parse_ref(ref)
-    return f"{md(name)} · {version}"
+    return f"{name} · {version}"
 
 
 def _compared(versions: tuple[tuple[str, int], ...]) -> Comparison:
@@ -59,8 +59,11 @@ def _cached(where: str, versions: tuple[tuple[str, int], ...], _library: Library
 
 def draw(compared: Comparison, versions: tuple[tuple[str, int], ...]) -> None:
     """The legend, the weights warning, the value of each and the amounts per indsats and per udvalg."""
-    for label, (name, version) in zip(compared.labels, versions, strict=True):
-        st.caption(md(T["compare_legend"].format(label=label, name=name, version=version)))
+    legend = [
+        T["compare_legend"].format(label=label, name=name, version=version)
+        for label, (name, version) in zip(compared.labels, versions, strict=True)
+    ]
+    st.caption(" · ".join(md(line) for line in legend))
     warning = weight_warning(compared)
     if warning:
         st.warning(md(warning))
@@ -76,6 +79,6 @@ def draw(compared: Comparison, versions: tuple[tuple[str, int], ...]) -> None:
     kroner = dict.fromkeys(amounts, Kind.KRONER)
     st.markdown(f"**{T['compare_indsats']}**")
     by_indsats = compared.by_indsats.assign(name=compared.by_indsats["name"].map(str))
-    show(by_indsats, {"name": words["name"], "udvalg": words["udvalg"], **amounts}, kinds=kroner, height=420)
+    show(by_indsats, {"name": words["name"], "udvalg": words["udvalg"], **amounts}, kinds=kroner)
     st.markdown(f"**{T['compare_udvalg']}**")
     show(compared.by_udvalg, {"udvalg": words["udvalg"], **amounts}, kinds=kroner)
