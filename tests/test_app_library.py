@@ -167,3 +167,14 @@ def test_a_link_naming_a_version_shows_the_same_in_a_fresh_session(
     assert settings_of(new) == settings_of(at)
     assert dict(new.query_params) == link
     assert_shows(new, independent(settings_of(at), key))
+
+
+def test_what_was_typed_is_kept_while_another_tab_is_open(app_library: Library) -> None:
+    at = save(run_app(), "Forslag", author="Kim Hansen")
+    open_tab(at, RESULT_TAB)  # the tab "Bibliotek" is not drawn now: its boxes must not forget
+    slider(at, "Pulje 2021").set_value(600_000).run()
+    open_tab(at, ui_text.RESULTS["tabs"][5])
+    button(at, T["save"]).click().run()
+    assert_clean(at)
+    assert T["saved"].format(name="Forslag", version=2) in shown_texts(at, "success")
+    assert app_library.info("Forslag", 2).author == "Kim Hansen"

@@ -23,6 +23,7 @@ from ui.tables import md, show
 from ui_text import LIBRARY as T
 
 NAME, AUTHOR, NOTE = "library_name", "library_author", "library_note"  # not re-keyed: kept all session
+KEPT = "library_typed"  # what was typed, kept while the tab is closed (Streamlit forgets a widget not drawn)
 PICK_NAME, PICK_VERSION, MESSAGE = "library_pick_name", "library_pick_version", "library_message"
 NOTE_LENGTH = 500
 
@@ -64,13 +65,19 @@ def _say(text: str, *, error: bool = False) -> None:
 def _save_form(settings: Settings, result: Result | None, source: data.Source, catalog: pd.DataFrame) -> None:
     st.subheader(T["save_head"])
     st.caption(T["save_help"])
+    kept = st.session_state.setdefault(KEPT, {})
     on = state.saved()
-    if on is not None and not st.session_state.get(NAME):
-        st.session_state[NAME] = on.name
+    if on is not None and not kept.get(NAME):
+        kept[NAME] = on.name
+    for key in (NAME, AUTHOR, NOTE):
+        if key not in st.session_state:
+            st.session_state[key] = kept.get(key, "")
     name, author = st.columns(2)
-    name.text_input(T["name"], key=NAME, help=T["name_help"], max_chars=TEXT_LENGTH)
-    author.text_input(T["author"], key=AUTHOR, help=T["author_help"], max_chars=TEXT_LENGTH)
-    st.text_input(T["note"], key=NOTE, max_chars=NOTE_LENGTH)
+    name.text_input(T["name"], key=NAME, help=T["name_help"], max_chars=TEXT_LENGTH, on_change=_keep, args=(NAME,))
+    author.text_input(
+        T["author"], key=AUTHOR, help=T["author_help"], max_chars=TEXT_LENGTH, on_change=_keep, args=(AUTHOR,)
+    )
+    st.text_input(T["note"], key=NOTE, max_chars=NOTE_LENGTH, on_change=_keep, args=(NOTE,))
     st.button(
         T["save"],
         type="primary",
@@ -81,6 +88,10 @@ def _save_form(settings: Settings, result: Result | None, source: data.Source, c
     )
     if result is None:
         st.caption(T["nothing_to_save"])
+
+
+def _keep(key: str) -> None:
+    st.session_state.setdefault(KEPT, {})[key] = st.session_state.get(key, "")
 
 
 def _save(settings: Settings, result: Result | None, source: data.Source, catalog: pd.DataFrame) -> None:
@@ -102,13 +113,14 @@ def _save(settings: Settings, result: Result | None, source: data.Source, catalo
         _say(T["open_failed"].format(name=name, version="", detail=exc), error=True)
         return
     st.session_state[NOTE] = ""
+    st.session_state[KEPT] = {NAME: name, AUTHOR: author, NOTE: ""}
     state.mark_saved(info, settings)
     _say(T["saved"].format(name=info.name, version=info.version))
     state.rerun_app()  # the top bar and the address name the version now
 
 
 def _typed(key: str) -> str:
-    return str(st.session_state.get(key) or "").strip()
+    return str(st.session_state.get(key) or st.session_state.get(KEPT, {}).get(key) or "").strip()
 
 
 # --- the versions: list, open, restore ---------------------------------------------------------------------
