@@ -54,6 +54,7 @@ SESSIONS = 20
 DURATION_S = 60.0
 NAMES = 4  # saves go under 4 names, each shared by 5 sessions
 MOVES_PER_SAVE = 4
+BROWSER_NICE = 10  # Chromium's pages stand in for 20 laptops: they get the CPU the server leaves
 OPENING = 4  # pages opened at a time before the minute starts (opening is not measured)
 THINK_S = (0.5, 1.5)  # how long a user looks at the result before the next move (uniform)
 WAIT_MS = 30_000  # a wait longer than this counts as an error
@@ -299,6 +300,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=SESSIONS)
     parser.add_argument("--seconds", type=float, default=DURATION_S)
+    parser.add_argument(
+        "--browser-nice",
+        type=int,
+        default=BROWSER_NICE,
+        help="CPU priority of Chromium (and this driver) below the server's: 0 lets them compete as equals",
+    )
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         raise SystemExit(f"error: {CHROMIUM} not found: install Debian's chromium")
@@ -306,6 +313,7 @@ def main(argv: list[str] | None = None) -> None:
         url_db = f"sqlite:///{Path(folder) / 'library.db'}"
         env = {"PULJE_DATABASE_URL": url_db, "PULJE_CACHE_DIR": str(Path(folder) / "cache")}
         with served_app(Path(folder) / "server.log", env) as url:
+            os.nice(args.browser_nice)  # the browser started below inherits it; the server started above does not
             tally, cpu = asyncio.run(drive(url, args.sessions, args.seconds, _server_pid(url)))
         checked, versions = verify(Library(url_db, cache=Path(folder) / "check-cache"), tally.saves)
     report = summary(tally, checked, versions, args) | {"cpu_seconds": cpu}
@@ -321,6 +329,7 @@ def summary(tally: Tally, checked: dict, versions: int, args: argparse.Namespace
         "machine": {"cores": os.cpu_count()},
         "sessions": args.sessions,
         "duration_s": args.seconds,
+        "browser_nice": args.browser_nice,
         "think_s": list(THINK_S),
         "moves": len(tally.moves),
         "move_p50_s": _round(statistics.median(tally.moves) if tally.moves else None),
