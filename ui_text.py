@@ -18,8 +18,10 @@ APP = {
     "upload_browse": "Vælg fil",
     "upload_ok": "Kataloget »{file}« er indlæst: {count} indsatser.",
     "upload_kept": "Det hidtidige katalog og alle dine indstillinger er bevaret.",
-    "upload_gone": "Linket peger på et uploadet katalog, som ikke længere findes på serveren: upload filen igen.",
+    "upload_gone": "Linket peger på et uploadet katalog, som biblioteket ikke har: upload filen igen.",
+    "upload_unsaved": "Kataloget »{file}« kunne ikke gemmes i biblioteket, så det er ikke åbnet.",
     "uploaded_name": "Uploadet: {file}",
+    "saved_name": "Fra biblioteket: {file}",
     "catalog_failed": "Kataloget »{file}« kunne ikke læses:",
     "encoding": (
         "Bemærk: »{file}« er ikke gemt som UTF-8 og er læst som {encoding}. Tjek at æ, ø og å er kommet rigtigt med."
@@ -123,7 +125,7 @@ RESULTS = {
     "allocated": "Fordelt",
     "not_proven": "Løseren nåede sin tidsgrænse: fordelingen er gyldig, men ikke bevist den bedste.",
     "no_answer": "Løseren gav intet svar: {detail}",
-    "tabs": ("Fordeling", "Hvorfor", "Afvejninger", "Antagelser", "Del og gem"),
+    "tabs": ("Fordeling", "Hvorfor", "Afvejninger", "Antagelser", "Del og gem", "Bibliotek"),
     "sort": "Sortér efter",
     "sort_options": {
         "udvalg": "udvalg",
@@ -405,7 +407,7 @@ ASSUMPTIONS = {
 SHARE = {
     "link_head": "Del præcis det, der er på skærmen",
     "link_help": "Linket gemmer alle indstillinger og referencen; den, der åbner det, ser de samme tal.",
-    "link_upload": "Linket virker kun på denne server, så længe det uploadede katalog ligger her.",
+    "link_upload": "Det uploadede katalog ligger i biblioteket, så linket virker overalt, hvor appen bruger det.",
     "committee_link": "Link til udvalgsvisningen (til projektoren)",
     "downloads_head": "Gem",
     "toml": "Hent scenariet (TOML)",
@@ -419,6 +421,84 @@ SHARE = {
     "upload_catalog": "Scenariet bruger kataloget »{file}«, som ikke findes her: upload kataloget først.",
     "scenario_name": "pulje-appen: {catalog}",
     "file_stem": "pulje-{catalog}",
+}
+# The tab "Bibliotek": saved scenarios and their versions (ui/library.py, scenarios/saved.py).
+LIBRARY = {
+    "save_head": "Gem i biblioteket",
+    "save_help": (
+        "Biblioteket deles af alle, der bruger appen her. Gemmer du under et navn, der findes, bliver det en ny "
+        "version; intet overskrives eller slettes."
+    ),
+    "name": "Scenariets navn",
+    "name_help": "Fx »Forslag B: arbejdsmarked først«. Samme navn igen giver en ny version.",
+    "author": "Dit navn",
+    "author_help": "Gemmes ved hver version, så andre kan se, hvem der gemte den. Der gemmes intet andet om dig.",
+    "note": "Note (valgfri)",
+    "save": "Gem",
+    "saved": "Gemt som »{name}«, version {version}. Adressen peger nu på denne version.",
+    "nothing_to_save": "Der er ingen fordeling at gemme endnu: ret først det, der står ovenfor.",
+    "text_needed": "Skriv {what} (én linje, højst {length} tegn).",
+    "what_name": "scenariets navn",
+    "what_author": "dit navn",
+    "list_head": "Gemte scenarier",
+    "empty": "Biblioteket er tomt: gem det første scenarie ovenfor.",
+    "columns": {
+        "name": "Navn",
+        "version": "Version",
+        "author": "Gemt af",
+        "saved": "Gemt",
+        "objective": "Samlet værdi",
+        "status": "Status",
+        "note": "Note",
+    },
+    "time": "{date} kl. {clock}",
+    "choose_name": "Scenarie",
+    "choose_version": "Version",
+    "version_label": "Version {version} · {author} · {time}",
+    "open": "Åbn",
+    "open_help": "Appens indstillinger bliver versionens; kataloget læses fra de filer, versionen blev gemt med.",
+    "restore": "Gendan som nyeste version",
+    "restore_help": "Gemmer versionens indhold igen som den nyeste version af navnet; intet slettes.",
+    "opened": "»{name}«, version {version}, er åbnet.",
+    "restored": "Version {old} af »{name}« er gendannet som version {version} og åbnet.",
+    "version_link": "Link til den valgte version",
+    "on_version": "Åbnet fra biblioteket: »{name}«, version {version}, gemt af {author} {time}.",
+    "compare_head": "Sammenlign versioner",
+    "compare_label": "Vælg to eller flere versioner",
+    "compare_help": "Hver version regnes igen ud fra de filer og indstillinger, den blev gemt med.",
+    "compare_legend": "Kolonne {label}: »{name}«, version {version}",
+    "compare_objective": "Samlet værdi og fordelt beløb",
+    "compare_indsats": "Beløb pr. indsats",
+    "compare_udvalg": "Beløb pr. udvalg",
+    "compare_same": "Versionerne fordeler de samme beløb og giver samme værdi.",
+    "compare_columns": {
+        "label": "Kolonne",
+        "run": "Version",
+        "objective": "Samlet værdi",
+        "status": "Status",
+        "allocated_kr": "Fordelt i alt",
+        "name": "Indsats",
+        "udvalg": "Udvalg",
+    },
+    "change": "Ændring ({last} − {first})",
+    "bad_url": (
+        "Bibliotekets databaseadresse (PULJE_DATABASE_URL) kan ikke bruges, så biblioteket er ikke til rådighed. "
+        "Dine indstillinger er bevaret. Bed den, der driver appen, om at rette adressen."
+    ),
+    "unreachable": (
+        "Biblioteket kan ikke nås lige nu: databasen svarer ikke eller kan ikke åbnes. Dine indstillinger er "
+        "bevaret; prøv igen om lidt."
+    ),
+    "busy": "Biblioteket er optaget af andre, der gemmer lige nu. Dine indstillinger er bevaret; prøv igen om lidt.",
+    "no_name": "Biblioteket har intet scenarie ved navn »{name}«.",
+    "did_you_mean": " Mente du {names}?",
+    "no_version": "»{name}« har ingen version {version}; den har version {first} til {last}.",
+    "file_gone": "Biblioteket har ikke den fil, der blev spurgt efter.",
+    "failed": "Biblioteket kunne ikke gøre det, der blev bedt om. Dine indstillinger er bevaret.",
+    "technical": "Teknisk besked (engelsk): {detail}",
+    "open_failed": "»{name}«, version {version}, kunne ikke åbnes: {detail}",
+    "link_failed": "Linket peger på et scenarie i biblioteket, som ikke kan åbnes. Det første katalog vises i stedet.",
+    "bad_version": "»{value}« under »version« i linket er ikke et versionsnummer; den nyeste version åbnes i stedet.",
 }
 COMMITTEE = {
     "value": "Samlet værdi",

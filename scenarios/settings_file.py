@@ -37,6 +37,29 @@ _REASON_LINE = re.compile(
 # --- writing ---------------------------------------------------------------------------------------
 
 
+def settings_scenario(
+    settings: Settings,
+    catalog: pd.DataFrame,
+    *,
+    name: str,
+    catalog_path: Path | None,
+    goals_path: Path | None = None,
+    asks_path: Path | None = None,
+    baseline_path: Path | None = None,
+) -> Scenario:
+    """The settings as a scenario over `catalog` read from these files (the reasons of locks, exclusions and
+    partial funding in its description)."""
+    return Scenario(
+        name=name,
+        inputs=settings.to_inputs(catalog),
+        description=_description(settings),
+        catalog_path=catalog_path,
+        goals_path=goals_path,
+        asks_path=asks_path,
+        baseline_path=baseline_path,
+    )
+
+
 def settings_toml(
     settings: Settings,
     catalog: pd.DataFrame,
@@ -48,13 +71,7 @@ def settings_toml(
 ) -> str:
     """The settings as scenario TOML. Paths are absolute (the file runs anywhere on this machine), or with
     relative=True written as bare file names (an uploaded catalog: keep the TOML beside the file)."""
-    scenario = Scenario(
-        name=name,
-        inputs=settings.to_inputs(catalog),
-        description=_description(settings),
-        catalog_path=catalog_path,
-        baseline_path=baseline_path,
-    )
+    scenario = settings_scenario(settings, catalog, name=name, catalog_path=catalog_path, baseline_path=baseline_path)
     return scenario_toml(scenario, base=Path(".").resolve() if relative else None)
 
 
@@ -80,9 +97,7 @@ def committee_workbook(
 ) -> bytes:
     """The committee workbook (scenarios.export.write_excel) of the shown allocation, compared with the
     reference when there is one; written in `folder` and returned as bytes."""
-    scenario = Scenario(
-        name=name, inputs=settings.to_inputs(catalog), description=_description(settings), catalog_path=catalog_path
-    )
+    scenario = settings_scenario(settings, catalog, name=name, catalog_path=catalog_path)
     run = ScenarioRun(scenario, result)
     comparison = None
     if reference is not None:

@@ -5,6 +5,9 @@ catalog, so a link stays short: `pulje.2021=650000`, `vaegt.arbejdsmarked=2`, `u
 `laas.2022.fb21-cricket=10000`, `grund.fb21-cricket=…`. An empty value removes what the start set.
 Reading a link never fails: an item that cannot be used is skipped, with a Danish line saying why, and the
 rest is applied. `decode(encode(s, start), start) == s` for every settings value (tested with hypothesis).
+
+A link may name a saved version of the scenario library instead of a catalog (`bibliotek=Plan&version=2`);
+its settings then say what differs from that version's.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from scenarios import share_items as items
 from scenarios.settings import Pairs, RowEdit, Settings, YearAmounts
 from scenarios.share_items import PAIR_KEYS, PARTIAL
 from scenarios.spec import constraint_to_dict
+from ui_text import LIBRARY
 
 CATALOG_KEY = "katalog"
 VIEW_KEY = "visning"  # the app's own (committee view); not part of the settings
+LIBRARY_KEY, VERSION_KEY = "bibliotek", "version"  # a saved version the settings start from
 ROW_KEYS = ("laas", "udeluk", "delvis", "omk", "rv", "udvid", "grund")
 SCALAR_KEYS = {"evidens", "ekstra", "ekstra_antagelser", "ref", "ref_kilde"}
 
@@ -47,6 +52,28 @@ def encode(settings: Settings, start: Settings) -> dict[str, str]:
     if settings.reference_origin != start.reference_origin:
         params["ref_kilde"] = settings.reference_origin
     return params
+
+
+def on_version(params: Mapping[str, str], name: str, version: int) -> dict[str, str]:
+    """A link's parameters naming a saved version instead of the catalog (the settings then say what differs
+    from the version's)."""
+    rest = {key: value for key, value in params.items() if key != CATALOG_KEY}
+    return {LIBRARY_KEY: name, VERSION_KEY: str(version), **rest}
+
+
+def version_of(params: Mapping[str, str | list[str]]) -> tuple[str, int | None, list[str]]:
+    """The saved version a link names: its name, its number (None: the newest), and a Danish line when the
+    number cannot be read (the newest is opened then)."""
+    name, number = (_last(params.get(key, "")) for key in (LIBRARY_KEY, VERSION_KEY))
+    if not number:
+        return name, None, []
+    if number.isascii() and number.isdigit() and 0 < int(number) < 2**31:
+        return name, int(number), []
+    return name, None, [LIBRARY["bad_version"].format(value=number)]
+
+
+def _last(raw: str | list[str]) -> str:
+    return raw[-1] if isinstance(raw, list) else raw
 
 
 def _number(value: float) -> str:
@@ -130,9 +157,9 @@ def decode(params: Mapping[str, str | list[str]], start: Settings, known: Known)
         **dict.fromkeys(ROW_KEYS, items.read_row),
     }
     for key, raw in params.items():
-        if key in (CATALOG_KEY, VIEW_KEY):
+        if key in (CATALOG_KEY, VIEW_KEY, LIBRARY_KEY, VERSION_KEY):
             continue
-        text = raw[-1] if isinstance(raw, list) else raw
+        text = _last(raw)
         prefix, _, rest = key.partition(".")
         handler = handlers.get(prefix)
         if handler is None or (prefix in SCALAR_KEYS and rest) or (prefix not in SCALAR_KEYS | {"pulje"} and not rest):

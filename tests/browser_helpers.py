@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -60,8 +60,9 @@ def _wait_for_health(url: str, server: subprocess.Popen, log: Path) -> None:
 
 
 @contextmanager
-def served_app(log: Path) -> Iterator[str]:
-    """The URL of the app served by `streamlit run` on a free port (the bundled data); stopped afterwards."""
+def served_app(log: Path, env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """The URL of the app served by `streamlit run` on a free port (the bundled data; `env` over this process's
+    environment, e.g. PULJE_DATABASE_URL for a library of its own); stopped afterwards."""
     port = free_port()
     command = [
         sys.executable,
@@ -78,9 +79,9 @@ def served_app(log: Path) -> Iterator[str]:
         "--browser.gatherUsageStats",
         "false",
     ]
-    env = {key: value for key, value in os.environ.items() if key != "PULJE_DATA_DIR"}
+    environment = {key: value for key, value in os.environ.items() if key != "PULJE_DATA_DIR"} | dict(env or {})
     with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT)
     try:
         _wait_for_health(f"http://localhost:{port}/_stcore/health", server, log)
         yield f"http://localhost:{port}/"

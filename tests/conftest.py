@@ -1,9 +1,10 @@
-"""Shared fixtures: paths to the bundled data and the pabulib instances, the CLI run in process; a guard against
-empty runs."""
+"""Shared fixtures: paths to the bundled data and the pabulib instances, the CLI run in process, a scenario library
+of the test session's own (so no test touches a user's library); a guard against empty runs."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +37,22 @@ def make_catalog(rows: list[dict[str, object]]) -> pd.DataFrame:
     """A validated catalog from a few rows: unlisted columns empty, every indsats scalable unless the row says."""
     records = [{"name": row["id"], "scalable": "true", "source": "test", **row} for row in rows]
     return validate_catalog(pd.DataFrame(records))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The app, the CLI and any server a test starts use a library and file cache in a temporary folder, never
+    ~/.local/share/pulje (a test that needs an empty library of its own sets PULJE_DATABASE_URL itself)."""
+    folder = tmp_path_factory.mktemp("private-library")
+    private = {"PULJE_DATABASE_URL": f"sqlite:///{folder / 'library.db'}", "PULJE_CACHE_DIR": str(folder / "cache")}
+    before = {key: os.environ.get(key) for key in private}
+    os.environ.update(private)
+    yield folder
+    for key, value in before.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture(scope="session")

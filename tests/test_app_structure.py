@@ -105,4 +105,4 @@ def test_a_plain_label_is_kept_as_written_for_screen_readers(text: str) -> None:
 
 def test_every_status_has_a_danish_word_and_every_tab_a_name() -> None:
     assert set(ui_text.STATUS) == set(STATUSES)
-    assert len(ui_text.RESULTS["tabs"]) == 5
+    assert len(ui_text.RESULTS["tabs"]) == 6

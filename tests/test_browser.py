@@ -1,7 +1,8 @@
 """The app in a real browser: `streamlit run app.py` on a free port, Debian's Chromium driven by Playwright.
 
 A slider moved with the keyboard changes the result to what the core computes for the new pulje, a shared
-link opened in a fresh browser shows the same numbers, and screenshots (the start, after the move, the
+link opened in a fresh browser shows the same numbers, a version saved in the library opens from its link, and
+screenshots (the start, after the move, the
 committee view; at laptop and projector sizes) are saved under tests/artifacts/ (or $PULJE_ARTIFACTS), to be
 looked at by a person: the tests cannot judge how the page reads.
 """
@@ -25,6 +26,7 @@ ARTIFACTS = Path(os.environ.get("PULJE_ARTIFACTS") or ROOT / "tests" / "artifact
 LAPTOP = {"width": 1440, "height": 900}
 PROJECTOR = {"width": 1280, "height": 720}
 BOX = ui_text.CONTROLS["box"].format(label="Pulje 2021")
+LIBRARY = ui_text.LIBRARY
 STEPS = 40  # arrow presses: 40 × 1.000 kr. down from 722.000 kr.
 
 
@@ -35,11 +37,14 @@ def in_ci() -> bool:
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app served by a real `streamlit run`; fails on CI and skips locally without Chromium."""
+    """The app served by a real `streamlit run` with an empty library of its own; fails on CI and skips locally
+    without Chromium."""
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} not found: install Debian's Chromium (apt-get install chromium; .ci/run does it)"
         pytest.fail(message) if in_ci() else pytest.skip(message)
-    with served_app(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+    folder = tmp_path_factory.mktemp("streamlit")
+    library = {"PULJE_DATABASE_URL": f"sqlite:///{folder / 'library.db'}", "PULJE_CACHE_DIR": str(folder / "cache")}
+    with served_app(folder / "server.log", library) as url:
         yield url
 
 
@@ -117,3 +122,30 @@ def test_committee_view_at_projector_size(browser: Browser, app_url: str) -> Non
     settled(page)
     shot(page, "committee-projector-1024")
     page.context.close()
+
+
+def test_a_version_saved_in_the_library_opens_from_its_link_in_a_fresh_browser(browser: Browser, app_url: str) -> None:
+    page = open_app(browser, f"{app_url}?katalog=fb2021&pulje.2021=600000", LAPTOP)
+    settled(page)
+    page.get_by_role("tab", name=ui_text.RESULTS["tabs"][5]).click()
+    page.get_by_role("textbox", name=LIBRARY["name"]).fill("Forslag fra browseren")
+    author = page.get_by_role("textbox", name=LIBRARY["author"])
+    author.fill("Playwright")
+    author.press("Enter")
+    settled(page)
+    page.get_by_role("button", name=LIBRARY["save"], exact=True).click()
+    saved = LIBRARY["saved"].format(name="Forslag fra browseren", version=1)
+    expect(page.get_by_text(saved)).to_be_visible(timeout=20_000)
+    expect(page).to_have_url(re.compile(r"bibliotek=Forslag\+fra\+browseren&version=1$"), timeout=20_000)
+    settled(page, 1_000)
+    shown = figures(page)
+    shot(page, "saved-in-library-laptop")
+    link = page.url
+    page.context.close()
+
+    fresh = open_app(browser, link, LAPTOP)  # nothing shared with the saving browser but the link and the library
+    settled(fresh, 1_000)
+    expected = independent(start("fb2021").with_budget(2021, 600_000), "fb2021")
+    assert figures(fresh) == shown
+    assert math.isclose(danish(shown[0]), expected.objective, abs_tol=0.005)
+    fresh.context.close()

@@ -1,4 +1,5 @@
-"""The app's caches: catalogs, uploads, compiled models and the analysis of each set of settings.
+"""The app's caches and sources: catalogs (bundled, or kept in the scenario library by hash), compiled models
+and the analysis of each set of settings.
 
 A catalog is loaded once per file version (st.cache_resource: one shared, read-only frame); a compiled
 model is kept per catalog and structure (constraints and figures) and re-solved when only the pulje or the
@@ -8,9 +9,7 @@ so moving a slider back to where it was costs nothing.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import tempfile
 import threading
 import warnings
 from dataclasses import dataclass
@@ -23,69 +22,91 @@ from optimizer import Compiled, Inputs, Result, compile_inputs, load_catalog
 from optimizer.files import EncodingNote
 from scenarios.bundled import BUNDLED, decided_amounts, start_settings
 from scenarios.frontier import Frontier
+from scenarios.library.store import Library
+from scenarios.saved import STORED_PREFIX, CatalogFiles, cache_catalog, stored_catalog
 from scenarios.settings import Settings
 from scenarios.sweep import Sweep
 from scenarios.tradeoffs import budget_sweep, evidence_price, goal_frontier
 from scenarios.whatif import WhatIf, analyse, reference_key, value_reference
 
-UPLOAD_PREFIX = "upload:"
-UPLOADS = Path(tempfile.gettempdir()) / "pulje-uploads"  # by content hash, so a link works on this server
+UPLOAD_PREFIX = STORED_PREFIX
 
 
 @dataclass(frozen=True)
 class Source:
-    """Where a catalog comes from: a bundled key, or an upload (its key, path and file name)."""
+    """Where a catalog comes from: its key (a bundled one, or a file kept in the library), its file (and its
+    goals and per-year asks files when they are not beside it), and the name shown."""
 
     key: str
     path: Path
     name: str
+    goals: Path | None = None
+    asks: Path | None = None
 
     @property
     def version(self) -> str:
-        """Changes when the file changes (bundled: its modification time; uploads: named by content)."""
-        try:
-            return f"{self.path}:{self.path.stat().st_mtime_ns}"
-        except OSError:
-            return f"{self.path}:missing"
+        """Changes when a file changes (bundled: its modification time; stored files are named by content)."""
+        return "|".join(_file_version(p) for p in (self.path, self.goals, self.asks) if p is not None)
+
+    @property
+    def files(self) -> CatalogFiles:
+        return CatalogFiles(self.path, self.goals, self.asks)
+
+
+def _file_version(path: Path) -> str:
+    try:
+        return f"{path}:{path.stat().st_mtime_ns}"
+    except OSError:
+        return f"{path}:missing"
+
+
+def library() -> Library:
+    """The scenario library ($PULJE_DATABASE_URL, else the SQLite file); cheap, its engine is kept per process."""
+    return Library.from_env()
 
 
 def source_of(key: str) -> Source | None:
-    """The source a catalog key names: a bundled catalog, or an upload still on this server."""
+    """The source a catalog key names: a bundled catalog, or a file the library keeps (None: no such key;
+    LibraryError: the library does not hold it or cannot be reached)."""
     if key in BUNDLED:
         return Source(key, BUNDLED[key].path, BUNDLED[key].path.name)
-    if key.startswith(UPLOAD_PREFIX):
-        folder = UPLOADS / key.removeprefix(UPLOAD_PREFIX)
-        files = sorted(folder.glob("*")) if folder.is_dir() else []
-        if files:
-            return Source(key, files[0], files[0].name)
-    return None
+    files = stored_catalog(library(), key)
+    return None if files is None else Source(key, files.catalog, files.catalog.name)
 
 
-def save_upload(data: bytes, file_name: str) -> Source:
-    """An uploaded file kept on this server under its content hash, with its own (cleaned) name."""
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    name = re.sub(r"[^\w.\- æøåÆØÅ]", "_", Path(file_name).name).strip() or "katalog.csv"
-    folder = UPLOADS / digest
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    if not path.exists():
-        for old in folder.glob("*"):
-            old.unlink()
-        path.write_bytes(data)
-    return Source(UPLOAD_PREFIX + digest, path, name)
+def stored_source(key: str, files: CatalogFiles) -> Source:
+    """The source of a saved version's own copies of its catalog files."""
+    return Source(key, files.catalog, files.catalog.name, files.goals, files.asks)
+
+
+def upload_source(data: bytes, file_name: str) -> Source:
+    """An uploaded catalog in the library's file cache, to be checked before the library keeps it (keep_upload)."""
+    key, path = cache_catalog(library(), data, _clean_name(file_name))
+    return Source(key, path, path.name)
+
+
+def keep_upload(data: bytes, source: Source) -> None:
+    """Keep an uploaded catalog in the library under its content hash, so a link to it works on every app
+    process that shares the library (raises LibraryError when the library cannot keep it)."""
+    library().store_file(data, source.name)
+
+
+def _clean_name(file_name: str) -> str:
+    name = re.sub(r"[^\w.\- æøåÆØÅ]", "_", Path(file_name).name).strip(" .")
+    return name[:120] or "katalog.csv"
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _catalog(path: str, version: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+def _catalog(files: CatalogFiles, version: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", EncodingNote)
-        catalog = load_catalog(path)
+        catalog = load_catalog(files.catalog, goals=files.goals, asks=files.asks)
     return catalog, tuple(str(w.message) for w in caught if issubclass(w.category, EncodingNote))
 
 
 def catalog(source: Source) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """The validated catalog and any encoding notes (raises CatalogError: an error is never cached)."""
-    return _catalog(str(source.path), source.version)
+    return _catalog(source.files, source.version)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

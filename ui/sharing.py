@@ -11,7 +11,6 @@ import pandas as pd
 import streamlit as st
 
 from optimizer import PuljeError
-from scenarios import share
 from scenarios.bundled import BUNDLED
 from scenarios.settings import Settings
 from scenarios.settings_file import committee_workbook, read_scenario, settings_from_scenario, settings_toml
@@ -27,12 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def link(view: str | None = None) -> str:
     """The link to what is on the screen (st.context.url is the page without its query)."""
-    current, source = state.settings(), state.source()
-    params = share.encode(current, data.start(source, source.version)) if current else {share.CATALOG_KEY: source.key}
-    if view:
-        params[share.VIEW_KEY] = view
-    base = st.context.url or ""
-    return f"{base}?{urlencode(params)}"
+    return f"{st.context.url or ''}?{urlencode(state.link_params(view))}"
 
 
 def catalog_name(source: data.Source) -> str:

@@ -1,5 +1,6 @@
 """The session's state: the current settings (one frozen value), read from the link when a session starts and
-written back to the link after every change; and the generation that keys the widgets, so that settings
+written back to the link after every change; where they start (the catalog's start, or the saved version the
+session is on, which the link then names); and the generation that keys the widgets, so that settings
 changed from outside a widget (another catalog, an uploaded scenario, a fix) show in every widget.
 """
 
@@ -15,20 +16,25 @@ from optimizer import PuljeError
 from optimizer.catalog import goal_titles
 from optimizer.errors import CatalogError
 from optimizer.inputs import Known
+from scenarios import saved as saved_versions
 from scenarios import share
 from scenarios.danish import catalog_problems
+from scenarios.library.errors import FileNotStored, LibraryError
+from scenarios.library.records import VersionInfo
 from scenarios.settings import Settings
 from ui import data
-from ui_text import APP, LINK
+from ui_text import APP, LIBRARY, LINK
 
 DEFAULT_CATALOG = "fb2021"
 SETTINGS, SOURCE, GEN, VIEW, NOTICES, ERRORS = "settings", "source", "gen", "view", "notices", "errors"
+START, SAVED = "start", "saved"
 RERUN_APP = "rerun_app"
 COMMITTEE = "udvalg"  # visning=udvalg in a link opens the committee view
 
 
 def start_session() -> None:
-    """On a session's first run: the catalog and settings of the link (or the default catalog's start)."""
+    """On a session's first run: the saved version or the catalog the link names, with the link's settings
+    over it (else the default catalog's start)."""
     if SOURCE in st.session_state:
         return
     params = st.query_params.to_dict()
@@ -36,45 +42,119 @@ def start_session() -> None:
     st.session_state[NOTICES] = []
     st.session_state[ERRORS] = {}
     st.session_state[VIEW] = COMMITTEE if params.get(share.VIEW_KEY) == COMMITTEE else "tool"
+    if share.LIBRARY_KEY in params:
+        name, version, problems = share.version_of(params)
+        for problem in problems:
+            notice(problem)
+        if open_saved(name, version, params):
+            return
+        notice(LIBRARY["link_failed"], error=True)
+        params = {}
     key = str(params.get(share.CATALOG_KEY, DEFAULT_CATALOG))
-    source = data.source_of(key)
+    try:
+        source = data.source_of(key)
+        if source is None:
+            notice(LINK["unknown_catalog"].format(key=key))
+    except FileNotStored:
+        notice(APP["upload_gone"], error=True)
+        source = None
+    except LibraryError as exc:
+        notice(saved_versions.library_problem(exc), error=True)
+        source = None
     if source is None:
-        notice(APP["upload_gone"] if key.startswith(data.UPLOAD_PREFIX) else LINK["unknown_catalog"].format(key=key))
         source = data.source_of(DEFAULT_CATALOG)
         params = {}
     assert source is not None
     switch_to(source, params)
 
 
-def switch_to(source: data.Source, params: Mapping[str, str] | None = None, settings: Settings | None = None) -> bool:
-    """Open a catalog at its start settings, a link's settings over them, or the given settings.
-    On a catalog that cannot be read, keep what the session had and say why (False)."""
+def open_saved(name: str, version: int | None, params: Mapping[str, str] | None = None) -> VersionInfo | None:
+    """Open a saved version (its catalog from the files it was saved with, its settings as the start, a link's
+    settings over them); on any problem keep what the session had and say why in Danish (None)."""
+    try:
+        opened = saved_versions.open_version(data.library(), name, version)
+    except LibraryError as exc:
+        notice(saved_versions.library_problem(exc), error=True)
+        return None
+    except PuljeError as exc:
+        shown = "" if version is None else version
+        notice(LIBRARY["open_failed"].format(name=name, version=shown, detail=exc), error=True)
+        return None
+    if opened.bundled is not None:
+        source = data.source_of(opened.bundled)
+    else:
+        source = data.stored_source(opened.settings.catalog, opened.files)
+    assert source is not None
+    if not switch_to(source, params, start=opened.settings, saved=opened.info):
+        return None
+    return opened.info
+
+
+def switch_to(
+    source: data.Source,
+    params: Mapping[str, str] | None = None,
+    settings: Settings | None = None,
+    *,
+    start: Settings | None = None,
+    saved: VersionInfo | None = None,
+) -> bool:
+    """Open a catalog at its start settings (or `start`, a saved version's), a link's settings over them, or the
+    given settings. On a catalog that cannot be read, keep what the session had and say why (False)."""
     try:
         frame, encoding_notes = data.catalog(source)
-        start = data.start(source, source.version)
-    except CatalogError as exc:
-        head, lines = catalog_problems(exc, source.name)
-        notice(head, lines, error=True)
-        st.session_state.setdefault(SOURCE, source)
-        st.session_state.setdefault(SETTINGS, None)
-        return False
+        base = start if start is not None else data.start(source, source.version)
     except PuljeError as exc:
-        notice(APP["catalog_failed"].format(file=source.name), [str(exc)], error=True)
-        st.session_state.setdefault(SOURCE, source)
-        st.session_state.setdefault(SETTINGS, None)
+        _say_unreadable(exc, source)
+        _keep(source)
         return False
     for message in encoding_notes:
         read_as = re.search(r"read as ([\w-]+)", message)
         notice(APP["encoding"].format(file=source.name, encoding=read_as.group(1) if read_as else "?"))
     if settings is None:
-        settings = start
+        settings = base
         if params:
-            settings, problems = share.decode(params, start, known(frame, start))
+            settings, problems = share.decode(params, base, known(frame, base))
             if problems:
                 notice(APP["link_head"], problems)
     st.session_state[SOURCE] = source
+    st.session_state[START] = base
+    st.session_state[SAVED] = saved
     set_settings(settings, rebuild=True)
     return True
+
+
+def readable(source: data.Source) -> bool:
+    """Whether the catalog reads; when it does not, every problem is said (with its row and column)."""
+    try:
+        data.catalog(source)
+    except PuljeError as exc:
+        _say_unreadable(exc, source)
+        return False
+    return True
+
+
+def _say_unreadable(error: PuljeError, source: data.Source) -> None:
+    if isinstance(error, CatalogError):
+        head, lines = catalog_problems(error, source.name)
+        notice(head, lines, error=True)
+    else:
+        notice(APP["catalog_failed"].format(file=source.name), [str(error)], error=True)
+
+
+def _keep(source: data.Source) -> None:
+    """What a session that could not open its first catalog holds: the source, and no settings."""
+    st.session_state.setdefault(SOURCE, source)
+    st.session_state.setdefault(SETTINGS, None)
+    st.session_state.setdefault(START, None)
+    st.session_state.setdefault(SAVED, None)
+
+
+def mark_saved(info: VersionInfo, settings: Settings) -> None:
+    """The session is now on the version just saved: the link names it, and the version's settings are the start
+    (as opening it gives them: a pinned reference is not saved, so the link keeps it)."""
+    st.session_state[START] = settings.replace(reference=None, reference_origin="")
+    st.session_state[SAVED] = info
+    set_settings(settings, rebuild=True)
 
 
 def known(catalog: pd.DataFrame, settings: Settings) -> Known:
@@ -93,6 +173,16 @@ def settings() -> Settings | None:
 
 def source() -> data.Source:
     return st.session_state[SOURCE]
+
+
+def start() -> Settings:
+    """Where the session's settings start: the catalog's start, or the saved version the session is on."""
+    return st.session_state[START]
+
+
+def saved() -> VersionInfo | None:
+    """The saved version the session is on (opened or saved last), or None."""
+    return st.session_state.get(SAVED)
 
 
 def set_settings(new: Settings, *, rebuild: bool = False) -> None:
@@ -136,13 +226,23 @@ def set_committee(on: bool) -> None:
     st.session_state[VIEW] = COMMITTEE if on else "tool"
 
 
-def write_url() -> None:
-    """The link of what is on the screen: the catalog, the settings that differ from its start, the view."""
+def link_params(view: str | None = None) -> dict[str, str]:
+    """The link of what is on the screen: the saved version or the catalog, the settings that differ from where
+    they start, and the view."""
     current = settings()
     params: dict[str, str] = {share.CATALOG_KEY: source().key}
     if current is not None:
-        params = share.encode(current, data.start(source(), source().version))
-    if is_committee():
-        params[share.VIEW_KEY] = COMMITTEE
+        params = share.encode(current, start())
+    on = saved()
+    if on is not None:
+        params = share.on_version(params, on.name, on.version)
+    if view:
+        params[share.VIEW_KEY] = view
+    return params
+
+
+def write_url() -> None:
+    """Keep the page's address the link of what is on the screen."""
+    params = link_params(COMMITTEE if is_committee() else None)
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)

@@ -9,9 +9,11 @@ import streamlit as st
 from optimizer.catalog import goal_titles
 from optimizer.errors import PuljeError
 from scenarios.bundled import BUNDLED
+from scenarios.library.errors import LibraryError
+from scenarios.saved import library_problem, saved_time
 from ui import data, state
 from ui.tables import md
-from ui_text import APP, CATALOG_NAMES, PULJE_NOTES, SOURCE_TITLES
+from ui_text import APP, CATALOG_NAMES, LIBRARY, PULJE_NOTES, SOURCE_TITLES
 
 
 def pulje_note_key(source: data.Source) -> str:
@@ -23,7 +25,8 @@ def draw() -> None:
     title, choice, upload, view, reset = st.columns([3, 4, 2, 2, 2], vertical_alignment="bottom")
     title.markdown(f"## {APP['title']}")
     options = [*BUNDLED, *([source.key] if source.key not in BUNDLED else [])]
-    names = {**CATALOG_NAMES, source.key: CATALOG_NAMES.get(source.key, APP["uploaded_name"].format(file=source.name))}
+    own = APP["saved_name" if state.saved() is not None else "uploaded_name"].format(file=source.name)
+    names = {**CATALOG_NAMES, source.key: CATALOG_NAMES.get(source.key, own)}
     key = state.key("catalog")
     choice.selectbox(
         APP["catalog"],
@@ -72,7 +75,12 @@ def _about(source: data.Source) -> None:
     ]
     if source.key in SOURCE_TITLES:
         parts.append(APP["source"].format(title=SOURCE_TITLES[source.key]))
-    parts.append(PULJE_NOTES[pulje_note_key(source)])
+    on = state.saved()
+    if on is None:
+        parts.append(PULJE_NOTES[pulje_note_key(source)])
+    else:
+        words = {"name": on.name, "version": on.version, "author": on.author, "time": saved_time(on.created_at)}
+        parts.append(LIBRARY["on_version"].format(**words))
     st.caption(" — ".join(md(part) for part in parts))
 
 
@@ -80,7 +88,11 @@ def _chosen(key: str) -> None:
     choice = st.session_state.get(key)
     if choice == state.source().key:
         return
-    found = data.source_of(str(choice))
+    try:
+        found = data.source_of(str(choice))
+    except LibraryError as exc:
+        state.notice(library_problem(exc), error=True)
+        return
     if found is None:
         state.notice(APP["upload_gone"], error=True)
         return
@@ -88,11 +100,21 @@ def _chosen(key: str) -> None:
 
 
 def _uploaded(key: str) -> None:
+    """Open an uploaded catalog once it reads, kept in the library by its hash (so its link works on every app
+    process sharing the library); on any problem keep the catalog and settings the session had."""
     uploaded = st.session_state.get(key)
     if uploaded is None:
         return
-    source = data.save_upload(uploaded.getvalue(), uploaded.name)
-    if state.switch_to(source):
+    content = uploaded.getvalue()
+    try:
+        source = data.upload_source(content, uploaded.name)
+        readable = state.readable(source)
+        if readable:
+            data.keep_upload(content, source)
+    except LibraryError as exc:
+        state.notice(APP["upload_unsaved"].format(file=uploaded.name), [library_problem(exc)], error=True)
+        readable = False
+    if readable and state.switch_to(source):
         catalog, _ = data.catalog(source)
         state.notice(APP["upload_ok"].format(file=source.name, count=int((~catalog["fixed"]).sum())))
     else:
@@ -104,4 +126,5 @@ def _committee(key: str) -> None:
 
 
 def _reset() -> None:
-    state.switch_to(state.source())
+    """Back to where the settings start: the catalog's start, or the saved version the session is on."""
+    state.switch_to(state.source(), start=state.start(), saved=state.saved())

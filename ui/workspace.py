@@ -8,7 +8,7 @@ import logging
 import streamlit as st
 
 from scenarios.bundled import BUNDLED
-from ui import assumptions, controls, data, editor, explain, results, sharing, state, tradeoffs
+from ui import assumptions, controls, data, editor, explain, library, results, sharing, state, tradeoffs
 from ui.topbar import pulje_note_key
 from ui_text import APP, RESULTS
 
@@ -34,7 +34,7 @@ def _draw() -> None:
         st.info(APP["no_catalog"])
         return
     catalog, _ = data.catalog(source)
-    start = data.start(source, source.version)
+    start = state.start()
     has_decided = BUNDLED.get(source.key) is not None and BUNDLED[source.key].decided is not None
     whatif = data.analysis(settings, source)
     if not has_decided and settings.reference is None and whatif.is_ok:
@@ -71,3 +71,6 @@ def _draw() -> None:
         if tabs[4].open:
             with tabs[4]:
                 sharing.draw(settings, whatif, source, catalog)
+        if tabs[5].open:
+            with tabs[5]:
+                library.draw(settings, whatif, source, catalog)

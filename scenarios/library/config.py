@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from scenarios.library.errors import LibraryError
+from scenarios.library.errors import BadDatabaseUrl
 
 DATABASE_URL_VARIABLE = "PULJE_DATABASE_URL"
 CACHE_DIR_VARIABLE = "PULJE_CACHE_DIR"
@@ -21,12 +21,12 @@ def database_url(url: str | URL | None = None) -> URL:
     try:
         parsed = make_url(text)  # a URL object passes through
     except ArgumentError:
-        raise LibraryError(
+        raise BadDatabaseUrl(
             f"not a database URL: {mask_password(text)!r} (expected e.g. sqlite:///path/library.db "
             "or postgresql+psycopg://user:password@host/database)"
         ) from None
     if parsed.get_backend_name() not in BACKENDS:
-        raise LibraryError(
+        raise BadDatabaseUrl(
             f"{mask(parsed)}: the library runs on {' or '.join(BACKENDS)}, not {parsed.get_backend_name()}"
         )
     return parsed

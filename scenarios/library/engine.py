@@ -3,7 +3,8 @@
 SQLite runs in WAL mode (readers never wait for a writer) with a busy timeout, and write transactions
 begin with BEGIN IMMEDIATE, so two writers queue instead of failing. PostgreSQL uses a pooled engine
 that checks a connection before use (a restarted server costs one retry, not an error page).
-Database errors leave this module as LibraryError naming the URL with its password masked.
+Database errors leave this module as LibraryError naming the URL with its password masked: DatabaseBusy
+for a lock held too long, DatabaseUnavailable for a database that cannot be reached or opened.
 """
 
 from __future__ import annotations
@@ -20,17 +21,18 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, NoSuchModuleError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from scenarios.library.config import mask
-from scenarios.library.errors import LibraryError
+from scenarios.library.errors import BadDatabaseUrl, DatabaseBusy, DatabaseUnavailable, LibraryError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_S = 30.0  # how long a SQLite writer waits for another one before giving up
 CONNECT_TIMEOUT_S = 10  # how long to wait for a PostgreSQL server that does not answer
 WRITE = "pulje_write"  # execution option marking a write transaction (SQLite: BEGIN IMMEDIATE)
 MIGRATION_LOCK = 0x70756C6A65  # PostgreSQL advisory lock key held while migrating ("pulje")
+BUSY_WORDS = ("locked", "lock timeout", "could not obtain lock", "deadlock")  # how both databases say "busy"
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
@@ -98,7 +100,11 @@ def database_errors(url: URL) -> Iterator[None]:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
         if url.password:
             reason = reason.replace(str(url.password), "***")
-        raise LibraryError(f"library database {mask(url)}: {reason}") from None
+        message = f"library database {mask(url)}: {reason}"
+        if isinstance(exc, OperationalError | InterfaceError):
+            busy = any(word in reason.lower() for word in BUSY_WORDS)
+            raise (DatabaseBusy if busy else DatabaseUnavailable)(message) from None
+        raise LibraryError(message) from None
 
 
 def upgrade(engine: Engine) -> None:
@@ -126,13 +132,17 @@ def _create(url: URL) -> Engine:
         connect_args = {} if "connect_timeout" in url.query else {"connect_timeout": CONNECT_TIMEOUT_S}
         return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
-        raise LibraryError(f"{mask(url)}: no database driver for it ({exc})") from None
+        raise BadDatabaseUrl(f"{mask(url)}: no database driver for it ({exc})") from None
 
 
 def _sqlite_engine(url: URL) -> Engine:
     if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
-        raise LibraryError(f"{mask(url)}: give the SQLite library a file, e.g. sqlite:///path/to/library.db")
-    Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        raise BadDatabaseUrl(f"{mask(url)}: give the SQLite library a file, e.g. sqlite:///path/to/library.db")
+    folder = Path(url.database).expanduser().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseUnavailable(f"{mask(url)}: cannot make the folder {folder}: {exc.strerror or exc}") from None
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session, undefer
 from scenarios.library import core
 from scenarios.library.config import cache_dir, database_url, mask
 from scenarios.library.engine import engine_for, session
-from scenarios.library.errors import LibraryError, VersionNotFound
+from scenarios.library.errors import FileNotStored, LibraryError, VersionNotFound
 from scenarios.library.file_cache import FileCache
 from scenarios.library.records import (
     ROLES,
@@ -45,6 +45,7 @@ from scenarios.library.records import (
     one_line,
     parse_ref,
     safe_file_name,
+    sha256_of,
 )
 from scenarios.library.schema import FileRow, VersionFileRow, VersionRow
 
@@ -119,6 +120,14 @@ class Library:
                 "a version being imported was saved here meanwhile; nothing was imported, run the import again"
             ) from None
 
+    def store_file(self, content: bytes, file_name: str) -> Path:
+        """Keep a file without a version (an uploaded catalog) under its SHA-256, so that any process sharing
+        the library opens it by hash (`cached_file`); returns this process's cached copy."""
+        sha256 = sha256_of(content)
+        with session(self.engine, write=True) as current:
+            _put_file(current, sha256, content)
+        return self.cache.ensure(sha256, file_name, lambda: content)
+
     def _add(self, new: NewVersion) -> VersionInfo:
         for attempt in range(1, SAVE_ATTEMPTS + 1):
             try:
@@ -153,7 +162,7 @@ class Library:
             rows = current.scalars(select(VersionRow).where(VersionRow.name == name).order_by(VersionRow.version))
             infos = tuple(_info(row) for row in rows)
             if not infos:
-                raise VersionNotFound(_missing(current, name, None))
+                raise _missing(current, name, None)
         return infos
 
     def info(self, name: str, version: int | None = None) -> VersionInfo:
@@ -184,12 +193,16 @@ class Library:
         return core.compare_runs(runs)
 
     def file_content(self, sha256: str) -> bytes:
-        """The stored bytes with this SHA-256."""
+        """The stored bytes with this SHA-256 (FileNotStored when the library holds none)."""
         with session(self.engine) as current:
             content = current.scalar(select(FileRow.content).where(FileRow.sha256 == sha256))
         if content is None:
-            raise LibraryError(f"the library holds no file with hash {sha256}: it is damaged")
+            raise FileNotStored(f"the library holds no file with hash {sha256}")
         return content
+
+    def cached_file(self, sha256: str, file_name: str) -> Path:
+        """The stored file with this SHA-256 on disk as `file_name`, from the file cache (filled as needed)."""
+        return self.cache.ensure(sha256, file_name, lambda: self.file_content(sha256))
 
     def _scenario(self, old: VersionSummary) -> core.Scenario:
         fetch = self.file_content
@@ -202,10 +215,8 @@ class Library:
 
 def _insert(current: Session, new: NewVersion, number: int | None) -> VersionInfo:
     """Store the files (once per hash) and the version; `number` None takes the next free one."""
-    insert = INSERT[current.get_bind().dialect.name]
     for sha256, file in {f.sha256: f for f in new.files}.items():
-        values = {"sha256": sha256, "size": len(file.content), "content": file.content}
-        current.execute(insert(FileRow).values(**values).on_conflict_do_nothing(index_elements=["sha256"]))
+        _put_file(current, sha256, file.content)
     number = _next_number(current, new.name) if number is None else number
     result = new.result
     files = [VersionFileRow(role=f.role, file_name=f.file_name, sha256=f.sha256) for f in new.files]
@@ -226,6 +237,13 @@ def _insert(current: Session, new: NewVersion, number: int | None) -> VersionInf
     current.flush()  # the unique (name, version) is checked here, inside the transaction
     stored = tuple(StoredFile(f.role, f.file_name, f.sha256, len(f.content)) for f in _by_role(new.files))
     return VersionInfo(new.name, number, new.author, new.created_at, new.note, result.status, result.objective, stored)
+
+
+def _put_file(current: Session, sha256: str, content: bytes) -> None:
+    """Store a file's bytes once per hash (a hash already there is left as it is)."""
+    insert = INSERT[current.get_bind().dialect.name]
+    values = {"sha256": sha256, "size": len(content), "content": content}
+    current.execute(insert(FileRow).values(**values).on_conflict_do_nothing(index_elements=["sha256"]))
 
 
 def _next_number(current: Session, name: str) -> int:
@@ -249,7 +267,7 @@ def _row(current: Session, name: str, version: int | None, *, full: bool = False
         query = query.where(VersionRow.version == version)
     row = current.scalar(query)
     if row is None:
-        raise VersionNotFound(_missing(current, name, version))
+        raise _missing(current, name, version)
     return row
 
 
@@ -258,15 +276,16 @@ def _info(row: VersionRow) -> VersionInfo:
     return VersionInfo(row.name, row.version, row.author, row.created_at, row.note, row.status, row.objective, files)
 
 
-def _missing(current: Session, name: str, version: int | None) -> str:
+def _missing(current: Session, name: str, version: int | None) -> VersionNotFound:
     """Why (name, version) is not there: an unknown name (with close matches) or the versions it has."""
-    numbers = list(current.scalars(select(VersionRow.version).where(VersionRow.name == name)))
+    numbers = sorted(current.scalars(select(VersionRow.version).where(VersionRow.name == name)))
     if numbers:
-        return f"{name!r} has no version {version} (it has versions {min(numbers)} to {max(numbers)})"
+        message = f"{name!r} has no version {version} (it has versions {numbers[0]} to {numbers[-1]})"
+        return VersionNotFound(message, name, version, tuple(numbers))
     names = list(current.scalars(select(VersionRow.name).distinct()))
     close = difflib.get_close_matches(name, names, n=3)
     hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
-    return f"the library holds no scenario named {name!r}{hint}"
+    return VersionNotFound(f"the library holds no scenario named {name!r}{hint}", name, version, (), tuple(close))
 
 
 def _read(role: str, path: Path) -> FileContent:

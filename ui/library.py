@@ -1,0 +1,190 @@
+"""The tab "Bibliotek": save what is on the screen as a new version in the shared scenario library, list the saved
+scenarios and their versions, open or restore one, and compare two or more side by side. A library problem
+(unreachable, busy, a bad address) is said in Danish and keeps the session's settings."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from optimizer import PuljeError, Result
+from optimizer.formats import Kind
+from scenarios import saved, share
+from scenarios.export import status_text
+from scenarios.library.errors import LibraryError
+from scenarios.library.records import TEXT_LENGTH
+from scenarios.settings import Settings
+from scenarios.whatif import WhatIf
+from ui import data, state
+from ui.library_compare import comparison
+from ui.tables import md, show
+from ui_text import LIBRARY as T
+
+NAME, AUTHOR, NOTE = "library_name", "library_author", "library_note"  # not re-keyed: kept all session
+KEPT = "library_typed"  # what was typed, kept while the tab is closed (Streamlit forgets a widget not drawn)
+PICK_NAME, PICK_VERSION, MESSAGE = "library_pick_name", "library_pick_version", "library_message"
+NOTE_LENGTH = 500
+
+
+def draw(settings: Settings, whatif: WhatIf, source: data.Source, catalog: pd.DataFrame) -> None:
+    said = _message()
+    _save_form(settings, whatif.result, source, catalog)
+    try:
+        listing = data.library().list()
+    except LibraryError as exc:
+        problem = saved.library_problem(exc)
+        if problem not in said:  # the save just said it
+            st.error(md(problem))
+        return
+    st.subheader(T["list_head"])
+    if listing.empty:
+        st.info(T["empty"])
+        return
+    _versions(listing)
+    _pick(listing)
+    comparison(listing)
+
+
+def _message() -> list[str]:
+    """What the last action in this tab did (shown once); returns the texts shown."""
+    messages = st.session_state.pop(MESSAGE, [])
+    for error, text in messages:
+        (st.error if error else st.success)(md(text))
+    return [text for _, text in messages]
+
+
+def _say(text: str, *, error: bool = False) -> None:
+    st.session_state.setdefault(MESSAGE, []).append((error, text))
+
+
+# --- saving ------------------------------------------------------------------------------------------
+
+
+def _save_form(settings: Settings, result: Result | None, source: data.Source, catalog: pd.DataFrame) -> None:
+    st.subheader(T["save_head"])
+    st.caption(T["save_help"])
+    kept = st.session_state.setdefault(KEPT, {})
+    on = state.saved()
+    if on is not None and not kept.get(NAME):
+        kept[NAME] = on.name
+    for key in (NAME, AUTHOR, NOTE):
+        if key not in st.session_state:
+            st.session_state[key] = kept.get(key, "")
+    name, author = st.columns(2)
+    name.text_input(T["name"], key=NAME, help=T["name_help"], max_chars=TEXT_LENGTH, on_change=_keep, args=(NAME,))
+    author.text_input(
+        T["author"], key=AUTHOR, help=T["author_help"], max_chars=TEXT_LENGTH, on_change=_keep, args=(AUTHOR,)
+    )
+    st.text_input(T["note"], key=NOTE, max_chars=NOTE_LENGTH, on_change=_keep, args=(NOTE,))
+    st.button(
+        T["save"],
+        type="primary",
+        disabled=result is None,
+        on_click=_save,
+        args=(settings, result, source, catalog),
+        key=state.key("library_save"),
+    )
+    if result is None:
+        st.caption(T["nothing_to_save"])
+
+
+def _keep(key: str) -> None:
+    st.session_state.setdefault(KEPT, {})[key] = st.session_state.get(key, "")
+
+
+def _save(settings: Settings, result: Result | None, source: data.Source, catalog: pd.DataFrame) -> None:
+    """Save the settings shown when the button was pressed, with their result; the session is then on that
+    version (its link names it)."""
+    name, author = _typed(NAME), _typed(AUTHOR)
+    problems = [p for p in (saved.text_problem(name, "name"), saved.text_problem(author, "author")) if p]
+    if problems:
+        _say(" ".join(problems), error=True)
+        return
+    try:
+        info = saved.save(
+            data.library(), settings, catalog, source.files, result, name=name, author=author, note=_typed(NOTE)
+        )
+    except LibraryError as exc:
+        _say(saved.library_problem(exc), error=True)
+        return
+    except PuljeError as exc:  # the core could not run what is stored (e.g. a file gone meanwhile)
+        _say(T["open_failed"].format(name=name, version="", detail=exc), error=True)
+        return
+    st.session_state[NOTE] = ""
+    st.session_state[KEPT] = {NAME: name, AUTHOR: author, NOTE: ""}
+    state.mark_saved(info, settings)
+    _say(T["saved"].format(name=info.name, version=info.version))
+    state.rerun_app()  # the top bar and the address name the version now
+
+
+def _typed(key: str) -> str:
+    return str(st.session_state.get(key) or st.session_state.get(KEPT, {}).get(key) or "").strip()
+
+
+# --- the versions: list, open, restore ---------------------------------------------------------------------
+
+
+def _versions(listing: pd.DataFrame) -> None:
+    """Every saved version: name, version, who saved it when, its value, status and note."""
+    shown = listing.assign(
+        saved=[saved.saved_time(moment) for moment in listing["created_at"]],
+        status=[status_text(s, short=True) for s in listing["status"]],
+        objective=pd.to_numeric(listing["objective"], errors="coerce"),
+    )
+    labels = T["columns"]
+    kinds = {"version": Kind.COUNT, "objective": Kind.VALUE}
+    show(shown, labels, kinds=kinds, height=min(38 + 35 * len(shown), 320), widths={"note": "medium"})
+
+
+def _pick(listing: pd.DataFrame) -> None:
+    """Choose a name and one of its versions; open it, restore it as the newest, or copy its link."""
+    names = list(dict.fromkeys(listing["name"]))
+    on = state.saved()
+    if st.session_state.get(PICK_NAME) not in names:
+        st.session_state[PICK_NAME] = on.name if on is not None and on.name in names else names[0]
+    left, right = st.columns(2)
+    name = left.selectbox(T["choose_name"], names, key=PICK_NAME)
+    rows = listing[listing["name"] == name].set_index("version")
+    numbers = [int(v) for v in rows.index]
+    if st.session_state.get(PICK_VERSION) not in numbers:
+        st.session_state[PICK_VERSION] = on.version if on is not None and on.name == name else numbers[-1]
+
+    def label(version: int) -> str:
+        row = rows.loc[version]
+        words = {"version": version, "author": row["author"], "time": saved.saved_time(row["created_at"])}
+        return T["version_label"].format(**words)
+
+    version = right.selectbox(T["choose_version"], numbers, key=PICK_VERSION, format_func=label)
+    opening, restoring = st.columns(2)
+    opening.button(T["open"], help=T["open_help"], on_click=_open, args=(name, version), key="library_open")
+    restoring.button(
+        T["restore"], help=T["restore_help"], on_click=_restore, args=(name, version), key="library_restore"
+    )
+    st.caption(T["version_link"])
+    st.code(f"{st.context.url or ''}?{urlencode(share.on_version({}, name, version))}", language=None)
+
+
+def _open(name: str, version: int) -> None:
+    info = state.open_saved(name, version)
+    if info is not None:
+        state.notice(T["opened"].format(name=info.name, version=info.version))
+    state.rerun_app()
+
+
+def _restore(name: str, version: int) -> None:
+    """Save the chosen version's content again as the newest version of its name, and open it."""
+    author = _typed(AUTHOR)
+    problem = saved.text_problem(author, "author")
+    if problem:
+        _say(problem, error=True)
+        return
+    try:
+        info = data.library().restore(name, version, author)
+    except LibraryError as exc:
+        _say(saved.library_problem(exc), error=True)
+        return
+    if state.open_saved(info.name, info.version) is not None:
+        state.notice(T["restored"].format(old=version, name=info.name, version=info.version))
+    state.rerun_app()
