@@ -12,6 +12,7 @@ unless the user extends its ask.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -106,6 +107,22 @@ class Instance:
         for k, goals in enumerate(distinct):
             rows[k, [column[g] for g in goals]] = 1.0
         return _frozen(rows[codes], copy=False)
+
+    @cached_property
+    def labels(self) -> dict[str, pd.api.extensions.ExtensionArray]:
+        """The allocation table's text columns (id, name, udvalg, goals, reach_unit), made once per instance."""
+        texts = {"id": self.ids, "name": self.names, "udvalg": ["/".join(u) for u in self.udvalg],
+                 "goals": [";".join(g) for g in self.goals], "reach_unit": self.reach_units}  # fmt: skip
+        return {column: pd.array(list(values), dtype="str") for column, values in texts.items()}
+
+    def reweighted(self, pulje: np.ndarray, goal_weights: dict[str, float], evidence_weight: float) -> Instance:
+        """The same instance for another pulje and other weights (a slider moved); its tables carry over."""
+        moved = dataclasses.replace(self, pulje=_frozen(pulje), goal_weights=goal_weights,
+                                    evidence_weight=evidence_weight)  # fmt: skip
+        for kept in ("member", "labels", "_index"):
+            if kept in self.__dict__:
+                moved.__dict__[kept] = self.__dict__[kept]
+        return moved
 
     def value_per_reach(self) -> np.ndarray:
         """n × goals: the value of one person reached at full scale, per goal (goal weight, evidence, intensity)."""
