@@ -22,9 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.model import SCALE, LinearModel
-from optimizer.ties import FACE_TOL, TIE_TOL, id_preference, tie_objective
+from optimizer.ties import FACE_TOL, SPEND_PENALTY, TIE_TOL, id_preference
 
-MAX_DP_CELLS = 4_000_000  # items × budget steps × draws held at once by the knapsack
+MAX_DP_CELLS = 2_000_000  # items × budget steps of one knapsack (beyond, the solver is faster)
+DP_CHUNK_CELLS = 1 << 17  # draws × budget steps worked on at once (fits a processor's cache)
+TIE_WEIGHT = TIE_TOL / 100  # the knapsack maximizes value + this × tie value: equal values are told apart by
+# the tie value, and no value difference above 2·10⁻¹¹ of the total is ever outweighed by it
 ROW_TOL = 1e-9  # relative: a row this close to a bound holds with equality
 
 
@@ -40,6 +43,9 @@ class Shape:
     bound_coefs: np.ndarray
     other_rows: np.ndarray  # rows checked once the budget rows are solved
     preference: np.ndarray  # per column: the id preference of its indsats
+    idle: np.ndarray  # per column: its tie value where it has no value (a small cost per krone asked)
+    pairs: tuple[tuple[int, int], ...]  # (prerequisite, later) columns of `requires` rows within one year
+    pair_rows: np.ndarray  # those rows (the knapsack keeps them itself)
 
 
 def shape_of(model: LinearModel) -> Shape | None:
@@ -60,10 +66,26 @@ def shape_of(model: LinearModel) -> Shape | None:
         return None  # two rows on one column: the solver sorts out which one holds
     rest = np.setdiff1d(np.arange(model.n_rows), np.concatenate([budget, single]))
     preference = np.repeat(id_preference(model), inst.n_years).reshape(inst.n, inst.n_years)
-    column_preference = np.zeros(model.n_cols)
+    column_preference, idle = np.zeros(model.n_cols), np.zeros(model.n_cols)
     column_preference[model.share_cols] = preference
+    idle[model.share_cols] = np.where(inst.cost > 0, -SPEND_PENALTY * inst.cost / max(inst.cost.max(), 1.0), 0.0)
+    pairs, pair_rows = _pairs(model, rest)
     return Shape(budget, year_of, weight, single, cols, model.row_value[model.row_start[single]], rest,
-                 column_preference)  # fmt: skip
+                 column_preference, idle, pairs, pair_rows)  # fmt: skip
+
+
+def _pairs(model: LinearModel, rows: np.ndarray) -> tuple[tuple[tuple[int, int], ...], np.ndarray]:
+    """`requires` rows s[later] − s[first] ≤ 0 on two columns, each column in one such row at most."""
+    found, seen = [], set()
+    for r in rows:
+        entries = slice(model.row_start[r], model.row_start[r + 1])
+        cols, coefs = model.row_index[entries], model.row_value[entries]
+        if model.rows[r].kind == "requires" and len(cols) == 2 and sorted(coefs) == [-1.0, 1.0]:
+            later, first = (int(c) for c in (cols if coefs[0] > 0 else cols[::-1]))
+            if later not in seen and first not in seen and model.row_upper[r] == 0:
+                found.append((r, first, later))
+                seen |= {later, first}
+    return tuple((first, later) for _, first, later in found), np.array([r for r, _, _ in found], dtype=int)
 
 
 @dataclass(frozen=True)
@@ -76,9 +98,27 @@ class Bounds:
     row_upper: np.ndarray
 
 
-def solve_lp(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bounds):
+def solve_many(model: LinearModel, objectives: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each row of `objectives` (value per column; one row per draw) solved at the model's own bounds by the
+    fast path its shape allows: the column values per draw and a mask of the draws answered (elsewhere a row
+    binds); None where no fast path fits the model."""
+    shape = shape_of(model)
+    if shape is None or (model.integer.any() and not model.integer.all()):
+        return None
+    row_lower, row_upper = model.row_bounds()
+    bounds = Bounds(model.col_lower, model.col_upper, row_lower, row_upper)
+    largest = np.abs(objectives).max(axis=1, keepdims=True)
+    scaled = objectives / np.where(largest > 0, largest, 1.0)  # each draw as the solver would see it
+    if model.integer.all():
+        return solve_knapsack(model, shape, scaled, bounds)
+    found = solve_lp(model, shape, scaled, bounds, strictly=False)
+    return None if found is None else (found[0], found[2])
+
+
+def solve_lp(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bounds, *, strictly: bool = True):
     """The LP's optimum for each row of `objective` (scaled, draws × columns) by sorting, with each draw's row
-    duals (scaled; None where not unique); None where the sort does not give the model's answer."""
+    duals (scaled; NaN where not unique) and whether every other row holds (strictly: and none with equality,
+    so that the duals are the solver's); None where the sort does not give the model's answer."""
     lower, upper = _folded(shape, bounds)
     if lower is None or (objective < 0).any():
         return None
@@ -96,7 +136,7 @@ def solve_lp(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bo
         exact &= unique
     if not _only_budget_columns(shape, lower, upper):
         return None
-    slack = _rows_hold(model, shape, values, bounds, strictly=True)
+    slack = _rows_hold(model, shape, values, bounds, strictly=strictly)
     duals[:, shape.bound_rows] = _bound_duals(shape, objective, duals, values, bounds, lower, upper)
     exact &= ~np.isnan(duals).any(axis=1)
     return values, np.where(exact[:, None], duals, np.nan), slack
@@ -137,8 +177,9 @@ def _fill(value: np.ndarray, weight: np.ndarray, low: np.ndarray, high: np.ndarr
 
 def solve_knapsack(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bounds):
     """An all-or-nothing model's optimum for each row of `objective` (scaled), tie-break included, by dynamic
-    programming over each year's budget; with a mask of the draws whose answer satisfies every row. None
-    where the asks have no common step small enough."""
+    programming over each year's budget (a `requires` pair within a year is one choice of three: neither, the
+    prerequisite, both); with a mask of the draws whose answer satisfies every row. None where the asks have no
+    common step small enough."""
     lower, upper = _folded(shape, bounds)
     if lower is None or (objective < 0).any() or not _only_budget_columns(shape, lower, upper):
         return None
@@ -146,7 +187,8 @@ def solve_knapsack(model: LinearModel, shape: Shape, objective: np.ndarray, boun
     if (lower > upper).any() or (upper > 1).any():
         return None
     values = np.tile(lower, (len(objective), 1))
-    tie = np.stack([tie_objective(model, row) for row in objective])
+    tie = np.where(objective == 0, shape.idle, objective * shape.preference)  # as ties.tie_objective, per draw
+    paired = {later: first for first, later in shape.pairs}
     for t, r in enumerate(shape.budget_rows):
         in_year = shape.year_of == t
         room = (bounds.row_upper[r] - shape.weight[in_year] @ lower[in_year]) * SCALE
@@ -166,39 +208,49 @@ def solve_knapsack(model: LinearModel, shape: Shape, objective: np.ndarray, boun
         if len(cols) * (steps + 1) > MAX_DP_CELLS:
             return None
         sizes = (whole // step).astype(np.int64)
-        chunk = max(1, MAX_DP_CELLS // (len(cols) * (steps + 1)))
-        for start in range(0, len(objective), chunk):
-            part = slice(start, start + chunk)
-            values[part, cols] = _knapsack(objective[part][:, cols], tie[part][:, cols], sizes, steps)
-    return values, _rows_hold(model, shape, values, bounds, strictly=False)
+        values[:, cols] = _knapsack(objective[:, cols], tie[:, cols], sizes, steps, _choices(cols, paired))
+    return values, _rows_hold(model, shape, values, bounds, strictly=False, handled=shape.pair_rows)
 
 
-def _knapsack(value: np.ndarray, tie: np.ndarray, sizes: np.ndarray, steps: int) -> np.ndarray:
-    """0/1 knapsack for each draw: the most value within `steps`, among equal values (within TIE_TOL) the most
-    tie value. Returns the chosen items (draws × items)."""
+def _choices(cols: np.ndarray, paired: dict[int, int]) -> list[tuple[tuple[int, ...], ...]]:
+    """The knapsack's choices over these columns (by position): each column alone, except that a column
+    requiring another free one comes only with it."""
+    position = {int(c): k for k, c in enumerate(cols)}
+    firsts = {position[paired[c]]: position[c] for c in position if c in paired and paired[c] in position}
+    laters = set(firsts.values())
+    return [((k,), (k, firsts[k])) if k in firsts else ((k,),) for k in range(len(cols)) if k not in laters]
+
+
+def _knapsack(value: np.ndarray, tie: np.ndarray, sizes: np.ndarray, steps: int,
+              choices: list[tuple[tuple[int, ...], ...]]) -> np.ndarray:  # fmt: skip
+    """0/1 knapsack for each draw, maximizing value + TIE_WEIGHT × tie value within `steps`: the most value, and
+    among equal values the most tie value. `choices` lists, per group, its options (sets of items); a group
+    takes at most one. Returns the chosen items (draws × items)."""
     draws, items = value.shape
-    best = np.zeros((draws, steps + 1))
-    best_tie = np.zeros((draws, steps + 1))
-    taken = np.zeros((items, draws, steps + 1), dtype=bool)
-    tol = TIE_TOL * np.maximum(1.0, np.where(value > 0, value, 0.0).sum(axis=1))[:, None]
-    for k in range(items):
-        size = int(sizes[k])
-        if size > steps:
-            continue
-        with_k = best[:, : steps + 1 - size] + value[:, k : k + 1]
-        with_k_tie = best_tie[:, : steps + 1 - size] + tie[:, k : k + 1]
-        current, current_tie = best[:, size:], best_tie[:, size:]
-        better = (with_k > current + tol) | ((with_k >= current - tol) & (with_k_tie > current_tie))
-        taken[k, :, size:] = better
-        best[:, size:] = np.where(better, with_k, current)
-        best_tie[:, size:] = np.where(better, with_k_tie, current_tie)
+    key = value + TIE_WEIGHT * tie
     chosen = np.zeros((draws, items), dtype=bool)
-    room = np.full(draws, steps)
-    everyone = np.arange(draws)
-    for k in range(items - 1, -1, -1):
-        take = taken[k, everyone, room]
-        chosen[:, k] = take
-        room = room - np.where(take, sizes[k], 0)
+    chunk = max(1, DP_CHUNK_CELLS // (steps + 1))
+    options = [[(list(option), int(sizes[list(option)].sum())) for option in group] for group in choices]
+    for start in range(0, draws, chunk):
+        part = key[start : start + chunk]
+        best = np.zeros((len(part), steps + 1))
+        taken = np.zeros((len(options), len(part), steps + 1), dtype=np.int8)  # the option taken, 0: none
+        for g, group in enumerate(options):
+            before = best.copy() if len(group) > 1 else best
+            for o, (members, size) in enumerate(group, start=1):
+                if size > steps:
+                    continue
+                with_it = before[:, : steps + 1 - size] + part[:, members].sum(axis=1, keepdims=True)
+                np.copyto(taken[g, :, size:], o, where=with_it > best[:, size:])
+                np.maximum(best[:, size:], with_it, out=best[:, size:])
+        room = np.full(len(part), steps)
+        rows = np.arange(len(part))
+        for g in range(len(options) - 1, -1, -1):
+            option = taken[g, rows, room]
+            for o, (members, size) in enumerate(options[g], start=1):
+                picked = option == o
+                chosen[start : start + chunk][np.ix_(picked, members)] = True
+                room = room - np.where(picked, size, 0)
     return chosen.astype(float)
 
 
@@ -218,12 +270,17 @@ def _only_budget_columns(shape: Shape, lower: np.ndarray, upper: np.ndarray) -> 
     return bool(((shape.year_of >= 0) | (upper <= lower)).all())
 
 
-def _rows_hold(model: LinearModel, shape: Shape, values: np.ndarray, bounds: Bounds, *, strictly: bool) -> np.ndarray:
-    """Per draw: whether every other row holds (strictly: and none with equality)."""
-    rows = shape.other_rows
+def _rows_hold(model: LinearModel, shape: Shape, values: np.ndarray, bounds: Bounds, *, strictly: bool,
+               handled: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+    """Per draw: whether every other row holds (strictly: and none with equality); `handled` rows need no check."""
+    rows = shape.other_rows if handled is None else np.setdiff1d(shape.other_rows, handled)
     if rows.size == 0:
         return np.ones(len(values), dtype=bool)
-    activity = np.stack([model.activity(v)[rows] for v in values])
+    matrix = np.zeros((rows.size, model.n_cols))
+    for k, r in enumerate(rows):
+        entries = slice(model.row_start[r], model.row_start[r + 1])
+        matrix[k, model.row_index[entries]] = model.row_value[entries]
+    activity = values @ matrix.T
     low, high = bounds.row_lower[rows], bounds.row_upper[rows]
     tol = ROW_TOL * np.maximum(1.0, np.maximum(np.abs(np.nan_to_num(low, posinf=0, neginf=0)),
                                                 np.abs(np.nan_to_num(high, posinf=0, neginf=0))))  # fmt: skip

@@ -239,16 +239,17 @@ class CompiledModel:
         scaled = self._scaled(self.objective)[None, :]
         if integer.all():
             found = solve_knapsack(self.model, shape, scaled, bounds)
-            if found is None or not found[1][0]:
-                return None
-            values, duals = found[0][0], None
+            answered = found is not None and found[1][0]
         elif not integer.any() and self.model.n_cols >= SORTED_LP:
             found = solve_lp(self.model, shape, scaled, bounds)
-            if found is None or not found[2][0] or np.isnan(found[1][0]).any():
-                return None
-            values, duals = found[0][0], found[1][0] * self._scale
+            answered = found is not None and found[2][0] and not np.isnan(found[1][0]).any()
         else:
             return None
+        if not answered:
+            self._shape = None  # another row binds: the re-solves of this model go straight to the solver
+            return None
+        values = found[0][0]
+        duals = None if integer.all() else found[1][0] * self._scale
         return RawSolution(Status.OPTIMAL, values, float(self.objective @ values), duals)
 
     def _run(self, *, duals: bool = False) -> RawSolution:

@@ -3,9 +3,11 @@
 Each draw multiplies every goal weight by a lognormal factor of mean 1 (relative spread
 `goal_weight_sd`) and draws each reach that has a range from a triangular distribution over the
 range, peaking at the value the scenario itself reads (the low end by default): the draws are centred
-on the plan being tested. Only objective coefficients change between draws, so one compiled model is
-re-solved (small all-or-nothing models: the exact enumeration). The core index of an indsats is the
-share of draws in which it is funded.
+on the plan being tested. Only objective coefficients change between draws: where only the budget binds,
+all draws are solved at once by the exact fast paths of optimizer/fastpath.py (a sort for scalable
+indsatser, a knapsack for all-or-nothing ones); the draws where another row binds re-solve one compiled
+model (small all-or-nothing models: the exact enumeration). The core index of an indsats is the share of
+draws in which it is funded.
 
 Two plans come with it, each with its formula:
 - the expected-value plan maximizes E[value] = Σ_i E[reach_i] · Σ_g w_g · E[factor_g] · base_ig, with the
@@ -25,6 +27,7 @@ import pandas as pd
 
 from optimizer import Compiled, compile_inputs, enumeration
 from optimizer.errors import SpecError
+from optimizer.fastpath import solve_many
 from optimizer.highs import solve_cvar
 from optimizer.instance import Instance
 from optimizer.notes import Note, number
@@ -63,8 +66,7 @@ def robustness(
     compiled = compile_inputs(scenario.inputs)
     inst, model = compiled.instance, compiled.model
     values, uncertain = draw_values(scenario, inst, n, np.random.default_rng(seed))
-    solve_draws = _enumerated if enumeration.applies(model) else _compiled
-    amounts, objectives = solve_draws(compiled, values, progress)
+    amounts, objectives = _solve_draws(compiled, values, progress)
     mean_value = expected_values(scenario, inst)
     expected = compiled.highs
     expected.set_objective(model.objective_for(mean_value))
@@ -109,6 +111,26 @@ def cvar(values: np.ndarray, alpha: float) -> float:
     whole = math.floor(k)
     total = ordered[:whole].sum() + (k - whole) * (ordered[whole] if whole < len(ordered) else 0.0)
     return float(total / k)
+
+
+def _solve_draws(compiled: Compiled, values: np.ndarray, progress: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Every draw's optimal amounts and value: all at once by a fast path where only the budget binds; the
+    draws where another row binds by the enumeration (small all-or-nothing models) or by re-solves."""
+    model = compiled.model
+    objectives = np.zeros((len(values), model.n_cols))
+    objectives[:, model.share_cols] = np.where(model.instance.cost > 0, values[:, :, None], 0.0)
+    batch = solve_many(model, objectives)
+    left = np.arange(len(values))
+    amounts, optimum = np.zeros((len(values), model.instance.n)), np.zeros(len(values))
+    if batch is not None:
+        solved, answered = batch
+        amounts[answered] = (solved[answered][:, model.share_cols] * model.instance.cost).sum(axis=2)
+        optimum[answered] = np.einsum("dc,dc->d", objectives[answered], solved[answered])
+        left = np.flatnonzero(~answered)
+    if left.size:
+        solve_rest = _enumerated if enumeration.applies(model) else _compiled
+        amounts[left], optimum[left] = solve_rest(compiled, values[left], progress)
+    return amounts, optimum
 
 
 def _compiled(compiled: Compiled, values: np.ndarray, progress: bool) -> tuple[np.ndarray, np.ndarray]:
