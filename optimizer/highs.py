@@ -130,14 +130,13 @@ class CompiledModel:
     def _method(self, solver: str, presolve: str) -> Iterator[None]:
         """Temporarily another HiGHS method (e.g. the interior point method for a large LP's first stage)."""
         highs = self.highs
-        saved = highs.getOptionValue("solver"), highs.getOptionValue("presolve")
         highs.setOptionValue("solver", solver)
         highs.setOptionValue("presolve", presolve)
         try:
             yield
         finally:
-            highs.setOptionValue("solver", saved[0])
-            highs.setOptionValue("presolve", saved[1])
+            highs.setOptionValue("solver", "choose")  # HiGHS's defaults, which new_highs keeps
+            highs.setOptionValue("presolve", "choose")
 
     # -- changes --
     def set_objective(self, objective: np.ndarray) -> None:
@@ -259,6 +258,8 @@ class CompiledModel:
             return RawSolution(status, None, math.nan, message=message)
         solution = self.highs.getSolution()
         values = np.clip(np.asarray(solution.col_value), self._lower, self._upper)
+        if status is Status.FEASIBLE and not (self.objective @ values > 0 or np.abs(values).max(initial=0) > 0):
+            return RawSolution(Status.TIME_LIMIT, None, math.nan, message=message)  # nothing allocated is no answer
         row_duals = col_duals = None
         if duals and (not self.model.is_mip or self._is_relaxed):
             row_duals = np.asarray(solution.row_dual)[: self.model.n_rows] * self._scale
@@ -363,8 +364,7 @@ class CompiledModel:
         text = self.highs.modelStatusToString(status)
         point = self.highs.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
         if status in (_KINDS.kTimeLimit, _KINDS.kIterationLimit, _KINDS.kInterrupt, _KINDS.kSolutionLimit):
-            limit = float(self.highs.getOptionValue("time_limit"))
-            message = f"HiGHS stopped before proving an answer ({text}; time limit {limit:g} s)"
+            message = f"HiGHS stopped before proving an answer ({text}; time limit {self.time_limit:g} s)"
             return (Status.FEASIBLE if point and self.model.is_mip else Status.TIME_LIMIT), message
         return Status.NOT_SOLVED, f"HiGHS gave no proven answer ({text})"
 

@@ -7,20 +7,54 @@ Pandas in, pandas out, no hidden state:
     >>> compare(baseline(s), run(s)).differences
 """
 
-from scenarios.analysis_excel import (
-    write_catalog_excel,
-    write_frontier_excel,
-    write_robustness_excel,
-    write_sweep_excel,
-    write_tables_excel,
-)
-from scenarios.compare import Comparison, compare
-from scenarios.export import write_csv, write_excel
-from scenarios.frontier import Frontier, frontier
-from scenarios.robustness import Robustness, robustness
-from scenarios.run import ScenarioRun, baseline, run
-from scenarios.spec import Scenario, ScenarioError, Uncertainty, load_scenario, save_scenario
-from scenarios.sweep import Sweep, sweep_budget
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for readers and type checkers; at run time each name is imported on first use
+    from scenarios.analysis_excel import (
+        write_catalog_excel,
+        write_frontier_excel,
+        write_robustness_excel,
+        write_sweep_excel,
+        write_tables_excel,
+    )
+    from scenarios.compare import Comparison, compare
+    from scenarios.export import write_csv, write_excel
+    from scenarios.frontier import Frontier, frontier
+    from scenarios.robustness import Robustness, robustness
+    from scenarios.run import ScenarioRun, baseline, run
+    from scenarios.spec import Scenario, ScenarioError, Uncertainty, load_scenario, save_scenario
+    from scenarios.sweep import Sweep, sweep_budget
+
+_HOMES = {
+    "Comparison": "scenarios.compare",
+    "Frontier": "scenarios.frontier",
+    "Robustness": "scenarios.robustness",
+    "Scenario": "scenarios.spec",
+    "ScenarioError": "scenarios.spec",
+    "ScenarioRun": "scenarios.run",
+    "Sweep": "scenarios.sweep",
+    "Uncertainty": "scenarios.spec",
+    "baseline": "scenarios.run",
+    "compare": "scenarios.compare",
+    "frontier": "scenarios.frontier",
+    "load_scenario": "scenarios.spec",
+    "robustness": "scenarios.robustness",
+    "run": "scenarios.run",
+    "save_scenario": "scenarios.spec",
+    "sweep_budget": "scenarios.sweep",
+    "write_catalog_excel": "scenarios.analysis_excel",
+    "write_csv": "scenarios.export",
+    "write_excel": "scenarios.export",
+    "write_frontier_excel": "scenarios.analysis_excel",
+    "write_robustness_excel": "scenarios.analysis_excel",
+    "write_sweep_excel": "scenarios.analysis_excel",
+    "write_tables_excel": "scenarios.analysis_excel",
+}
 
 __all__ = [
     "Comparison",
@@ -47,3 +81,26 @@ __all__ = [
     "write_sweep_excel",
     "write_tables_excel",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """A public name, imported from its module on first use: `import scenarios` (and the `pulje` command line,
+    which starts with it) loads nothing until a name is needed."""
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
+
+
+class _Package(types.ModuleType):
+    """The package, keeping a public name that is also a module's name (solve, run, robustness, ...) bound to
+    the function: importing that module would otherwise put the module in its place."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _HOMES and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

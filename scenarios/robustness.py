@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 
 from optimizer import Compiled, compile_inputs, enumeration
-from optimizer.errors import SpecError
+from optimizer.errors import SolverError, SpecError
 from optimizer.fastpath import solve_many
-from optimizer.highs import solve_cvar
+from optimizer.highs import DEFAULT_TIME_LIMIT, solve_cvar
 from optimizer.instance import Instance
 from optimizer.notes import Note, number
 from optimizer.result import FUNDED_EPS
@@ -55,15 +55,22 @@ class Robustness:
 
 
 def robustness(
-    scenario: Scenario, n: int = 10_000, *, seed: int = 0, catalog: pd.DataFrame | None = None, progress: bool = False
+    scenario: Scenario,
+    n: int = 10_000,
+    *,
+    seed: int = 0,
+    catalog: pd.DataFrame | None = None,
+    progress: bool = False,
+    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> Robustness:
-    """Solve `n` draws of the uncertain inputs and summarise how stable each indsats's funding is."""
+    """Solve `n` draws of the uncertain inputs and summarise how stable each indsats's funding is. A draw or plan
+    the solver leaves unproven within `time_limit` seconds (per solve) raises SolverError saying so."""
     if n < 1:
         raise SpecError("robustness needs at least one draw")
     if seed < 0:
         raise SpecError(f"the seed must be a non-negative whole number, got {seed}")
     scenario = optimizing(with_catalog(scenario, catalog))
-    compiled = compile_inputs(scenario.inputs)
+    compiled = compile_inputs(scenario.inputs, time_limit=time_limit)
     inst, model = compiled.instance, compiled.model
     values, uncertain = draw_values(scenario, inst, n, np.random.default_rng(seed))
     amounts, objectives = _solve_draws(compiled, values, progress)
@@ -72,12 +79,12 @@ def robustness(
     expected.set_objective(model.objective_for(mean_value))
     plan = expected.solve()
     if not plan.status.is_proven:
-        raise SpecError(f"the expected-value plan could not be solved ({plan.status.describe()})")
+        raise SolverError(f"the expected-value plan has no proven optimum: {plan.status.describe()} {plan.message}")
     expected.set_objective(model.objective)
     sample = np.stack([model.objective_for(v) for v in values[:CVAR_DRAWS]])
     robust = solve_cvar(model, sample, CVAR_ALPHA, compiled.time_limit)
     if robust.values is None:
-        raise SpecError(f"the robust plan could not be solved ({robust.message})")
+        raise SolverError(f"the robust plan has no proven optimum ({robust.message}; time limit {time_limit:g} s)")
     table = pd.DataFrame(
         {
             "id": inst.ids,
@@ -142,7 +149,7 @@ def _compiled(compiled: Compiled, values: np.ndarray, progress: bool) -> tuple[n
         highs.set_objective(model.objective_for(values[d]))
         solution = highs.solve()
         if not solution.status.is_proven:
-            raise SpecError(f"draw {d} has no proven optimum ({solution.status.describe()})")
+            raise SolverError(f"draw {d} has no proven optimum: {solution.status.describe()} {solution.message}")
         amounts[d] = model.kroner(solution.values).sum(axis=1)
         objectives[d] = solution.objective
     highs.set_objective(model.objective)
