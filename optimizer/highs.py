@@ -25,7 +25,7 @@ from optimizer.status import Status
 from optimizer.ties import FACE_TOL, TIE_TOL, tie_objective
 
 DEFAULT_TIME_LIMIT = 60.0
-LARGE_LP = 20_000  # columns from which an LP's first stage runs the interior point method
+LARGE_LP = 5_000  # columns from which an LP's first stage runs the interior point method
 SORTED_LP = 2_000  # columns from which an LP tries the sort first (below, HiGHS takes well under a millisecond)
 MIP_REL_GAP = 1e-9
 _KINDS = highspy.HighsModelStatus
@@ -223,11 +223,12 @@ class CompiledModel:
     def solve_relaxation(self) -> RawSolution:
         """The LP relaxation (integrality dropped) with row duals, for the rates at the margin of a MILP."""
         with self._relaxed():
-            fast = self._fast()
+            fast = self._fast(any_size=True)  # the LP relaxation of a model the knapsack answered: a sort
             return fast if fast is not None else self._without_col_duals(self._run(duals=True))
 
-    def _fast(self) -> RawSolution | None:
-        """The fast paths' answer for the current objective and bounds, or None where they step aside."""
+    def _fast(self, *, any_size: bool = False) -> RawSolution | None:
+        """The fast paths' answer for the current objective and bounds, or None where they step aside. An LP
+        tries the sort from SORTED_LP columns (any_size: always)."""
         if self._shape is False:
             self._shape = shape_of(self.model)
         shape = self._shape
@@ -239,7 +240,7 @@ class CompiledModel:
         if integer.all():
             found = solve_knapsack(self.model, shape, scaled, bounds)
             answered = found is not None and found[1][0]
-        elif not integer.any() and self.model.n_cols >= SORTED_LP:
+        elif not integer.any() and (any_size or self.model.n_cols >= SORTED_LP):
             found = solve_lp(self.model, shape, scaled, bounds)
             answered = found is not None and found[2][0] and not np.isnan(found[1][0]).any()
         else:

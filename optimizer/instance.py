@@ -109,6 +109,11 @@ class Instance:
         return _frozen(rows[codes], copy=False)
 
     @cached_property
+    def id_rank(self) -> np.ndarray:
+        """Each indsats's position when the ids are sorted (ties are broken towards lower ids)."""
+        return _frozen(np.argsort(np.argsort(np.array(self.ids, dtype=object))), copy=False)
+
+    @cached_property
     def labels(self) -> dict[str, pd.api.extensions.ExtensionArray]:
         """The allocation table's text columns (id, name, udvalg, goals, reach_unit), made once per instance."""
         texts = {"id": self.ids, "name": self.names, "udvalg": ["/".join(u) for u in self.udvalg],
@@ -119,7 +124,7 @@ class Instance:
         """The same instance for another pulje and other weights (a slider moved); its tables carry over."""
         moved = dataclasses.replace(self, pulje=_frozen(pulje), goal_weights=goal_weights,
                                     evidence_weight=evidence_weight)  # fmt: skip
-        for kept in ("member", "labels", "_index"):
+        for kept in ("member", "labels", "_index", "id_rank"):
             if kept in self.__dict__:
                 moved.__dict__[kept] = self.__dict__[kept]
         return moved
@@ -218,7 +223,7 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
     catalog, a = inputs.catalog, inputs.assumptions
     years, pulje = inputs.years, np.array(inputs.pulje, dtype=float)
     is_fixed = catalog["fixed"].to_numpy(dtype=bool)
-    rows, fixed_rows = _columns(catalog, ~is_fixed), _columns(catalog, is_fixed)
+    rows, fixed_rows = _columns(catalog, is_fixed)
     ids = list(rows["id"])
     index = _Index(ids)
     excluded = {c.id for c in inputs.constraints if isinstance(c, Exclude) and (c.year is None or len(years) == 1)}
@@ -293,15 +298,21 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
 Table = dict[str, np.ndarray]  # catalog columns as arrays, for some of its rows
 
 
-def _columns(catalog: pd.DataFrame, mask: np.ndarray) -> Table:
-    """The catalog's columns as arrays for the rows in `mask` (numbers as floats, scalable as True/False/None)."""
+def _columns(catalog: pd.DataFrame, is_fixed: np.ndarray) -> tuple[Table, Table]:
+    """The catalog's columns as arrays (numbers as floats, scalable as True/False/None), for the indsatser and
+    for the fixed lines."""
+    bare = catalog.copy(deep=False)
+    bare.attrs = {}  # each column read without copying the catalog's attributes
     table: Table = {}
     for column in ("id", "name", "udvalg", "goals", "reach_unit", "requires", "asks"):
-        table[column] = catalog[column].to_numpy(dtype=object)[mask]
+        table[column] = bare[column].to_numpy(dtype=object)
     for column in ("cost_kr", "min_kr", "max_kr", "setup_kr", "reach", "reach_min", "reach_max", "stars", "intensity"):
-        table[column] = catalog[column].to_numpy(dtype=float)[mask]
-    table["scalable"] = catalog["scalable"].to_numpy(dtype=object, na_value=None)[mask]
-    return table
+        table[column] = bare[column].to_numpy(dtype=float)
+    table["scalable"] = bare["scalable"].to_numpy(dtype=object, na_value=None)
+    if not is_fixed.any():
+        return table, {column: values[:0] for column, values in table.items()}
+    return ({column: values[~is_fixed] for column, values in table.items()},
+            {column: values[is_fixed] for column, values in table.items()})  # fmt: skip
 
 
 class _Index:

@@ -25,9 +25,8 @@ def id_preference(model: LinearModel) -> np.ndarray:
     value never also tie in id-weighted value, and the second stage always has one winner.
     """
     inst = model.instance
-    rank = np.argsort(np.argsort(np.array(inst.ids, dtype=object)))
     roots = np.sqrt(_primes(max(inst.n, 1)))
-    return 1.0 + roots[::-1][rank] / roots[-1]
+    return 1.0 + roots[::-1][inst.id_rank] / roots[-1]
 
 
 @lru_cache(maxsize=4)

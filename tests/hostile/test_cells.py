@@ -83,8 +83,11 @@ ABSURD = {
     "infinity-text": ("reach", "Infinity", r"'Infinity' is not a number"),
     "400-digits": ("cost_kr", "9" * 400, r"'99999999999999999999'… \(400 characters\) is infinite or too large"),
     "10^300-mia": ("max_kr", "1" + "0" * 300 + " mia.", r".*\(306 characters\) is infinite or too large"),
-    "above-max-kr": ("cost_kr", "2.000.000.000.000",
-        r"2e\+12 is out of range: cost_kr must be at most 1\.000\.000\.000\.000"),
+    "above-max-kr": (
+        "cost_kr",
+        "2.000.000.000.000",
+        r"2e\+12 is out of range: cost_kr must be at most 1\.000\.000\.000\.000",
+    ),
     "above-max-reach": ("reach", "5000000000", r"5e\+09 is out of range: reach must be at most 1\.000\.000\.000"),
     "above-max-intensity": ("intensity", "10000000", r"1e\+07 is out of range: intensity must be at most 1\.000\.000"),
     "negative": ("reach_min", "-1", r"-1 is negative"),
