@@ -56,9 +56,9 @@ def load_catalog(
     path = Path(path)
     table = read_table(path, sheet=sheet, preferred=CATALOG_SHEETS)
     goal_table = _goals_beside(path, goals)
-    frame = pd.DataFrame([row for _, row in table.rows], columns=table.header, dtype=object)
+    frame = pd.DataFrame(table.cells, columns=table.header, dtype=object)
     titles = None if goal_table is None else _table_titles(goal_table)
-    catalog = _validate(frame, np.array([number for number, _ in table.rows]), titles, origin=table.origin)
+    catalog = _validate(frame, np.array(table.numbers), titles, origin=table.origin)
     catalog.attrs["origin"] = str(path)
     asks_table = _asks_beside(path, asks, catalog)
     if asks_table is not None:
@@ -174,9 +174,8 @@ def _lower_sheets(path: Path) -> set[str]:
 
 def _goals_frame(goals: pd.DataFrame) -> pd.DataFrame:
     header = [str(c).strip().lower() for c in goals.columns]
-    records = goals.to_dict(orient="records")
-    rows = [(n, {str(k).strip().lower(): v for k, v in rec.items()}) for n, rec in enumerate(records, start=2)]
-    return _goals_from_table(RawTable(origin="goals", header=header, rows=rows))
+    cells = [list(row) for row in goals.itertuples(index=False)]
+    return _goals_from_table(RawTable("goals", header, list(range(2, len(cells) + 2)), cells))
 
 
 def _goals_from_table(table: RawTable) -> pd.DataFrame:

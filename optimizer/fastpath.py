@@ -276,11 +276,14 @@ def _rows_hold(model: LinearModel, shape: Shape, values: np.ndarray, bounds: Bou
     rows = shape.other_rows if handled is None else np.setdiff1d(shape.other_rows, handled)
     if rows.size == 0:
         return np.ones(len(values), dtype=bool)
-    matrix = np.zeros((rows.size, model.n_cols))
-    for k, r in enumerate(rows):
-        entries = slice(model.row_start[r], model.row_start[r + 1])
-        matrix[k, model.row_index[entries]] = model.row_value[entries]
-    activity = values @ matrix.T
+    if len(values) == 1:
+        activity = model.activity(values[0])[rows][None, :]
+    else:  # many draws of a small model: one matrix product
+        matrix = np.zeros((rows.size, model.n_cols))
+        for k, r in enumerate(rows):
+            entries = slice(model.row_start[r], model.row_start[r + 1])
+            matrix[k, model.row_index[entries]] = model.row_value[entries]
+        activity = values @ matrix.T
     low, high = bounds.row_lower[rows], bounds.row_upper[rows]
     tol = ROW_TOL * np.maximum(1.0, np.maximum(np.abs(np.nan_to_num(low, posinf=0, neginf=0)),
                                                 np.abs(np.nan_to_num(high, posinf=0, neginf=0))))  # fmt: skip

@@ -26,7 +26,7 @@ from optimizer.ties import FACE_TOL, TIE_TOL, tie_objective
 
 DEFAULT_TIME_LIMIT = 60.0
 LARGE_LP = 5_000  # columns from which an LP's first stage runs the interior point method
-SORTED_LP = 2_000  # columns from which an LP tries the sort first (below, HiGHS takes well under a millisecond)
+SORTED_LP = 2_000  # columns from which an LP with only budget rows (and bounds) is sorted, not passed to HiGHS
 MIP_REL_GAP = 1e-9
 _KINDS = highspy.HighsModelStatus
 _BANNER_SILENCED = False
@@ -227,8 +227,9 @@ class CompiledModel:
             return fast if fast is not None else self._without_col_duals(self._run(duals=True))
 
     def _fast(self, *, any_size: bool = False) -> RawSolution | None:
-        """The fast paths' answer for the current objective and bounds, or None where they step aside. An LP
-        tries the sort from SORTED_LP columns (any_size: always)."""
+        """The fast paths' answer for the current objective and bounds, or None where they step aside. An LP is
+        sorted from SORTED_LP columns when its only rows are the budget's and bounds (any_size: any LP, e.g. the
+        relaxation of a model the knapsack answered)."""
         if self._shape is False:
             self._shape = shape_of(self.model)
         shape = self._shape
@@ -240,7 +241,7 @@ class CompiledModel:
         if integer.all():
             found = solve_knapsack(self.model, shape, scaled, bounds)
             answered = found is not None and found[1][0]
-        elif not integer.any() and (any_size or self.model.n_cols >= SORTED_LP):
+        elif not integer.any() and (any_size or (self.model.n_cols >= SORTED_LP and shape.other_rows.size == 0)):
             found = solve_lp(self.model, shape, scaled, bounds)
             answered = found is not None and found[2][0] and not np.isnan(found[1][0]).any()
         else:

@@ -29,6 +29,12 @@ from optimizer.inputs import Assumptions, Inputs
 from optimizer.notes import Note, kroner, number, why
 
 
+def _texts(values: tuple, text: object) -> pd.api.extensions.ExtensionArray:
+    """A text column from values that repeat (udvalg, goals, units): each distinct one written once."""
+    codes, distinct = pd.factorize(np.fromiter(values, dtype=object, count=len(values)))
+    return pd.array([text(value) for value in distinct], dtype="str").take(codes)  # type: ignore[operator]
+
+
 def _frozen(array: np.ndarray, *, copy: bool = True) -> np.ndarray:
     """A read-only array: a copy the caller cannot change behind our back (copy=False: one made here)."""
     array = np.array(array, copy=copy)
@@ -115,10 +121,11 @@ class Instance:
 
     @cached_property
     def labels(self) -> dict[str, pd.api.extensions.ExtensionArray]:
-        """The allocation table's text columns (id, name, udvalg, goals, reach_unit), made once per instance."""
-        texts = {"id": self.ids, "name": self.names, "udvalg": ["/".join(u) for u in self.udvalg],
-                 "goals": [";".join(g) for g in self.goals], "reach_unit": self.reach_units}  # fmt: skip
-        return {column: pd.array(list(values), dtype="str") for column, values in texts.items()}
+        """The allocation table's text columns (id, name, udvalg, goals, reach_unit), made once per instance;
+        repeated texts are converted once each."""
+        return {"id": pd.array(self.ids, dtype="str"), "name": pd.array(self.names, dtype="str"),
+                "udvalg": _texts(self.udvalg, "/".join), "goals": _texts(self.goals, ";".join),
+                "reach_unit": _texts(self.reach_units, str)}  # fmt: skip
 
     def reweighted(self, pulje: np.ndarray, goal_weights: dict[str, float], evidence_weight: float) -> Instance:
         """The same instance for another pulje and other weights (a slider moved); its tables carry over."""

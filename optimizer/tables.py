@@ -27,11 +27,20 @@ DELIMITERS = (",", ";", "\t")  # the first line's most frequent one wins; a tie 
 
 @dataclass(frozen=True)
 class RawTable:
-    """The header (lower-cased, stripped) and the non-empty rows of a sheet, each with its row number."""
+    """The header (lower-cased, stripped) and the non-empty rows of a sheet, each with its row number: `cells`
+    holds one list per row, one cell per header name (kept as lists: a million rows read as dicts take
+    seconds and gigabytes)."""
 
     origin: str
     header: list[str]
-    rows: list[tuple[int, dict[str, object]]]
+    numbers: list[int]
+    cells: list[list[object]]
+
+    @property
+    def rows(self) -> list[tuple[int, dict[str, object]]]:
+        """(row number, {column: cell}) for each row."""
+        return [(number, dict(zip(self.header, row, strict=True))) for number, row in zip(self.numbers, self.cells,
+                                                                                          strict=True)]  # fmt: skip
 
 
 def read_table(path: str | Path, *, sheet: str | None = None, preferred: tuple[str, ...] = ()) -> RawTable:
@@ -101,7 +110,7 @@ def _csv_grid(path: Path) -> Grid:
             if len(row) > MAX_COLUMNS:
                 message = f"{len(row)} cells, more than {format_whole(MAX_COLUMNS)} (MAX_COLUMNS), the most pulje reads"
                 raise CatalogError(origin, [Problem(message, row=number)])
-            grid.append((number, list(row)))
+            grid.append((number, row))
     except csv.Error as exc:
         raise CatalogError(origin, [Problem(_csv_problem(exc, reader.line_num))]) from None
     return grid
@@ -124,13 +133,15 @@ def _to_table(origin: str, grid: Grid) -> RawTable:
     header_number, header_row = numbered[0]
     check_header(origin, header_row, row=header_number)
     header = [_name(cell) for cell in header_row]
-    rows = []
-    for number, row in numbered[1:]:
-        cells = list(row) + [None] * (len(header) - len(row))
-        rows.append((number, {name: cells[i] for i, name in enumerate(header) if name}))
-    if not rows:
+    named = [k for k, name in enumerate(header) if name]
+    body = numbered[1:]
+    if not body:
         raise CatalogError(origin, [Problem("the file has a header but no rows", row=header_number)])
-    return RawTable(origin=origin, header=[name for name in header if name], rows=rows)
+    if len(named) == len(header) and all(len(row) == len(header) for _, row in body):
+        cells = [list(row) for _, row in body]
+    else:  # short rows padded with empty cells; columns without a name left out
+        cells = [[(list(row) + [None] * len(header))[k] for k in named] for _, row in body]
+    return RawTable(origin, [header[k] for k in named], [number for number, _ in body], cells)
 
 
 def _name(cell: object) -> str:
@@ -139,4 +150,7 @@ def _name(cell: object) -> str:
 
 
 def _blank(row: list[object]) -> bool:
-    return all(cell is None or str(cell).strip() == "" for cell in row)
+    try:
+        return not "".join(row).strip()  # type: ignore[arg-type]  # a CSV row: texts only
+    except TypeError:
+        return all(cell is None or str(cell).strip() == "" for cell in row)

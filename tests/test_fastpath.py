@@ -11,6 +11,7 @@ import pytest
 
 from optimizer import AllOrNothing, Inputs, Requires, UdvalgMax, compile_inputs
 from optimizer import highs as highs_module
+from optimizer.fastpath import shape_of
 from optimizer.highs import CompiledModel, RawSolution
 from scenarios import Scenario, load_scenario
 from scenarios.robustness import _solve_draws, draw_values
@@ -98,6 +99,7 @@ def test_a_binding_cap_makes_the_fast_path_step_aside(seed: int, binary: bool, m
     capped = inputs.replace(constraints=(UdvalgMax("SU", kr=round(spent_su / 2, -3)),))
     fast, general = solutions(capped)
     assert fast is None, "the cap binds: the fast path must leave the model to the solver"
+    assert shape_of(compile_inputs(capped).model) is not None, "the model's shape alone would not refuse it"
     solved = compile_inputs(capped).solve()
     assert math.isclose(solved.objective, general.objective, rel_tol=1e-9)
 
