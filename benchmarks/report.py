@@ -25,7 +25,9 @@ PDLP was measured too and left out: its answer is within 10⁻⁴, not exact.
 def write_readme(report: dict, path: Path) -> None:
     versions = ", ".join(f"{name} {value}" for name, value in report["versions"].items())
     lines = [README_HEAD, f"## Latest run: {report['date']}", "",
-             f"{report['machine']}; {versions}; {report['seconds']:.0f} s in all.", "",
+             f"{report['machine']}; {versions}; {report['seconds']:.0f} s in all. Load average (1, 5, 15 min) "
+             f"{report['load_before']} before and {report['load_after']} after: other work shared the machine's "
+             "cores, which the alternating runs share out between pulje and its baseline.", "",
              "| workload | target | pulje | baseline | ratio (quartiles) | met |", "|" + "---|" * 6]  # fmt: skip
     for row in report["results"]:
         extra = f"; {row['peak_mb']:,.0f} MB peak".replace(",", ".") if "peak_mb" in row else ""

@@ -29,6 +29,7 @@ def machine() -> dict:
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
+        "load_before": [round(load, 2) for load in os.getloadavg()],
         "versions": {"python": platform.python_version(), **{name: version(name) for name in packages}},
     }
 
@@ -48,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     growth = cases.growth([100, 1_000, 10_000] if quick else [100, 1_000, 10_000, 100_000, 1_000_000])
     if not quick:
         rows += cases.national(1_000_000)
-    report |= {"quick": quick, "seconds": time.perf_counter() - started, "results": rows, "growth": growth}
+    report |= {"quick": quick, "seconds": time.perf_counter() - started, "results": rows, "growth": growth,
+               "load_after": [round(load, 2) for load in os.getloadavg()]}  # fmt: skip
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / ("quick.json" if quick else "latest.json")).write_text(json.dumps(report, indent=2), encoding="utf-8")
     if not quick:
