@@ -9,10 +9,9 @@ Pandas in, pandas out, no hidden state:
 
 from __future__ import annotations
 
-import importlib
-import sys
-import types
 from typing import TYPE_CHECKING
+
+from optimizer.lazy import import_on_use
 
 if TYPE_CHECKING:  # for readers and type checkers; at run time each name is imported on first use
     from scenarios.analysis_excel import (
@@ -83,24 +82,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    """A public name, imported from its module on first use: `import scenarios` (and the `pulje` command line,
-    which starts with it) loads nothing until a name is needed."""
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOMES[name]), name)
-    globals()[name] = value
-    return value
-
-
-class _Package(types.ModuleType):
-    """The package, keeping a public name that is also a module's name (solve, run, robustness, ...) bound to
-    the function: importing that module would otherwise put the module in its place."""
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name in _HOMES and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+import_on_use(__name__, _HOMES)
