@@ -111,8 +111,49 @@ def solve_many(model: LinearModel, objectives: np.ndarray) -> tuple[np.ndarray, 
     scaled = objectives / np.where(largest > 0, largest, 1.0)  # each draw as the solver would see it
     if model.integer.all():
         return solve_knapsack(model, shape, scaled, bounds)
-    found = solve_lp(model, shape, scaled, bounds, strictly=False)
-    return None if found is None else (found[0], found[2])
+    return _lp_draws(model, shape, scaled, bounds)
+
+
+def _lp_draws(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bounds):
+    """Each draw's LP optimum (the shares only) by sorting, with the mask of the draws answered. A `requires`
+    pair within a year is one indsats funded at one share where the later is worth more per krone than its
+    prerequisite (then the pair's money is best spent on both together), else two, the prerequisite first."""
+    lower, upper = _folded(shape, bounds)
+    if lower is None or (objective < 0).any() or not _only_budget_columns(shape, lower, upper):
+        return None
+    values, answered = np.tile(lower, (len(objective), 1)), np.ones(len(objective), dtype=bool)
+    for t, r in enumerate(shape.budget_rows):
+        cols = np.flatnonzero(shape.year_of == t)
+        position = {int(c): k for k, c in enumerate(cols)}
+        pairs = [(position[f], position[later]) for f, later in shape.pairs if f in position and later in position]
+        firsts, laters = np.array([f for f, _ in pairs], dtype=int), np.array([la for _, la in pairs], dtype=int)
+        low, high = lower[cols], upper[cols]
+        if math.isfinite(bounds.row_lower[r]) or (low[firsts] != 0).any() or (high[firsts] != high[laters]).any():
+            return None
+        value, weight = objective[:, cols].copy(), shape.weight[cols]
+        together = value[:, firsts] / weight[firsts] < value[:, laters] / weight[laters]
+        both = np.where(together, value[:, firsts] + value[:, laters], 0.0)
+        value[:, firsts], value[:, laters] = (
+            np.where(together, 0.0, value[:, firsts]),
+            np.where(together, 0.0, value[:, laters]),
+        )
+        preference = shape.preference[cols]
+        filled = _fill(np.hstack([value, both]), np.concatenate([weight, weight[firsts] + weight[laters]]),
+                       np.concatenate([low, low[laters]]), np.concatenate([high, high[firsts]]), bounds.row_upper[r],
+                       np.concatenate([preference, (preference[firsts] + preference[laters]) / 2]))  # fmt: skip
+        if filled is None:
+            return None
+        shares, dual, _ = filled
+        paired = shares[:, len(cols) :]
+        shares = shares[:, : len(cols)]
+        shares[:, firsts] += paired
+        shares[:, laters] += paired
+        values[:, cols] = shares
+        reduced = np.hstack([value, both]) - dual[:, None] * np.concatenate([weight, weight[firsts] + weight[laters]])
+        face = (np.abs(reduced) <= FACE_TOL) & (np.hstack([value, both]) > 0)
+        in_pair = face[:, len(cols) :].any(axis=1) | face[:, firsts].any(axis=1) | face[:, laters].any(axis=1)
+        answered &= ~(in_pair & (face.sum(axis=1) > 1))  # a pair tied with another indsats: the solver decides
+    return values, answered & _rows_hold(model, shape, values, bounds, strictly=False, handled=shape.pair_rows)
 
 
 def solve_lp(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bounds, *, strictly: bool = True):

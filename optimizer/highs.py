@@ -394,10 +394,12 @@ def solve_cvar(model: LinearModel, draw_objectives: np.ndarray, alpha: float, ti
     highs.addCols(draws, np.full(draws, weight), np.zeros(draws), np.full(draws, math.inf), 0,
                   np.zeros(draws, np.int32), np.zeros(0, np.int32), np.zeros(0))  # fmt: skip
     support = np.flatnonzero(np.any(draw_objectives != 0, axis=0))
-    for d in range(draws):
-        cols = np.concatenate([support, [t_col, t_col + 1 + d]]).astype(np.int32)
-        coefs = np.concatenate([draw_objectives[d, support] / scale, [-1.0, 1.0]])
-        highs.addRow(0.0, math.inf, len(cols), cols, coefs)
+    width = len(support) + 2  # each draw's row: its values on the support, -t and its own u_d, all at once
+    cols = np.column_stack([np.tile(support, (draws, 1)), np.full(draws, t_col), t_col + 1 + np.arange(draws)])
+    coefs = np.column_stack([draw_objectives[:, support] / scale, -np.ones(draws), np.ones(draws)])
+    starts = np.arange(0, draws * width, width, dtype=np.int32)
+    highs.addRows(draws, np.zeros(draws), np.full(draws, math.inf), draws * width, starts,
+                  cols.ravel().astype(np.int32), coefs.ravel())  # fmt: skip
     highs.run()
     status = highs.getModelStatus()
     if status != _KINDS.kOptimal:
