@@ -276,6 +276,8 @@ class CompiledModel:
         cols = np.flatnonzero(np.abs(first.col_duals) > tol)
         rows = np.flatnonzero(np.abs(first.row_duals) > tol)
         activity = self.model.activity(first.values)
+        if self._single_point(first, activity, tol):
+            return first
         scaled = self._scaled(self.objective)
         with (
             self.changed_cols(list(cols), list(first.values[cols]), list(first.values[cols])),
@@ -284,6 +286,17 @@ class CompiledModel:
         ):
             second = self._run()
         return second
+
+    def _single_point(self, first: RawSolution, activity: np.ndarray, tol: float) -> bool:
+        """Whether the optimal face is the first stage's point alone, so no tie can exist: every column and
+        row that complementary slackness leaves free (zero reduced cost or dual) lies strictly inside its
+        bounds, hence is basic, and the basis fixes it."""
+        assert first.values is not None and first.row_duals is not None and first.col_duals is not None
+        free = np.abs(first.col_duals) <= tol
+        if _at_a_bound(first.values[free], self._lower[free], self._upper[free]).any():
+            return False
+        free_rows = np.abs(first.row_duals) <= tol
+        return not _at_a_bound(activity[free_rows], self._row_lower[free_rows], self._row_upper[free_rows]).any()
 
     def _near_optimal(self, first: RawSolution) -> RawSolution | None:
         """The MILP's second stage: a row keeps the value within TIE_TOL of the first stage's, and the objective
@@ -369,6 +382,13 @@ class CompiledModel:
             message = f"HiGHS stopped before proving an answer ({text}; time limit {self.time_limit:g} s)"
             return (Status.FEASIBLE if point and self.model.is_mip else Status.TIME_LIMIT), message
         return Status.NOT_SOLVED, f"HiGHS gave no proven answer ({text})"
+
+
+def _at_a_bound(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Which values sit on their lower or upper bound (within 1e-9, relative)."""
+    near = lambda bound: np.abs(values - bound) <= 1e-9 * np.maximum(1.0, np.abs(bound))  # noqa: E731
+    with np.errstate(invalid="ignore"):
+        return near(lower) | near(upper)
 
 
 def solve_cvar(model: LinearModel, draw_objectives: np.ndarray, alpha: float, time_limit: float) -> RawSolution:

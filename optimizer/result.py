@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -265,16 +266,15 @@ def tabulate(inst: Instance, amounts: np.ndarray) -> tuple[pd.DataFrame, pd.Data
 
 def _by_udvalg(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
     split = inst.split
-    names = list(inst.udvalg_keys)
-    orphans = np.array([not u for u in inst.udvalg])
+    names = inst.udvalg_keys
+    orphans = ~split.any(axis=1)  # an indsats under no udvalg
     if orphans.any():
-        names.append(NO_UDVALG)
+        names = (*names, NO_UDVALG)
         split = np.column_stack([split, orphans.astype(float)])
-    frame = pd.DataFrame({"udvalg": names, "amount_kr": split.T @ amounts.sum(axis=1)})
+    columns = {"udvalg": _texts(names), "amount_kr": split.T @ amounts.sum(axis=1)}
     if inst.n_years > 1:
-        for t, year in enumerate(inst.years):
-            frame[year_column(year)] = split.T @ amounts[:, t]
-    return frame
+        columns |= {year_column(year): split.T @ amounts[:, t] for t, year in enumerate(inst.years)}
+    return pd.DataFrame(columns)
 
 
 def _by_goal(inst: Instance, shares: np.ndarray, amounts: np.ndarray) -> pd.DataFrame:
@@ -282,13 +282,20 @@ def _by_goal(inst: Instance, shares: np.ndarray, amounts: np.ndarray) -> pd.Data
     value credited to the goal."""
     return pd.DataFrame(
         {
-            "goal": inst.goal_keys,
-            "title": [inst.goal_titles.get(key, key) for key in inst.goal_keys],
+            "goal": _texts(inst.goal_keys),
+            "title": _texts(tuple(inst.goal_titles.get(key, key) for key in inst.goal_keys)),
             "weight": [inst.goal_weights.get(key, 1.0) for key in inst.goal_keys],
             "amount_kr": inst.member.T @ amounts.sum(axis=1),
             "value": inst.value_by_goal().T @ shares.sum(axis=1),
         }
     )
+
+
+@lru_cache(maxsize=256)
+def _texts(values: tuple[str, ...]) -> pd.api.extensions.ExtensionArray:
+    """A short text column (udvalg names, goal keys and titles) converted once: every result of a slider's
+    re-solves names the same ones."""
+    return pd.array(values, dtype="str")
 
 
 def year_column(year: Year) -> str:
