@@ -31,8 +31,8 @@ from optimizer.notes import Note, kroner, number, why
 
 def _texts(values: tuple, text: object) -> pd.api.extensions.ExtensionArray:
     """A text column from values that repeat (udvalg, goals, units): each distinct one written once."""
-    codes, distinct = pd.factorize(np.fromiter(values, dtype=object, count=len(values)))
-    return pd.array([text(value) for value in distinct], dtype="str").take(codes)  # type: ignore[operator]
+    written = {value: text(value) for value in set(values)}  # type: ignore[operator]
+    return pd.array([written[value] for value in values], dtype="str")
 
 
 def _frozen(array: np.ndarray, *, copy: bool = True) -> np.ndarray:
