@@ -143,14 +143,12 @@ def _lp_draws(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: B
                        np.concatenate([preference, (preference[firsts] + preference[laters]) / 2]))  # fmt: skip
         if filled is None:
             return None
-        shares, dual, _ = filled
+        shares, _, _, face = filled
         paired = shares[:, len(cols) :]
         shares = shares[:, : len(cols)]
         shares[:, firsts] += paired
         shares[:, laters] += paired
         values[:, cols] = shares
-        reduced = np.hstack([value, both]) - dual[:, None] * np.concatenate([weight, weight[firsts] + weight[laters]])
-        face = (np.abs(reduced) <= FACE_TOL) & (np.hstack([value, both]) > 0)
         in_pair = face[:, len(cols) :].any(axis=1) | face[:, firsts].any(axis=1) | face[:, laters].any(axis=1)
         answered &= ~(in_pair & (face.sum(axis=1) > 1))  # a pair tied with another indsats: the solver decides
     return values, answered & _rows_hold(model, shape, values, bounds, strictly=False, handled=shape.pair_rows)
@@ -173,7 +171,7 @@ def solve_lp(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bo
                        shape.preference[cols])  # fmt: skip
         if filled is None:
             return None
-        values[:, cols], duals[:, r], unique = filled
+        values[:, cols], duals[:, r], unique, _ = filled
         exact &= unique
     if not _only_budget_columns(shape, lower, upper):
         return None
@@ -185,7 +183,8 @@ def solve_lp(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bo
 
 def _fill(value: np.ndarray, weight: np.ndarray, low: np.ndarray, high: np.ndarray, budget: float,
           preference: np.ndarray):  # fmt: skip
-    """One year's fractional knapsack for each draw: (shares, the budget's dual, whether the dual is unique)."""
+    """One year's fractional knapsack for each draw: (shares, the budget's dual, whether the dual is unique, the
+    items on the optimal face)."""
     if (weight <= 0).any():
         return None
     room = budget - weight @ low
@@ -213,7 +212,7 @@ def _fill(value: np.ndarray, weight: np.ndarray, low: np.ndarray, high: np.ndarr
     tol = ROW_TOL * np.maximum(1.0, np.abs(high))
     partial = face & (shares > low + tol) & (shares < high - tol)
     unique = np.where(binding, partial.any(axis=1), left > ROW_TOL * max(1.0, abs(budget)))
-    return shares, dual, unique
+    return shares, dual, unique, face
 
 
 def solve_knapsack(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bounds):

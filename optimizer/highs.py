@@ -230,12 +230,14 @@ class CompiledModel:
         """The fast paths' answer for the current objective and bounds, or None where they step aside. An LP is
         sorted from SORTED_LP columns when its only rows are the budget's and bounds (any_size: any LP, e.g. the
         relaxation of a model the knapsack answered)."""
+        integer = self.model.integer & (not self._is_relaxed)
+        if not integer.any() and not any_size and self.model.n_cols < SORTED_LP:
+            return None  # a small LP: HiGHS answers in well under a millisecond
         if self._shape is False:
             self._shape = shape_of(self.model)
         shape = self._shape
         if shape is None or isinstance(shape, bool):
             return None
-        integer = self.model.integer & (not self._is_relaxed)
         bounds = Bounds(self._lower, self._upper, self._row_lower, self._row_upper)
         scaled = self._scaled(self.objective)[None, :]
         if integer.all():

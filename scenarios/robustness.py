@@ -86,6 +86,7 @@ def robustness(
     robust = solve_cvar(model, sample, CVAR_ALPHA, compiled.time_limit)
     if robust.values is None:
         raise SolverError(f"the robust plan has no proven optimum ({robust.message}; time limit {time_limit:g} s)")
+    spread = np.percentile(amounts, [5, 50, 95], axis=0)
     table = pd.DataFrame(
         {
             "id": inst.ids,
@@ -93,9 +94,9 @@ def robustness(
             "core_index": (amounts > FUNDED_EPS).mean(axis=0),
             "mean_kr": amounts.mean(axis=0),
             "sd_kr": amounts.std(axis=0),
-            "p05_kr": np.percentile(amounts, 5, axis=0),
-            "p50_kr": np.percentile(amounts, 50, axis=0),
-            "p95_kr": np.percentile(amounts, 95, axis=0),
+            "p05_kr": spread[0],
+            "p50_kr": spread[1],
+            "p95_kr": spread[2],
             "expected_kr": model.kroner(plan.values).sum(axis=1),
             "robust_kr": model.kroner(robust.values).sum(axis=1),
         }
