@@ -13,11 +13,17 @@ to a fresh process each, whose peak memory (the whole process) is reported. `mak
 minute) checks the same on smaller sizes for development and leaves this file alone. Speed is measured here,
 never asserted in `make test`. This file and `growth.png` are rewritten by every `make bench`.
 
-How pulje solves a model (optimizer/highs.py and optimizer/fastpath.py choose by its shape):
-all-or-nothing indsatser whose budget rows are the only rows that bind (a `requires` pair counts as one
-choice) by a knapsack over the asks' common step; LPs of at least 2.000 columns where only the budget binds
-by a sort by value per krone; other LPs of at least 20.000 columns by HiGHS's interior point method without
-presolve, then its simplex method for the tie-break on the optimal face; everything else by HiGHS's defaults.
+How pulje solves a model (optimizer/highs.py and optimizer/fastpath.py choose by its shape, and every
+fast path gives the solver's own answer, ties broken by id; tests/test_fastpath.py compares them):
+- all-or-nothing indsatser: an exact knapsack over the budget in steps of the asks' common divisor, the
+  budget rows solved and every other row checked afterwards (a `requires` pair within a year is one choice
+  of three); where another row binds, HiGHS's branch and bound;
+- an LP of at least 2.000 columns whose only rows are the budget's (and rows on one column): a sort by value
+  per krone; other LPs of at least 5.000 columns: HiGHS's interior point method without presolve (its
+  presolve and dual simplex are slow on many alike columns), then its simplex method for the tie-break on
+  the optimal face, which is skipped where that face is a single point; smaller models: HiGHS's defaults;
+- robustness: all draws at once by the knapsack or the sort (with `requires` pairs), the general path for
+  the draws where another row binds.
 PDLP was measured too and left out: its answer is within 10⁻⁴, not exact.
 """
 
