@@ -137,9 +137,11 @@ def robustness_runs(draws: int, sample: int) -> list[dict]:
         count = draws if label == "scalable" else sample
         theirs = [_seconds(lambda v=values[:count], c=compiled: _compiled(c, v, False)) * draws / count]
         timed = summary(np.array(ours), np.array(theirs * len(ours)))
-        note = "" if count == draws else f" ({count} draws timed, scaled to {draws})"
-        rows.append({"workload": f"robustness: Copenhagen {label}, {draws} draws", "met": timed["pulje_s"] <= limit,
-                     "baseline": f"one HiGHS solve per draw{note}", **timed, "target": f"≤ {limit:g} s"})  # fmt: skip
+        note = "" if count == draws else f" ({count} draws timed, scaled to {draws:,})".replace(",", ".")
+        workload = f"robustness: Copenhagen {label}, {draws:,} draws".replace(",", ".")
+        target = f"≤ {limit:g} s".replace(".", ",")
+        rows.append({"workload": workload, "met": timed["pulje_s"] <= limit, **timed,
+                     "baseline": f"one HiGHS solve per draw{note}", "target": target})  # fmt: skip
     return rows
 
 

@@ -38,7 +38,7 @@ def write_readme(report: dict, path: Path) -> None:
     for row in report["results"]:
         extra = f"; {row['peak_mb']:,.0f} MB peak".replace(",", ".") if "peak_mb" in row else ""
         extra += f"; full explanations {_time(row['explain_s'])}" if "explain_s" in row else ""
-        ratio = f"{row['ratio']:.3f} ({row['ratio_q'][0]:.3f}-{row['ratio_q'][1]:.3f})"
+        ratio = f"{row['ratio']:.3f} ({row['ratio_q'][0]:.3f}-{row['ratio_q'][1]:.3f})".replace(".", ",")
         met = {True: "yes", False: "**no**", None: ""}[row["met"]]
         lines.append(f"| {row['workload']} | {row['target']} | {_time(row['pulje_s'])}{extra} | "
                      f"{row['baseline']}: {_time(row['baseline_s'])} | {ratio} | {met} |")  # fmt: skip
