@@ -56,8 +56,9 @@ def load_catalog(
     path = Path(path)
     table = read_table(path, sheet=sheet, preferred=CATALOG_SHEETS)
     goal_table = _goals_beside(path, goals)
-    frame = pd.DataFrame([row for _, row in table.rows], columns=table.header, dtype=object)
-    catalog = _validate(frame, np.array([number for number, _ in table.rows]), goal_table, origin=table.origin)
+    frame = pd.DataFrame(table.cells, columns=table.header, dtype=object)
+    titles = None if goal_table is None else _table_titles(goal_table)
+    catalog = _validate(frame, np.array(table.numbers), titles, origin=table.origin)
     catalog.attrs["origin"] = str(path)
     asks_table = _asks_beside(path, asks, catalog)
     if asks_table is not None:
@@ -85,14 +86,15 @@ def validate_catalog(
     check_header(origin, list(frame.columns))
     if "id" not in frame.columns and frame.index.name == "id":
         frame = frame.reset_index()
-    goal_table = None
+    titles = None
     if goals is not None:
-        goal_table = _goals_frame(goals)
+        titles = _table_titles(_goals_frame(goals)) if isinstance(goals, pd.DataFrame) else dict(goals)
     elif frame.attrs.get("goals") and not frame.attrs.get("goals_assumed"):
-        goal_table = _goals_frame(frame.attrs["goals"])
+        titles = dict(frame.attrs["goals"])  # checked when the catalog was loaded
     header = [str(column).strip().lower() for column in frame.columns]
-    renamed = frame.set_axis(header, axis=1) if header != list(frame.columns) else frame
-    return _validate(renamed, np.arange(2, len(frame) + 2), goal_table, origin=origin)
+    renamed = frame.set_axis(header, axis=1) if header != list(frame.columns) else frame.copy(deep=False)
+    renamed.attrs = {}  # columns are read without copying the attributes each time
+    return _validate(renamed, np.arange(2, len(frame) + 2), titles, origin=origin)
 
 
 def with_asks(catalog: pd.DataFrame, asks: pd.DataFrame) -> pd.DataFrame:
@@ -114,7 +116,7 @@ def with_asks(catalog: pd.DataFrame, asks: pd.DataFrame) -> pd.DataFrame:
 def goal_titles(catalog: pd.DataFrame) -> dict[str, str]:
     """Goal key -> title for a validated catalog (keys in use, in the goals file's order)."""
     titles = dict(catalog.attrs.get("goals", {}))
-    for goals in catalog["goals"]:
+    for goals in pd.unique(catalog["goals"].to_numpy(dtype=object)):
         for key in goals:
             titles.setdefault(key, key)
     return titles
@@ -181,13 +183,10 @@ def _lower_sheets(path: Path) -> set[str]:
     return {name.lower() for name in sheet_names(path)}
 
 
-def _goals_frame(goals: pd.DataFrame | Mapping[str, str]) -> pd.DataFrame:
-    if isinstance(goals, Mapping):
-        return pd.DataFrame({"key": list(goals), "title": list(goals.values())})
+def _goals_frame(goals: pd.DataFrame) -> pd.DataFrame:
     header = [str(c).strip().lower() for c in goals.columns]
-    records = goals.to_dict(orient="records")
-    rows = [(n, {str(k).strip().lower(): v for k, v in rec.items()}) for n, rec in enumerate(records, start=2)]
-    return _goals_from_table(RawTable(origin="goals", header=header, rows=rows))
+    cells = [list(row) for row in goals.itertuples(index=False)]
+    return _goals_from_table(RawTable("goals", header, list(range(2, len(cells) + 2)), cells))
 
 
 def _goals_from_table(table: RawTable) -> pd.DataFrame:
@@ -214,10 +213,11 @@ def _goals_from_table(table: RawTable) -> pd.DataFrame:
 
 
 def _validate(
-    cells_frame: pd.DataFrame, row_numbers: np.ndarray, goal_table: pd.DataFrame | None, *, origin: str
+    cells_frame: pd.DataFrame, row_numbers: np.ndarray, goal_titles: dict[str, str] | None, *, origin: str
 ) -> pd.DataFrame:
     """Parse and check every column (cells_frame: one column per header, row_numbers as the user sees them),
-    then the rules between columns; raises CatalogError with all problems at once."""
+    then the rules between columns; raises CatalogError with all problems at once. Without goal titles, each
+    goal key is its own title."""
     problems = _column_problems(list(cells_frame.columns))
     if problems:
         raise CatalogError(origin, problems)
@@ -247,13 +247,13 @@ def _validate(
     take("scalable", cells.flags(column_of("scalable", None), "scalable"))
     take("fixed", cells.flags(column_of("fixed", None), "fixed"))
     take("asks", cells.asks(column_of("asks", ())))
-    parsed["fixed"] = np.array([bool(v) for v in parsed["fixed"]], dtype=bool)
-    titles = _titles(goal_table, parsed["goals"])
+    parsed["fixed"] = parsed["fixed"] == True  # noqa: E712 (None, not stated, is not fixed)
+    titles = goal_titles if goal_titles is not None else _own_titles(parsed["goals"])
     problems.extend(_row_problems(parsed, row_numbers, titles))
     problems.sort(key=lambda p: (p.row or 0, SCHEMA.index(p.column) if p.column in SCHEMA else 99))
     if problems:
         raise CatalogError(origin, problems)
-    return _frame(parsed, cells_frame, origin, titles, goals_assumed=goal_table is None)
+    return _frame(parsed, cells_frame, origin, titles, goals_assumed=goal_titles is None)
 
 
 def _column_problems(header: list[str]) -> list[Problem]:
@@ -277,10 +277,13 @@ def _column_problems(header: list[str]) -> list[Problem]:
     return problems
 
 
-def _titles(goal_table: pd.DataFrame | None, goals: np.ndarray) -> dict[str, str]:
-    if goal_table is not None:
-        return dict(zip(goal_table["key"], goal_table["title"], strict=True))
-    return {key: key for key in dict.fromkeys(key for keys in goals for key in keys)}
+def _table_titles(goal_table: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(goal_table["key"], goal_table["title"], strict=True))
+
+
+def _own_titles(goals: np.ndarray) -> dict[str, str]:
+    """Each goal key its own title, in the order the keys first occur."""
+    return {key: key for keys in pd.unique(goals) for key in keys}
 
 
 def _row_problems(p: dict[str, np.ndarray], rows: np.ndarray, titles: dict[str, str]) -> list[Problem]:
@@ -293,18 +296,12 @@ def _row_problems(p: dict[str, np.ndarray], rows: np.ndarray, titles: dict[str, 
     ids = p["id"]
     flag(ids == "", "id", "empty id: every indsats needs a unique id")
     flag(p["name"] == "", "name", "empty name")
-    first: dict[str, int] = {}
-    for k, indsats_id in enumerate(ids):
-        if indsats_id and indsats_id in first:
-            problems.append(Problem(f"duplicate id {indsats_id!r} (also row {first[indsats_id]})", int(rows[k]), "id"))
-        first.setdefault(indsats_id, int(rows[k]))
-    for k, goals in enumerate(p["goals"]):
-        for key in goals:
-            if key not in titles:
-                problems.append(
-                    Problem(f"unknown goal key {key!r} (known: {', '.join(titles)})", int(rows[k]), "goals")
-                )
-    no_goals = np.array([not g for g in p["goals"]]) & ~p["fixed"]
+    problems.extend(_duplicate_ids(ids, rows))
+    unknown = cells.per_distinct(p["goals"], lambda goals: [key for key in goals if key not in titles])
+    for k in np.flatnonzero(unknown.astype(bool)):
+        for key in unknown[k]:
+            problems.append(Problem(f"unknown goal key {key!r} (known: {', '.join(titles)})", int(rows[k]), "goals"))
+    no_goals = cells.per_distinct(p["goals"], lambda goals: not goals).astype(bool) & ~p["fixed"]
     flag(no_goals, "goals", "no goals: an indsats must serve at least one goal (only fixed lines may have none)")
     cost, low, high = p["cost_kr"], p["min_kr"], p["max_kr"]
     flag(cost == 0, "cost_kr", "cost_kr is 0: the full-scale cost must be positive (leave it empty if unknown)")
@@ -330,16 +327,29 @@ def _row_problems(p: dict[str, np.ndarray], rows: np.ndarray, titles: dict[str, 
     return problems
 
 
+def _duplicate_ids(ids: np.ndarray, rows: np.ndarray) -> list[Problem]:
+    """An id given again names the row it was first given on."""
+    codes, distinct = pd.factorize(ids)
+    if len(distinct) == len(ids):
+        return []
+    again = np.flatnonzero(pd.Series(codes).duplicated().to_numpy() & (ids != ""))
+    first = dict(zip(ids[::-1], rows[::-1].tolist(), strict=True))
+    return [Problem(f"duplicate id {ids[k]!r} (also row {first[ids[k]]})", int(rows[k]), "id") for k in again]
+
+
 def _requires_problems(ids: np.ndarray, requires: np.ndarray, rows: np.ndarray) -> list[Problem]:
     problems: list[Problem] = []
+    needing = np.flatnonzero(cells.per_distinct(requires, bool).astype(bool))
+    if needing.size == 0:
+        return problems
     row_of = {indsats_id: int(row) for indsats_id, row in zip(ids, rows, strict=True)}
-    graph = {indsats_id: needs for indsats_id, needs in zip(ids, requires, strict=True) if indsats_id}
-    for indsats_id, needs, row in zip(ids, requires, rows, strict=True):
-        for needed in needs:
-            if needed == indsats_id:
-                problems.append(Problem("an indsats cannot require itself", int(row), "requires", needed))
-            elif needed not in graph:
-                problems.append(Problem(f"requires unknown id {needed!r}", int(row), "requires", needed))
+    graph = {ids[k]: requires[k] for k in needing if ids[k]}
+    for k in needing:
+        for needed in requires[k]:
+            if needed == ids[k]:
+                problems.append(Problem("an indsats cannot require itself", int(rows[k]), "requires", needed))
+            elif needed not in row_of or not needed:
+                problems.append(Problem(f"requires unknown id {needed!r}", int(rows[k]), "requires", needed))
     state: dict[str, int] = {}  # 1 visiting, 2 done
 
     def visit(node: str, path: list[str]) -> None:
@@ -365,7 +375,7 @@ def _frame(
     parsed: dict[str, np.ndarray], source: pd.DataFrame, origin: str, titles: dict[str, str], *, goals_assumed: bool
 ) -> pd.DataFrame:
     catalog = pd.DataFrame({name: parsed[name] for name in SCHEMA})
-    catalog["scalable"] = pd.array(list(parsed["scalable"]), dtype="boolean")
+    catalog["scalable"] = pd.array(parsed["scalable"], dtype="boolean")
     for column in source.columns:
         if column not in SCHEMA:
             catalog[column] = cells.texts(source[column])

@@ -1,10 +1,16 @@
 """Parse one catalog column at a time: text cells are read once (Danish numbers, lists, yes/no), typed
-columns pass a vectorised check. Each parser returns the typed values and the problems, by position."""
+columns pass a vectorised check. Each parser returns the typed values and the problems, by position.
+
+A catalog column repeats few distinct cells (its udvalg, goals, flags, star counts), so a cell parser runs
+once per distinct text or tuple of texts and its result is spread to every row holding it; plain digits
+are converted column-wise. A column holding cells of other types (numbers in a text column, lists, dicts)
+is parsed one cell at a time, so that 1 and True, which compare equal, are never mistaken for each other.
+"""
 
 from __future__ import annotations
 
 import math
-import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -13,10 +19,11 @@ from optimizer.limits import MAX_KR, MAX_REACH, MAX_WEIGHT
 from optimizer.numbers import NumberFormatError, parse_number
 
 Problems = list[tuple[int, str]]  # (position in the column, message)
-_PLAIN_DIGITS = re.compile(r"^\s*\d{1,15}\s*$")
+Parsed = tuple[object, str]  # one cell's value and its problem ("" for none)
 TRUE = frozenset({"true", "ja", "yes", "1", "x", "sand", "y", "j"})
 FALSE = frozenset({"false", "nej", "no", "0", "falsk", "n"})
 HIGHEST = {"reach": MAX_REACH, "reach_min": MAX_REACH, "reach_max": MAX_REACH, "intensity": MAX_WEIGHT}
+_MAX_PLAIN_DIGITS = 15  # a whole number of at most this many digits is read directly
 
 
 def is_missing(value: object) -> bool:
@@ -38,10 +45,46 @@ def text(value: object) -> str:
 
 
 def texts(column: pd.Series) -> np.ndarray:
-    """A text column."""
-    if pd.api.types.is_string_dtype(column.dtype) and not column.isna().any():
-        return column.str.strip().to_numpy(dtype=object)
-    return np.array([text(v) for v in column], dtype=object)
+    """A text column (stripped as Python strips; missing cells are "")."""
+    try:
+        codes, found = pd.factorize(column, use_na_sentinel=True)
+        distinct = np.asarray(found, dtype=object)
+    except TypeError:  # unhashable cells
+        distinct = None
+    if distinct is None or pd.api.types.infer_dtype(distinct) not in ("string", "empty"):
+        return each_distinct(column.to_numpy(dtype=object, na_value=None), lambda cell: (text(cell), ""))[0]
+    stripped = np.fromiter((part.strip() for part in distinct), dtype=object, count=len(distinct))
+    return np.append(stripped, "")[codes]  # code -1 (missing) takes the appended ""
+
+
+def each_distinct(cells: np.ndarray, parse: Callable[[object], Parsed]) -> tuple[np.ndarray, Problems]:
+    """`parse` applied to every cell: once per distinct cell (and once for all missing ones) where every cell is
+    a text or a tuple of texts, else one by one. Returns the values and the problems by position."""
+    try:
+        codes, distinct = pd.factorize(cells, use_na_sentinel=True)
+    except TypeError:  # unhashable cells (lists, dicts)
+        codes, distinct = np.arange(len(cells)), cells
+    else:
+        if pd.api.types.infer_dtype(distinct) != "string" and not all(map(_plain, distinct)):
+            codes, distinct = np.arange(len(cells)), cells
+    results = [parse(cell) for cell in distinct]
+    if len(codes) and codes.min() < 0:
+        results.append(parse(None))  # every missing cell reads as an empty one
+        codes = np.where(codes < 0, len(distinct), codes)
+    table = np.fromiter((value for value, _ in results), dtype=object, count=len(results))  # a tuple stays one cell
+    failed = [k for k, (_, message) in enumerate(results) if message]
+    positions = np.flatnonzero(np.isin(codes, failed)) if failed else []
+    return table[codes], [(int(k), results[codes[k]][1]) for k in positions]
+
+
+def per_distinct(values: np.ndarray, function: Callable[[object], object]) -> np.ndarray:
+    """`function` of every value (of a parsed column), computed once per distinct value."""
+    return each_distinct(values, lambda value: (function(value), ""))[0]
+
+
+def _plain(cell: object) -> bool:
+    """A text or a tuple of texts: a value that nothing of another type compares equal to."""
+    return isinstance(cell, str) or (isinstance(cell, tuple) and all(isinstance(part, str) for part in cell))
 
 
 def numbers(column: pd.Series, name: str) -> tuple[np.ndarray, Problems]:
@@ -65,7 +108,7 @@ def _finite(column: pd.Series) -> tuple[np.ndarray, Problems]:
         values = column.to_numpy(dtype=float, na_value=np.nan).copy()
         problems: Problems = []
     else:
-        values, problems = _parse_numbers(column.to_numpy(dtype=object))
+        values, problems = _parse_numbers(column.to_numpy(dtype=object, na_value=None))
     for k in np.flatnonzero(np.isinf(values)):
         problems.append((int(k), f"{_shown(column.iloc[k])} is too large to be a figure"))
         values[k] = np.nan
@@ -73,21 +116,24 @@ def _finite(column: pd.Series) -> tuple[np.ndarray, Problems]:
 
 
 def _parse_numbers(cells: np.ndarray) -> tuple[np.ndarray, Problems]:
-    values = np.full(len(cells), np.nan)
-    problems: Problems = []
-    for k, cell in enumerate(cells):
-        if is_missing(cell):
-            continue
-        if isinstance(cell, str) and _PLAIN_DIGITS.match(cell):
-            values[k] = float(cell)
-            continue
-        try:
-            values[k] = parse_number(cell)
-        except NumberFormatError as exc:
-            problems.append((k, str(exc)))
-        except (TypeError, ValueError, OverflowError):
-            problems.append((k, f"{_shown(cell)} is not a number"))
-    return values, problems
+    values, problems = each_distinct(cells, _number)
+    return values.astype(float), problems
+
+
+def _number(cell: object) -> Parsed:
+    """One cell as a number: plain ASCII digits directly, anything else through parse_number (Danish formats)."""
+    if isinstance(cell, str):
+        digits = cell.strip()
+        if digits.isascii() and digits.isdigit() and len(digits) <= _MAX_PLAIN_DIGITS:
+            return float(digits), ""
+    if is_missing(cell):
+        return math.nan, ""
+    try:
+        return parse_number(cell), ""
+    except NumberFormatError as exc:
+        return math.nan, str(exc)
+    except (TypeError, ValueError, OverflowError):
+        return math.nan, f"{_shown(cell)} is not a number"
 
 
 def _shown(value: object) -> str:
@@ -99,44 +145,45 @@ def _shown(value: object) -> str:
 
 def flags(column: pd.Series, name: str) -> tuple[np.ndarray, Problems]:
     """A yes/no column: True, False or None (not stated)."""
-    if pd.api.types.is_bool_dtype(column.dtype) and not column.isna().any():
-        return column.to_numpy(dtype=object), []
-    values = np.empty(len(column), dtype=object)
-    problems: Problems = []
-    for k, cell in enumerate(column):
-        if isinstance(cell, bool | np.bool_):
-            values[k] = bool(cell)
-            continue
-        word = text(cell).lower()
-        values[k] = True if word in TRUE else False if word in FALSE else None
-        if word and values[k] is None:
-            problems.append((k, f"{word!r} is not yes/no (expected true/false, ja/nej or 1/0)"))
-    return values, problems
+    if pd.api.types.is_bool_dtype(column.dtype):
+        return column.to_numpy(dtype=object, na_value=None), []  # True, False and None, as Python values
+    return each_distinct(column.to_numpy(dtype=object, na_value=None), _flag)
+
+
+def _flag(cell: object) -> Parsed:
+    if isinstance(cell, bool | np.bool_):
+        return bool(cell), ""
+    word = text(cell).lower()
+    value = True if word in TRUE else False if word in FALSE else None
+    problem = f"{word!r} is not yes/no (expected true/false, ja/nej or 1/0)" if word and value is None else ""
+    return value, problem
 
 
 def lists(column: pd.Series, sep: str, name: str) -> tuple[np.ndarray, Problems]:
     """A list column (udvalg "SU/KFU", goals "a;b"): a tuple of names per row."""
-    values = np.empty(len(column), dtype=object)
-    problems: Problems = []
-    for k, cell in enumerate(column):
+
+    def parse(cell: object) -> Parsed:
         if isinstance(cell, tuple) and all(isinstance(p, str) and p and p == p.strip() for p in cell):
-            values[k] = cell
-            continue
+            return cell, ""
         joined = sep.join(text(p) for p in cell) if isinstance(cell, list | tuple | np.ndarray) else text(cell)
         parts = [part.strip() for part in joined.split(sep)] if joined else []
-        if any(not part for part in parts):
-            problems.append((k, f"{joined!r} has an empty entry (entries are separated by {sep!r})"))
-        values[k] = tuple(part for part in parts if part)
-    return values, problems
+        problem = f"{joined!r} has an empty entry (entries are separated by {sep!r})" if "" in parts else ""
+        return tuple(part for part in parts if part), problem
+
+    return each_distinct(column.to_numpy(dtype=object, na_value=None), parse)
 
 
 def stars(column: pd.Series) -> tuple[np.ndarray, Problems]:
     """Evidence stars 0-3; "*", "**", "***" count their stars; NaN where not rated."""
-    cells = column.map(lambda v: str(len(v.strip())) if isinstance(v, str) and set(v.strip()) == {"*"} else v)
-    values, problems = _finite(cells)
-    problems = [
-        (k, m.replace("is not a number", "is not a star count (expected 0-3, or *, **, ***)")) for k, m in problems
-    ]
+    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+        values, problems = _finite(column)
+    else:
+        cells = column.to_numpy(dtype=object, na_value=None)
+        parsed, problems = each_distinct(cells, _star_count)
+        values = parsed.astype(float)
+        for k in np.flatnonzero(np.isinf(values)):
+            problems.append((int(k), f"{_shown(cells[k])} is too large to be a figure"))
+            values[k] = np.nan
     bad = ~np.isnan(values) & ~np.isin(values, (0.0, 1.0, 2.0, 3.0))
     for k in np.flatnonzero(bad):
         problems.append((int(k), f"{values[k]:g} is outside 0-3 (stars)"))
@@ -144,27 +191,28 @@ def stars(column: pd.Series) -> tuple[np.ndarray, Problems]:
     return values, problems
 
 
+def _star_count(cell: object) -> Parsed:
+    if isinstance(cell, str) and set(cell.strip()) == {"*"}:
+        return float(len(cell.strip())), ""
+    value, problem = _number(cell)
+    return value, problem.replace("is not a number", "is not a star count (expected 0-3, or *, **, ***)")
+
+
 def asks(column: pd.Series) -> tuple[np.ndarray, Problems]:
     """Per-year asks ((year, kroner), ...): from tuples of pairs, a {year: kr} dict or text "2021=150000; 2022=0"."""
-    values = np.empty(len(column), dtype=object)
-    problems: Problems = []
-    for k, cell in enumerate(column):
-        pairs: list[tuple[object, object]]
-        if isinstance(cell, dict):
-            pairs = list(cell.items())
-        elif isinstance(cell, tuple | list):
-            pairs = [tuple(p) if isinstance(p, tuple | list) and len(p) == 2 else (p, None) for p in cell]
-        else:
-            pairs = [
-                tuple(part.split("=", 1)) if "=" in part else (part, None)
-                for part in text(cell).split(";")
-                if part.strip()
-            ]
-        parsed, problem = _year_amounts(pairs)
-        values[k] = parsed
-        if problem:
-            problems.append((k, problem))
-    return values, problems
+    return each_distinct(column.to_numpy(dtype=object, na_value=None), _asks)
+
+
+def _asks(cell: object) -> Parsed:
+    pairs: list[tuple[object, object]]
+    if isinstance(cell, dict):
+        pairs = list(cell.items())
+    elif isinstance(cell, tuple | list):
+        pairs = [tuple(p) if isinstance(p, tuple | list) and len(p) == 2 else (p, None) for p in cell]
+    else:
+        pairs = [tuple(part.split("=", 1)) if "=" in part else (part, None) for part in text(cell).split(";")
+                 if part.strip()]  # fmt: skip
+    return _year_amounts(pairs)
 
 
 def _year_amounts(pairs: list[tuple[object, object]]) -> tuple[tuple[tuple[int, float], ...], str]:

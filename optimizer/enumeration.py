@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimizer.highs import SPEND_PENALTY, TIE_TOL, id_preference
 from optimizer.model import LinearModel
+from optimizer.ties import SPEND_PENALTY, TIE_TOL, id_preference
 
 MAX_CHOICES = 18  # at most 2^18 = 262.144 candidate choices, checked in chunks
 CHUNK = 1 << 14

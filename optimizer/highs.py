@@ -15,18 +15,19 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 
 import highspy
 import numpy as np
 
+from optimizer.fastpath import Bounds, Shape, shape_of, solve_knapsack, solve_lp
 from optimizer.model import LinearModel
 from optimizer.status import Status
+from optimizer.ties import FACE_TOL, TIE_TOL, tie_objective
 
 DEFAULT_TIME_LIMIT = 60.0
+LARGE_LP = 5_000  # columns from which an LP's first stage runs the interior point method
+SORTED_LP = 2_000  # columns from which an LP with only budget rows (and bounds) is sorted, not passed to HiGHS
 MIP_REL_GAP = 1e-9
-TIE_TOL = 1e-9  # allocations within this relative distance of the optimum count as tied
-FACE_TOL = 1e-9  # a reduced cost or dual this small (relative to the objective's scale) counts as zero
 _KINDS = highspy.HighsModelStatus
 _BANNER_SILENCED = False
 
@@ -66,9 +67,6 @@ def new_highs(time_limit: float = DEFAULT_TIME_LIMIT) -> highspy.Highs:
     return highs
 
 
-SPEND_PENALTY = 1e-3  # second stage: money to an indsats of no value is avoided where it is not needed
-
-
 def kept_value(first: RawSolution, second: RawSolution) -> bool:
     """Whether the tie-break kept the first stage's value (a safeguard against a solver's tolerances)."""
     if second.values is None or second.status is not Status.OPTIMAL:
@@ -76,61 +74,46 @@ def kept_value(first: RawSolution, second: RawSolution) -> bool:
     return second.objective >= first.objective - 1e-6 * max(1.0, abs(first.objective))
 
 
-def id_preference(model: LinearModel) -> np.ndarray:
-    """Per indsats: a weight that falls strictly with its id's sort position, from 2 for the first id.
-
-    The weights are 1 + √p / √p_n for the first n primes p (the first id gets the largest), and square roots
-    of distinct primes are linearly independent over the rationals: so two different allocations of equal
-    value never also tie in id-weighted value, and the second stage always has one winner.
-    """
-    inst = model.instance
-    rank = np.argsort(np.argsort(np.array(inst.ids, dtype=object)))
-    roots = np.sqrt(_primes(max(inst.n, 1)))
-    return 1.0 + roots[::-1][rank] / roots[-1]
-
-
-@lru_cache(maxsize=4)
-def _primes(count: int) -> np.ndarray:
-    """The first `count` primes (a sieve of Eratosthenes over a bound that holds them all)."""
-    bound = max(16, int(count * (math.log(count + 2) + math.log(math.log(count + 2)) + 2)))
-    sieve = np.ones(bound + 1, dtype=bool)
-    sieve[:2] = False
-    for k in range(2, math.isqrt(bound) + 1):
-        if sieve[k]:
-            sieve[k * k :: k] = False
-    return np.flatnonzero(sieve)[:count].astype(float)
-
-
-def tie_objective(model: LinearModel, scaled: np.ndarray) -> np.ndarray:
-    """The second stage's objective for a scaled value objective: each column's value weighted towards lower
-    ids; a column of no value costs a little in proportion to its ask, so it is funded only where needed."""
-    tie = np.zeros(model.n_cols)
-    shares = model.share_cols
-    tie[shares] = scaled[shares] * id_preference(model)[:, None]
-    cost = model.instance.cost
-    idle = (scaled[shares] == 0) & (cost > 0)
-    tie[shares[idle]] = -SPEND_PENALTY * cost[idle] / cost.max()
-    return tie
-
-
 class CompiledModel:
-    """A LinearModel passed to HiGHS once; change the objective or bounds and solve again.
+    """A LinearModel compiled once; change the objective or bounds and solve again.
 
-    The HiGHS object stays inside: results keep plain arrays, so they can be pickled and cached.
+    A solve first tries the exact fast paths of optimizer/fastpath.py (a sort where only the budget binds, a
+    knapsack for all-or-nothing models); otherwise HiGHS solves it, the model being passed to HiGHS on first
+    need. The method follows the model's shape: an LP of at least LARGE_LP columns runs the interior point
+    method without presolve (HiGHS's presolve and dual simplex are slow on many alike columns), the second
+    stage the simplex method; smaller LPs and MILPs HiGHS's defaults. The HiGHS object stays inside:
+    results keep plain arrays, so they can be pickled and cached.
     """
 
     def __init__(self, model: LinearModel, *, time_limit: float = DEFAULT_TIME_LIMIT):
         self.model = model
-        self.highs = new_highs(time_limit)
+        self.time_limit = time_limit
         self.objective = model.objective.copy()
         self._lower, self._upper = model.col_lower.copy(), model.col_upper.copy()
         self._row_lower, self._row_upper = model.row_bounds()
+        self._is_relaxed = False
+        self._highs: highspy.Highs | None = None
+        self._shape: Shape | bool | None = False  # False: not looked at yet
+
+    @property
+    def highs(self) -> highspy.Highs:
+        """The model in HiGHS, passed with the current objective and bounds when first needed."""
+        if self._highs is None:
+            self._highs = self._passed()
+        return self._highs
+
+    @property
+    def large_lp(self) -> bool:
+        return not self.model.is_mip and self.model.n_cols >= LARGE_LP
+
+    def _passed(self) -> highspy.Highs:
+        model = self.model
+        highs = new_highs(self.time_limit)
         lp = highspy.HighsLp()
         lp.num_col_ = model.n_cols
         lp.num_row_ = model.n_rows
         lp.col_cost_ = self._scaled(self.objective)
-        lp.col_lower_ = model.col_lower
-        lp.col_upper_ = model.col_upper
+        lp.col_lower_, lp.col_upper_ = self._lower, self._upper
         lp.row_lower_, lp.row_upper_ = self._row_lower, self._row_upper
         start, index, value = model.column_matrix()
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
@@ -138,18 +121,30 @@ class CompiledModel:
         lp.a_matrix_.index_ = index
         lp.a_matrix_.value_ = value
         lp.sense_ = highspy.ObjSense.kMaximize
-        if model.is_mip:
+        if model.is_mip and not self._is_relaxed:
             lp.integrality_ = np.where(model.integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous)
-        self.highs.passModel(lp)
-        self._is_relaxed = False
+        highs.passModel(lp)
+        return highs
+
+    @contextmanager
+    def _method(self, solver: str, presolve: str) -> Iterator[None]:
+        """Temporarily another HiGHS method (e.g. the interior point method for a large LP's first stage)."""
+        highs = self.highs
+        highs.setOptionValue("solver", solver)
+        highs.setOptionValue("presolve", presolve)
+        try:
+            yield
+        finally:
+            highs.setOptionValue("solver", "choose")  # HiGHS's defaults, which new_highs keeps
+            highs.setOptionValue("presolve", "choose")
 
     # -- changes --
     def set_objective(self, objective: np.ndarray) -> None:
         """New value-per-column coefficients (new goal weights, reaches, an indsats's value raised); rows stay."""
         self.objective = np.asarray(objective, dtype=float)
-        scaled = self._scaled(self.objective)
-        cols = np.arange(self.model.n_cols, dtype=np.int32)
-        self.highs.changeColsCost(len(cols), cols, scaled)
+        if self._highs is not None:
+            cols = np.arange(self.model.n_cols, dtype=np.int32)
+            self._highs.changeColsCost(len(cols), cols, self._scaled(self.objective))
 
     def set_pulje(self, pulje: np.ndarray) -> None:
         """A new pulje per year: moves the budget rows and the limits given as a share of the pulje."""
@@ -159,7 +154,8 @@ class CompiledModel:
     def set_row_bounds(self, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
         rows = np.asarray(rows, dtype=np.int32)
         self._row_lower[rows], self._row_upper[rows] = lower, upper
-        self.highs.changeRowsBounds(len(rows), rows, np.asarray(lower, float), np.asarray(upper, float))
+        if self._highs is not None:
+            self._highs.changeRowsBounds(len(rows), rows, np.asarray(lower, float), np.asarray(upper, float))
 
     def row_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """The rows' current bounds (copies)."""
@@ -205,7 +201,14 @@ class CompiledModel:
         rows with a non-zero dual held where they are), so it cannot trade value for id order. A MILP first
         keeps its value within TIE_TOL by a row; its continuous part then takes the LP's second stage.
         """
-        first = self._run(duals=True)
+        fast = self._fast()
+        if fast is not None:
+            return fast
+        if self.large_lp:
+            with self._method("ipm", "off"):
+                first = self._run(duals=True)
+        else:
+            first = self._run(duals=True)
         if first.values is None or not break_ties or first.status is not Status.OPTIMAL:
             return self._without_col_duals(first)
         if not self.model.is_mip:
@@ -220,7 +223,37 @@ class CompiledModel:
     def solve_relaxation(self) -> RawSolution:
         """The LP relaxation (integrality dropped) with row duals, for the rates at the margin of a MILP."""
         with self._relaxed():
-            return self._without_col_duals(self._run(duals=True))
+            fast = self._fast(any_size=True)  # the LP relaxation of a model the knapsack answered: a sort
+            return fast if fast is not None else self._without_col_duals(self._run(duals=True))
+
+    def _fast(self, *, any_size: bool = False) -> RawSolution | None:
+        """The fast paths' answer for the current objective and bounds, or None where they step aside. An LP is
+        sorted from SORTED_LP columns when its only rows are the budget's and bounds (any_size: any LP, e.g. the
+        relaxation of a model the knapsack answered)."""
+        integer = self.model.integer & (not self._is_relaxed)
+        if not integer.any() and not any_size and self.model.n_cols < SORTED_LP:
+            return None  # a small LP: HiGHS answers in well under a millisecond
+        if self._shape is False:
+            self._shape = shape_of(self.model)
+        shape = self._shape
+        if shape is None or isinstance(shape, bool):
+            return None
+        bounds = Bounds(self._lower, self._upper, self._row_lower, self._row_upper)
+        scaled = self._scaled(self.objective)[None, :]
+        if integer.all():
+            found = solve_knapsack(self.model, shape, scaled, bounds)
+            answered = found is not None and found[1][0]
+        elif not integer.any() and (any_size or (self.model.n_cols >= SORTED_LP and shape.other_rows.size == 0)):
+            found = solve_lp(self.model, shape, scaled, bounds)
+            answered = found is not None and found[2][0] and not np.isnan(found[1][0]).any()
+        else:
+            return None
+        if not answered:
+            self._shape = None  # another row binds: the re-solves of this model go straight to the solver
+            return None
+        values = found[0][0]
+        duals = None if integer.all() else found[1][0] * self._scale
+        return RawSolution(Status.OPTIMAL, values, float(self.objective @ values), duals)
 
     def _run(self, *, duals: bool = False) -> RawSolution:
         self.highs.run()
@@ -229,6 +262,8 @@ class CompiledModel:
             return RawSolution(status, None, math.nan, message=message)
         solution = self.highs.getSolution()
         values = np.clip(np.asarray(solution.col_value), self._lower, self._upper)
+        if status is Status.FEASIBLE and not (self.objective @ values > 0 or np.abs(values).max(initial=0) > 0):
+            return RawSolution(Status.TIME_LIMIT, None, math.nan, message=message)  # nothing allocated is no answer
         row_duals = col_duals = None
         if duals and (not self.model.is_mip or self._is_relaxed):
             row_duals = np.asarray(solution.row_dual)[: self.model.n_rows] * self._scale
@@ -243,6 +278,8 @@ class CompiledModel:
         cols = np.flatnonzero(np.abs(first.col_duals) > tol)
         rows = np.flatnonzero(np.abs(first.row_duals) > tol)
         activity = self.model.activity(first.values)
+        if self._single_point(first, activity, tol):
+            return first
         scaled = self._scaled(self.objective)
         with (
             self.changed_cols(list(cols), list(first.values[cols]), list(first.values[cols])),
@@ -251,6 +288,17 @@ class CompiledModel:
         ):
             second = self._run()
         return second
+
+    def _single_point(self, first: RawSolution, activity: np.ndarray, tol: float) -> bool:
+        """Whether the optimal face is the first stage's point alone, so no tie can exist: every column and
+        row that complementary slackness leaves free (zero reduced cost or dual) lies strictly inside its
+        bounds, hence is basic, and the basis fixes it."""
+        assert first.values is not None and first.row_duals is not None and first.col_duals is not None
+        free = np.abs(first.col_duals) <= tol
+        if _at_a_bound(first.values[free], self._lower[free], self._upper[free]).any():
+            return False
+        free_rows = np.abs(first.row_duals) <= tol
+        return not _at_a_bound(activity[free_rows], self._row_lower[free_rows], self._row_upper[free_rows]).any()
 
     def _near_optimal(self, first: RawSolution) -> RawSolution | None:
         """The MILP's second stage: a row keeps the value within TIE_TOL of the first stage's, and the objective
@@ -294,15 +342,15 @@ class CompiledModel:
         """Temporarily the LP relaxation (integrality dropped)."""
         integer = np.flatnonzero(self.model.integer).astype(np.int32)
         kinds = highspy.HighsVarType
-        if integer.size:
-            self.highs.changeColsIntegrality(integer.size, integer, np.full(integer.size, kinds.kContinuous))
+        if integer.size and self._highs is not None:
+            self._highs.changeColsIntegrality(integer.size, integer, np.full(integer.size, kinds.kContinuous))
         self._is_relaxed = True
         try:
             yield
         finally:
             self._is_relaxed = False
-            if integer.size:
-                self.highs.changeColsIntegrality(integer.size, integer, np.full(integer.size, kinds.kInteger))
+            if integer.size and self._highs is not None:
+                self._highs.changeColsIntegrality(integer.size, integer, np.full(integer.size, kinds.kInteger))
 
     @staticmethod
     def _without_col_duals(solution: RawSolution) -> RawSolution:
@@ -321,7 +369,8 @@ class CompiledModel:
 
     def _set_cols(self, idx: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
         self._lower[idx], self._upper[idx] = lower, upper
-        self.highs.changeColsBounds(len(idx), idx, lower, upper)
+        if self._highs is not None:
+            self._highs.changeColsBounds(len(idx), idx, lower, upper)
 
     def _status(self) -> tuple[Status, str]:
         status = self.highs.getModelStatus()
@@ -332,10 +381,16 @@ class CompiledModel:
         text = self.highs.modelStatusToString(status)
         point = self.highs.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
         if status in (_KINDS.kTimeLimit, _KINDS.kIterationLimit, _KINDS.kInterrupt, _KINDS.kSolutionLimit):
-            limit = float(self.highs.getOptionValue("time_limit"))
-            message = f"HiGHS stopped before proving an answer ({text}; time limit {limit:g} s)"
+            message = f"HiGHS stopped before proving an answer ({text}; time limit {self.time_limit:g} s)"
             return (Status.FEASIBLE if point and self.model.is_mip else Status.TIME_LIMIT), message
         return Status.NOT_SOLVED, f"HiGHS gave no proven answer ({text})"
+
+
+def _at_a_bound(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Which values sit on their lower or upper bound (within 1e-9, relative)."""
+    near = lambda bound: np.abs(values - bound) <= 1e-9 * np.maximum(1.0, np.abs(bound))  # noqa: E731
+    with np.errstate(invalid="ignore"):
+        return near(lower) | near(upper)
 
 
 def solve_cvar(model: LinearModel, draw_objectives: np.ndarray, alpha: float, time_limit: float) -> RawSolution:
@@ -361,10 +416,12 @@ def solve_cvar(model: LinearModel, draw_objectives: np.ndarray, alpha: float, ti
     highs.addCols(draws, np.full(draws, weight), np.zeros(draws), np.full(draws, math.inf), 0,
                   np.zeros(draws, np.int32), np.zeros(0, np.int32), np.zeros(0))  # fmt: skip
     support = np.flatnonzero(np.any(draw_objectives != 0, axis=0))
-    for d in range(draws):
-        cols = np.concatenate([support, [t_col, t_col + 1 + d]]).astype(np.int32)
-        coefs = np.concatenate([draw_objectives[d, support] / scale, [-1.0, 1.0]])
-        highs.addRow(0.0, math.inf, len(cols), cols, coefs)
+    width = len(support) + 2  # each draw's row: its values on the support, -t and its own u_d, all at once
+    cols = np.column_stack([np.tile(support, (draws, 1)), np.full(draws, t_col), t_col + 1 + np.arange(draws)])
+    coefs = np.column_stack([draw_objectives[:, support] / scale, -np.ones(draws), np.ones(draws)])
+    starts = np.arange(0, draws * width, width, dtype=np.int32)
+    highs.addRows(draws, np.zeros(draws), np.full(draws, math.inf), draws * width, starts,
+                  cols.ravel().astype(np.int32), coefs.ravel())  # fmt: skip
     highs.run()
     status = highs.getModelStatus()
     if status != _KINDS.kOptimal:

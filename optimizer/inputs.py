@@ -12,6 +12,7 @@ import difflib
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -106,8 +107,12 @@ class Known:
     goals: tuple[str, ...]
     years: tuple[Year, ...]
 
+    @cached_property
+    def id_set(self) -> frozenset[str]:
+        return frozenset(self.ids)
+
     def check_id(self, where: str, value: str) -> Iterator[tuple[str, str]]:
-        if value not in self.ids:
+        if value not in self.id_set:
             yield where, f"unknown indsats id {value!r}{_nearest(value, self.ids)}"
 
     def check_udvalg(self, where: str, value: str) -> Iterator[tuple[str, str]]:
@@ -125,6 +130,20 @@ class Known:
             yield where, f"year {value} is not a year of the pulje ({pulje})"
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """A catalog these Inputs checked already and own (passed on by `replace`), with the names it holds."""
+
+    catalog: pd.DataFrame
+    names: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # ids, udvalg, goals
+
+
+def _names(catalog: pd.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The ids, the udvalg (sorted) and the goal keys of a validated catalog."""
+    udvalg = {u for combination in pd.unique(catalog["udvalg"].to_numpy(dtype=object)) for u in combination}
+    return tuple(catalog["id"].to_numpy(dtype=object)), tuple(sorted(udvalg)), tuple(goal_titles(catalog))
+
+
 def _nearest(value: str, known: tuple[str, ...], listing: str = "") -> str:
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -136,7 +155,8 @@ def _nearest(value: str, known: tuple[str, ...], listing: str = "") -> str:
 class Inputs:
     """Everything a solve depends on. Built once, checked once; `replace()` gives a changed copy.
 
-    catalog: a validated catalog (load_catalog, or a DataFrame in the same schema, which is checked).
+    catalog: a validated catalog (load_catalog, or a DataFrame in the same schema, which is checked). Inputs keep
+    their own checked copy; `replace()` passes it on without checking it again (edit a copy and pass that).
     budget: kroner for one year, or {year: kroner} to plan several years at once.
     goal_weights: weight per goal key (default 1 each); evidence_weight: a star multiplies value by (1 + w).
     constraints: values from optimizer.constraints; assumptions: figures the catalog lacks.
@@ -152,7 +172,9 @@ class Inputs:
     def __post_init__(self) -> None:
         problems: list[InputProblem] = []
         set_ = object.__setattr__
-        set_(self, "catalog", validate_catalog(self.catalog))
+        checked = self.catalog if isinstance(self.catalog, _Checked) else None
+        set_(self, "catalog", checked.catalog if checked else validate_catalog(self.catalog))
+        set_(self, "_names", checked.names if checked else _names(self.catalog))
         set_(self, "budget", _budget(self.budget, problems))
         set_(self, "goal_weights", _numbers(self.goal_weights or {}, ("goal_weights",), MAX_WEIGHT, problems))
         try:
@@ -195,17 +217,13 @@ class Inputs:
         return tuple(self.budget.values()) if isinstance(self.budget, Mapping) else (float(self.budget),)
 
     def replace(self, **changes: object) -> Inputs:
-        """A copy with some fields changed (checked again)."""
+        """A copy with some fields changed (checked again; the catalog only when it is among them)."""
+        changes.setdefault("catalog", _Checked(self.catalog, self._names))  # type: ignore[attr-defined]
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
     def known(self) -> Known:
-        catalog = self.catalog
-        return Known(
-            ids=tuple(catalog["id"]),
-            udvalg=tuple(sorted({u for us in catalog["udvalg"] for u in us})),
-            goals=tuple(goal_titles(catalog)),
-            years=self.years,
-        )
+        ids, udvalg, goals = self._names  # type: ignore[attr-defined]
+        return Known(ids=ids, udvalg=udvalg, goals=goals, years=self.years)
 
     def _meaning_problems(self) -> Iterator[InputProblem]:
         known = self.known()
@@ -256,6 +274,8 @@ def _budget(budget: object, problems: list[InputProblem]) -> Budget:
 
 
 def _split_problems(catalog: pd.DataFrame, assumptions: Assumptions) -> Iterator[InputProblem]:
+    if not assumptions.udvalg_split:
+        return
     udvalg_of = dict(zip(catalog["id"], catalog["udvalg"], strict=True))
     for key, split in assumptions.udvalg_split.items():
         path = ("assumptions", "udvalg_split", key)

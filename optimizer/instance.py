@@ -12,6 +12,7 @@ unless the user extends its ask.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,14 +22,22 @@ import numpy as np
 import pandas as pd
 
 from optimizer.catalog import goal_titles, goals_assumed
+from optimizer.cells import per_distinct
 from optimizer.constraints import Exclude, MaxFunding, MinFunding, Year, application_order
 from optimizer.errors import InputProblem, MissingDataError, SpecError
 from optimizer.inputs import Assumptions, Inputs
 from optimizer.notes import Note, kroner, number, why
 
 
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array = np.array(array)  # a copy the caller cannot change behind our back
+def _texts(values: tuple, text: object) -> pd.api.extensions.ExtensionArray:
+    """A text column from values that repeat (udvalg, goals, units): each distinct one written once."""
+    written = {value: text(value) for value in set(values)}  # type: ignore[operator]
+    return pd.array([written[value] for value in values], dtype="str")
+
+
+def _frozen(array: np.ndarray, *, copy: bool = True) -> np.ndarray:
+    """A read-only array: a copy the caller cannot change behind our back (copy=False: one made here)."""
+    array = np.array(array, copy=copy)
     array.setflags(write=False)
     return array
 
@@ -99,10 +108,33 @@ class Instance:
     def member(self) -> np.ndarray:
         """n × goals: 1 where indsats i serves goal g."""
         column = {key: g for g, key in enumerate(self.goal_keys)}
-        member = np.zeros((self.n, len(self.goal_keys)))
-        for i, goals in enumerate(self.goals):
-            member[i, [column[g] for g in goals]] = 1.0
-        return _frozen(member)
+        codes, distinct = pd.factorize(np.fromiter(self.goals, dtype=object, count=self.n))
+        rows = np.zeros((len(distinct), len(self.goal_keys)))
+        for k, goals in enumerate(distinct):
+            rows[k, [column[g] for g in goals]] = 1.0
+        return _frozen(rows[codes], copy=False)
+
+    @cached_property
+    def id_rank(self) -> np.ndarray:
+        """Each indsats's position when the ids are sorted (ties are broken towards lower ids)."""
+        return _frozen(np.argsort(np.argsort(np.array(self.ids, dtype=object))), copy=False)
+
+    @cached_property
+    def labels(self) -> dict[str, pd.api.extensions.ExtensionArray]:
+        """The allocation table's text columns (id, name, udvalg, goals, reach_unit), made once per instance;
+        repeated texts are converted once each."""
+        return {"id": pd.array(self.ids, dtype="str"), "name": pd.array(self.names, dtype="str"),
+                "udvalg": _texts(self.udvalg, "/".join), "goals": _texts(self.goals, ";".join),
+                "reach_unit": _texts(self.reach_units, str)}  # fmt: skip
+
+    def reweighted(self, pulje: np.ndarray, goal_weights: dict[str, float], evidence_weight: float) -> Instance:
+        """The same instance for another pulje and other weights (a slider moved); its tables carry over."""
+        moved = dataclasses.replace(self, pulje=_frozen(pulje), goal_weights=goal_weights,
+                                    evidence_weight=evidence_weight)  # fmt: skip
+        for kept in ("member", "labels", "_index", "id_rank"):
+            if kept in self.__dict__:
+                moved.__dict__[kept] = self.__dict__[kept]
+        return moved
 
     def value_per_reach(self) -> np.ndarray:
         """n × goals: the value of one person reached at full scale, per goal (goal weight, evidence, intensity)."""
@@ -198,16 +230,17 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
     catalog, a = inputs.catalog, inputs.assumptions
     years, pulje = inputs.years, np.array(inputs.pulje, dtype=float)
     is_fixed = catalog["fixed"].to_numpy(dtype=bool)
-    rows, fixed_rows = _columns(catalog, ~is_fixed), _columns(catalog, is_fixed)
+    rows, fixed_rows = _columns(catalog, is_fixed)
     ids = list(rows["id"])
+    index = _Index(ids)
     excluded = {c.id for c in inputs.constraints if isinstance(c, Exclude) and (c.year is None or len(years) == 1)}
     notes: list[Note] = [Note("no_goals_file")] if goals_assumed(catalog) else []
     fixed = _fixed_lines(fixed_rows, a.cost, years)
-    base_cost = np.array([a.cost.get(i, c) for i, c in zip(ids, rows["cost_kr"], strict=True)], dtype=float)
+    base_cost = index.overridden(rows["cost_kr"], a.cost)
     _refuse_missing_costs(ids, base_cost, fixed_rows, a.cost, excluded)
-    cost = _yearly_asks(rows, base_cost, years, inputs, notes)
+    cost = _yearly_asks(rows, base_cost, years, inputs, notes, index)
     scalable = rows["scalable"]
-    binary = np.array([s is not True for s in scalable], dtype=bool)
+    binary = scalable != True  # noqa: E712 (False, or None: not stated)
     min_kr, max_kr = rows["min_kr"], rows["max_kr"]
     safe_cost = np.where(np.isnan(base_cost), 1.0, base_cost)
     draft = Draft(
@@ -222,7 +255,7 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
         years=years,
         fixed=fixed,
         notes=notes,
-        stated_scalable=np.array([s is not None for s in scalable]),
+        stated_scalable=scalable != None,  # noqa: E711
     )
     problems: list[InputProblem] = []
     order = {id(c): k for k, c in enumerate(inputs.constraints)}
@@ -233,12 +266,12 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
             problems.append(InputProblem(("constraints", order[id(rule)]), str(exc)))
     if problems:
         raise SpecError(problems)
-    reach, reach_low, reach_high = _reach(rows, a, excluded, notes)
+    reach, reach_low, reach_high = _reach(rows, a, excluded, notes, index)
     if optimizing:
         _note_unstated_scalability(draft)
     _note_assumptions(a, notes)
     titles = goal_titles(catalog)
-    udvalg_keys = tuple(sorted({u for us in rows["udvalg"] for u in us}))
+    udvalg_keys = tuple(sorted({u for combination in pd.unique(rows["udvalg"]) for u in combination}))
     return Instance(
         ids=tuple(ids),
         names=tuple(rows["name"]),
@@ -257,14 +290,14 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
         reach_low=_frozen(reach_low),
         reach_high=_frozen(reach_high),
         stars=_frozen(np.nan_to_num(rows["stars"], nan=0.0)),
-        intensity=_frozen(_intensity(rows, a)),
+        intensity=_frozen(index.overridden(np.where(np.isnan(rows["intensity"]), 1.0, rows["intensity"]), a.intensity)),
         goal_keys=tuple(titles),
         goal_titles=titles,
         goal_weights={key: float(inputs.goal_weights.get(key, 1.0)) for key in titles},
         evidence_weight=float(inputs.evidence_weight),
         udvalg_keys=udvalg_keys,
-        split=_frozen(_splits(rows, a, udvalg_keys)),
-        requires=tuple((i, r) for i, needs in zip(rows["id"], rows["requires"], strict=True) for r in needs),
+        split=_frozen(_splits(rows, a, udvalg_keys, index), copy=False),
+        requires=_requires(rows),
         notes=tuple(notes),
     )
 
@@ -272,15 +305,43 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
 Table = dict[str, np.ndarray]  # catalog columns as arrays, for some of its rows
 
 
-def _columns(catalog: pd.DataFrame, mask: np.ndarray) -> Table:
-    """The catalog's columns as arrays for the rows in `mask` (numbers as floats, scalable as True/False/None)."""
+def _columns(catalog: pd.DataFrame, is_fixed: np.ndarray) -> tuple[Table, Table]:
+    """The catalog's columns as arrays (numbers as floats, scalable as True/False/None), for the indsatser and
+    for the fixed lines."""
+    bare = catalog.copy(deep=False)
+    bare.attrs = {}  # each column read without copying the catalog's attributes
     table: Table = {}
     for column in ("id", "name", "udvalg", "goals", "reach_unit", "requires", "asks"):
-        table[column] = catalog[column].to_numpy(dtype=object)[mask]
+        table[column] = bare[column].to_numpy(dtype=object)
     for column in ("cost_kr", "min_kr", "max_kr", "setup_kr", "reach", "reach_min", "reach_max", "stars", "intensity"):
-        table[column] = catalog[column].to_numpy(dtype=float)[mask]
-    table["scalable"] = np.array([None if v is pd.NA else bool(v) for v in catalog["scalable"]], dtype=object)[mask]
-    return table
+        table[column] = bare[column].to_numpy(dtype=float)
+    table["scalable"] = bare["scalable"].to_numpy(dtype=object, na_value=None)
+    if not is_fixed.any():
+        return table, {column: values[:0] for column, values in table.items()}
+    return ({column: values[~is_fixed] for column, values in table.items()},
+            {column: values[is_fixed] for column, values in table.items()})  # fmt: skip
+
+
+class _Index:
+    """Positions of the indsatser by id, made when an assumption first names one (most runs name none)."""
+
+    def __init__(self, ids: list[str]):
+        self.ids = ids
+
+    @cached_property
+    def of(self) -> dict[str, int]:
+        return {indsats_id: i for i, indsats_id in enumerate(self.ids)}
+
+    def named(self, mapping: Mapping[str, object]) -> list[tuple[int, str, object]]:
+        """(position, id, value) for the indsatser `mapping` names (fixed lines and others left out)."""
+        return [(self.of[key], key, value) for key, value in mapping.items() if key in self.of]
+
+    def overridden(self, values: np.ndarray, assumed: Mapping[str, float]) -> np.ndarray:
+        """A copy of `values` (one per indsats) with the assumed ones in place."""
+        result = np.array(values, dtype=float)
+        for i, _, value in self.named(assumed):
+            result[i] = value
+        return result
 
 
 def _fixed_lines(rows: Table, assumed: Mapping[str, float], years: tuple[Year, ...]) -> np.ndarray:
@@ -303,7 +364,7 @@ def _refuse_missing_costs(
     missing = [
         i for i, c in zip(fixed_rows["id"], fixed_rows["cost_kr"], strict=True) if math.isnan(c) and i not in assumed
     ]
-    missing += [i for i, c in zip(ids, cost, strict=True) if math.isnan(c) and i not in excluded]
+    missing += [ids[k] for k in np.flatnonzero(np.isnan(cost)) if ids[k] not in excluded]
     if missing:
         raise MissingDataError(
             "cost_kr is not stated for: "
@@ -314,21 +375,22 @@ def _refuse_missing_costs(
 
 
 def _yearly_asks(
-    rows: Table, base_cost: np.ndarray, years: tuple[Year, ...], inputs: Inputs, notes: list[Note]
+    rows: Table, base_cost: np.ndarray, years: tuple[Year, ...], inputs: Inputs, notes: list[Note], index: _Index
 ) -> np.ndarray:
     """n × years: each year's ask (the per-year asks where stated, else cost_kr; an extension where assumed)."""
     cost = np.tile(np.nan_to_num(base_cost, nan=0.0)[:, None], (1, len(years)))
     if years == (None,):
         return cost
-    a = inputs.assumptions
     asking = 0
-    for i, (indsats_id, asks) in enumerate(zip(rows["id"], rows["asks"], strict=True)):
-        by_year = dict(asks)
+    for i in np.flatnonzero(per_distinct(rows["asks"], bool).astype(bool)):
+        by_year = dict(rows["asks"][i])
         listed = [t for t, year in enumerate(years) if year in by_year]
         for t in listed:
             cost[i, t] = by_year[years[t]]
         asking += bool(listed)
-        for year, kr in a.extend.get(indsats_id, {}).items():
+    a = inputs.assumptions
+    for i, indsats_id, extensions in index.named(a.extend):
+        for year, kr in extensions.items():
             t = next(t for t, label in enumerate(years) if str(label) == str(year))
             notes.append(
                 Note(
@@ -344,72 +406,64 @@ def _yearly_asks(
 
 
 def _reach(
-    rows: Table, a: Assumptions, excluded: set[str], notes: list[Note]
+    rows: Table, a: Assumptions, excluded: set[str], notes: list[Note], index: _Index
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Reach at full scale, and the range robustness draws from (equal to the reach where none is stated)."""
-    prerequisites = {r for needs in rows["requires"] for r in needs}
-    reach, low, high = (np.full(len(rows["id"]), math.nan) for _ in range(3))
-    missing = []
-    columns = ("id", "name", "reach", "reach_min", "reach_max")
-    for i, (indsats_id, name, stated, stated_low, stated_high) in enumerate(
-        zip(*(rows[c] for c in columns), strict=True)
-    ):
-        if indsats_id in a.reach:
-            reach[i] = a.reach[indsats_id]
-        elif not math.isnan(stated):
-            reach[i] = stated
-        elif not (math.isnan(stated_low) and math.isnan(stated_high)):
-            reach[i] = _read_range(stated_low, stated_high, a.range_reach)
-            shown = (
-                f"{number(stated_low)}-{number(stated_high)}"
-                if not (math.isnan(stated_low) or math.isnan(stated_high))
-                else number(stated_low if math.isnan(stated_high) else stated_high)
-            )
-            notes.append(
-                Note(
-                    "range_read",
-                    {"id": indsats_id, "value": number(reach[i]), "policy": a.range_reach, "stated": shown},
-                )
-            )
-        elif indsats_id in prerequisites:
-            reach[i] = 0.0
-            notes.append(Note("prerequisite_only", {"id": indsats_id}))
-        elif indsats_id in excluded:
-            reach[i] = 0.0
-        else:
-            missing.append(f"{indsats_id} ({name})")
-        ranged = indsats_id not in a.reach and not (math.isnan(stated_low) or math.isnan(stated_high))
-        low[i], high[i] = (stated_low, stated_high) if ranged else (reach[i], reach[i])
-    if missing:
+    ids, stated, low, high = rows["id"], rows["reach"], rows["reach_min"], rows["reach_max"]
+    assumed = np.zeros(len(ids), dtype=bool)
+    assumed[[i for i, _, _ in index.named(a.reach)]] = True
+    reach = index.overridden(stated, a.reach)
+    unread = np.isnan(reach)
+    ranged = unread & ~(np.isnan(low) & np.isnan(high))
+    reach[ranged] = _read_range(low[ranged], high[ranged], a.range_reach)
+    unread &= ~ranged
+    prerequisites = {needed for needs in pd.unique(rows["requires"]) for needed in needs}
+    prerequisite = unread & np.isin(ids, list(prerequisites))
+    reach[unread & (prerequisite | np.isin(ids, list(excluded)))] = 0.0
+    missing = np.flatnonzero(np.isnan(reach))
+    if missing.size:
         raise MissingDataError(
             "reach is not stated for: "
-            + "; ".join(missing)
+            + "; ".join(f"{ids[k]} ({rows['name'][k]})" for k in missing)
             + ". Supply a reach assumption for each (citizens reached per year at full scale), or exclude them.",
-            [m.split(" ", 1)[0] for m in missing],
+            [ids[k] for k in missing],
         )
-    return reach, low, high
+    for k in np.flatnonzero(ranged | prerequisite):  # in catalog order
+        notes.append(Note("range_read", {"id": ids[k], "value": number(reach[k]), "policy": a.range_reach,
+                                         "stated": _stated_range(low[k], high[k])})
+                     if ranged[k] else Note("prerequisite_only", {"id": ids[k]}))  # fmt: skip
+    spread = ~assumed & ~np.isnan(low) & ~np.isnan(high)
+    return reach, np.where(spread, low, reach), np.where(spread, high, reach)
 
 
-def _read_range(low: float, high: float, policy: str) -> float:
-    if math.isnan(high):
-        return low
-    if math.isnan(low):
-        return high
-    return {"low": low, "mid": (low + high) / 2, "high": high}[policy]
+def _requires(rows: Table) -> tuple[tuple[str, str], ...]:
+    """(indsats, the indsats it requires) for every requirement the catalog states."""
+    needing = np.flatnonzero(per_distinct(rows["requires"], bool).astype(bool))
+    return tuple((rows["id"][k], needed) for k in needing for needed in rows["requires"][k])
 
 
-def _intensity(rows: Table, a: Assumptions) -> np.ndarray:
-    stated = rows["intensity"]
-    return np.array([a.intensity.get(i, 1.0 if math.isnan(v) else v) for i, v in zip(rows["id"], stated, strict=True)])
+def _stated_range(low: float, high: float) -> str:
+    if math.isnan(low) or math.isnan(high):
+        return number(low if math.isnan(high) else high)
+    return f"{number(low)}-{number(high)}"
 
 
-def _splits(rows: Table, a: Assumptions, keys: tuple[str, ...]) -> np.ndarray:
+def _read_range(low: np.ndarray, high: np.ndarray, policy: str) -> np.ndarray:
+    """A stated range read by the policy (low, mid or high); a range with one end stated reads as that end."""
+    point = {"low": low, "mid": (low + high) / 2, "high": high}[policy]
+    return np.where(np.isnan(high), low, np.where(np.isnan(low), high, point))
+
+
+def _splits(rows: Table, a: Assumptions, keys: tuple[str, ...], index: _Index) -> np.ndarray:
+    """n × udvalg: the share of a krone to each indsats that counts to each udvalg (equal unless assumed)."""
     column = {u: k for k, u in enumerate(keys)}
-    split = np.zeros((len(rows["id"]), len(keys)))
-    for i, (indsats_id, udvalg) in enumerate(zip(rows["id"], rows["udvalg"], strict=True)):
-        given = a.udvalg_split.get(indsats_id)
-        for u in udvalg:
-            split[i, column[u]] = given.get(u, 0.0) if given is not None else 1.0 / len(udvalg)
+    codes, distinct = pd.factorize(rows["udvalg"])
+    equal = np.zeros((len(distinct), len(keys)))
+    for k, udvalg in enumerate(distinct):
+        equal[k, [column[u] for u in udvalg]] = 1.0 / len(udvalg) if udvalg else 0.0
+    split = equal[codes] if len(codes) else np.zeros((0, len(keys)))
+    for i, _, given in index.named(a.udvalg_split):
+        split[i] = [given.get(u, 0.0) if u in rows["udvalg"][i] else 0.0 for u in keys]
     return split
 
 

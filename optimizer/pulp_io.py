@@ -18,9 +18,10 @@ import pulp
 from optimizer.errors import SolverError, SpecError
 from optimizer.files import atomic_path
 from optimizer.formats import format_kr
-from optimizer.highs import FACE_TOL, MIP_REL_GAP, TIE_TOL, RawSolution, kept_value, tie_objective
+from optimizer.highs import MIP_REL_GAP, RawSolution, kept_value
 from optimizer.model import SCALE, LinearModel
 from optimizer.status import Status
+from optimizer.ties import FACE_TOL, TIE_TOL, tie_objective
 
 CBC_TIE_TOL = 100 * TIE_TOL  # CBC's preprocessing mistakes a tighter value row for an infeasible one
 

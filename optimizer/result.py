@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -251,43 +252,40 @@ def tabulate(inst: Instance, amounts: np.ndarray) -> tuple[pd.DataFrame, pd.Data
     shares = np.divide(amounts, inst.cost, out=np.zeros_like(amounts), where=inst.cost > 0)
     value = shares * inst.full_value()[:, None]
     total = amounts.sum(axis=1)
-    frame = pd.DataFrame(
-        {
-            "id": inst.ids,
-            "name": inst.names,
-            "udvalg": ["/".join(u) for u in inst.udvalg],
-            "goals": [";".join(g) for g in inst.goals],
-            "cost_kr": inst.cost.max(axis=1),
-            "amount_kr": total,
-        }
-    )
+    labels = inst.labels
+    columns = {
+        "id": labels["id"],
+        "name": labels["name"],
+        "udvalg": labels["udvalg"],
+        "goals": labels["goals"],
+        "cost_kr": inst.cost.max(axis=1),
+        "amount_kr": total,
+    }
     if inst.n_years > 1:
-        for t, year in enumerate(inst.years):
-            frame[year_column(year)] = amounts[:, t]
-        for t, year in enumerate(inst.years):
-            frame[ask_column(year)] = inst.cost[:, t]
-    frame["funded_share"] = np.divide(total, asked, out=np.zeros_like(total), where=asked > 0)
-    frame["reach_used"] = inst.reach
-    frame["reach_unit"] = inst.reach_units
-    frame["reached"] = shares.sum(axis=1) * inst.reach
-    frame["stars"] = inst.stars
-    frame["value"] = value.sum(axis=1)
-    frame["value_per_100k"] = inst.reference_value_per_kr() * STEP_KR  # every output reads values per 100.000 kr.
+        columns |= {year_column(year): amounts[:, t] for t, year in enumerate(inst.years)}
+        columns |= {ask_column(year): inst.cost[:, t] for t, year in enumerate(inst.years)}
+    columns["funded_share"] = np.divide(total, asked, out=np.zeros_like(total), where=asked > 0)
+    columns["reach_used"] = inst.reach
+    columns["reach_unit"] = labels["reach_unit"]
+    columns["reached"] = shares.sum(axis=1) * inst.reach
+    columns["stars"] = inst.stars
+    columns["value"] = value.sum(axis=1)
+    columns["value_per_100k"] = inst.reference_value_per_kr() * STEP_KR  # every output reads values per 100.000 kr.
+    frame = pd.DataFrame(columns)  # built at once: a column added at a time costs more than the solve
     return frame, _by_udvalg(inst, amounts), _by_goal(inst, shares, amounts)
 
 
 def _by_udvalg(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
     split = inst.split
-    names = list(inst.udvalg_keys)
-    orphans = np.array([not u for u in inst.udvalg])
+    names = inst.udvalg_keys
+    orphans = ~split.any(axis=1)  # an indsats under no udvalg
     if orphans.any():
-        names.append(NO_UDVALG)
+        names = (*names, NO_UDVALG)
         split = np.column_stack([split, orphans.astype(float)])
-    frame = pd.DataFrame({"udvalg": names, "amount_kr": split.T @ amounts.sum(axis=1)})
+    columns = {"udvalg": _texts(names), "amount_kr": split.T @ amounts.sum(axis=1)}
     if inst.n_years > 1:
-        for t, year in enumerate(inst.years):
-            frame[year_column(year)] = split.T @ amounts[:, t]
-    return frame
+        columns |= {year_column(year): split.T @ amounts[:, t] for t, year in enumerate(inst.years)}
+    return pd.DataFrame(columns)
 
 
 def _by_goal(inst: Instance, shares: np.ndarray, amounts: np.ndarray) -> pd.DataFrame:
@@ -295,13 +293,20 @@ def _by_goal(inst: Instance, shares: np.ndarray, amounts: np.ndarray) -> pd.Data
     value credited to the goal."""
     return pd.DataFrame(
         {
-            "goal": inst.goal_keys,
-            "title": [inst.goal_titles.get(key, key) for key in inst.goal_keys],
+            "goal": _texts(inst.goal_keys),
+            "title": _texts(tuple(inst.goal_titles.get(key, key) for key in inst.goal_keys)),
             "weight": [inst.goal_weights.get(key, 1.0) for key in inst.goal_keys],
             "amount_kr": inst.member.T @ amounts.sum(axis=1),
             "value": inst.value_by_goal().T @ shares.sum(axis=1),
         }
     )
+
+
+@lru_cache(maxsize=256)
+def _texts(values: tuple[str, ...]) -> pd.api.extensions.ExtensionArray:
+    """A short text column (udvalg names, goal keys and titles) converted once: every result of a slider's
+    re-solves names the same ones."""
+    return pd.array(values, dtype="str")
 
 
 def year_column(year: Year) -> str:

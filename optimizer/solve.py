@@ -140,11 +140,10 @@ class Compiled:
 
     def _move_to(self, inputs: Inputs) -> None:
         """Change the compiled model's pulje and weights to those of `inputs` (same structure)."""
-        inst = dataclasses.replace(
-            self.instance,
-            pulje=np.array(inputs.pulje, dtype=float),
-            goal_weights={key: float(inputs.goal_weights.get(key, 1.0)) for key in self.instance.goal_keys},
-            evidence_weight=float(inputs.evidence_weight),
+        inst = self.instance.reweighted(
+            np.array(inputs.pulje, dtype=float),
+            {key: float(inputs.goal_weights.get(key, 1.0)) for key in self.instance.goal_keys},
+            float(inputs.evidence_weight),
         )
         objective = self.model.objective_for(inst.full_value())
         model = dataclasses.replace(self.model, instance=inst, objective=objective)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,11 +28,20 @@ DELIMITERS = (",", ";", "\t")  # the first line's most frequent one wins; a tie 
 
 @dataclass(frozen=True)
 class RawTable:
-    """The header (lower-cased, stripped) and the non-empty rows of a sheet, each with its row number."""
+    """The header (lower-cased, stripped) and the non-empty rows of a sheet, each with its row number: `cells`
+    holds one list per row, one cell per header name (kept as lists: a million rows read as dicts take
+    seconds and gigabytes)."""
 
     origin: str
     header: list[str]
-    rows: list[tuple[int, dict[str, object]]]
+    numbers: list[int]
+    cells: list[list[object]]
+
+    @property
+    def rows(self) -> list[tuple[int, dict[str, object]]]:
+        """(row number, {column: cell}) for each row."""
+        return [(number, dict(zip(self.header, row, strict=True))) for number, row in zip(self.numbers, self.cells,
+                                                                                          strict=True)]  # fmt: skip
 
 
 def read_table(path: str | Path, *, sheet: str | None = None, preferred: tuple[str, ...] = ()) -> RawTable:
@@ -45,7 +55,7 @@ def read_table(path: str | Path, *, sheet: str | None = None, preferred: tuple[s
         raise CatalogError(origin, [Problem(str(exc))]) from None
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        grid = read_sheet(path, sheet, preferred)
+        grid = [(number, row) for number, row in read_sheet(path, sheet, preferred) if not _blank(row)]
     elif suffix in TEXT_SUFFIXES:
         grid = _csv_grid(path)
     elif suffix == ".xls":
@@ -92,19 +102,19 @@ def _csv_grid(path: Path) -> Grid:
     first_line = text.split("\n", 1)[0]
     delimiter = max(DELIMITERS, key=first_line.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    grid: Grid = []
     try:
-        for number, row in enumerate(reader, start=1):
-            if number > MAX_ROWS:
-                message = f"more than {format_whole(MAX_ROWS)} rows (MAX_ROWS), the most pulje reads"
-                raise CatalogError(origin, [Problem(message)])
-            if len(row) > MAX_COLUMNS:
-                message = f"{len(row)} cells, more than {format_whole(MAX_COLUMNS)} (MAX_COLUMNS), the most pulje reads"
-                raise CatalogError(origin, [Problem(message, row=number)])
-            grid.append((number, list(row)))
+        rows = list(itertools.islice(reader, MAX_ROWS + 1))  # read at C speed, never more than the cap
     except csv.Error as exc:
         raise CatalogError(origin, [Problem(_csv_problem(exc, reader.line_num))]) from None
-    return grid
+    wide = next((number for number, row in enumerate(rows, start=1) if len(row) > MAX_COLUMNS), None)
+    if wide is not None:
+        cells = len(rows[wide - 1])
+        message = f"{cells} cells, more than {format_whole(MAX_COLUMNS)} (MAX_COLUMNS), the most pulje reads"
+        raise CatalogError(origin, [Problem(message, row=wide)])
+    if len(rows) > MAX_ROWS:
+        message = f"more than {format_whole(MAX_ROWS)} rows (MAX_ROWS), the most pulje reads"
+        raise CatalogError(origin, [Problem(message)])
+    return [(number, row) for number, row in enumerate(rows, start=1) if "".join(row).strip()]  # blank rows left out
 
 
 def _csv_problem(exc: csv.Error, line: int) -> str:
@@ -118,19 +128,21 @@ def _csv_problem(exc: csv.Error, line: int) -> str:
 
 
 def _to_table(origin: str, grid: Grid) -> RawTable:
-    numbered = [(number, row) for number, row in grid if not _blank(row)]
-    if not numbered:
+    """The table of a grid whose blank rows are left out: its first row the header, the rest the rows."""
+    if not grid:
         raise CatalogError(origin, [Problem("the file is empty: expected a header and one row per indsats")])
-    header_number, header_row = numbered[0]
+    header_number, header_row = grid[0]
     check_header(origin, header_row, row=header_number)
     header = [_name(cell) for cell in header_row]
-    rows = []
-    for number, row in numbered[1:]:
-        cells = list(row) + [None] * (len(header) - len(row))
-        rows.append((number, {name: cells[i] for i, name in enumerate(header) if name}))
-    if not rows:
+    named = [k for k, name in enumerate(header) if name]
+    body = grid[1:]
+    if not body:
         raise CatalogError(origin, [Problem("the file has a header but no rows", row=header_number)])
-    return RawTable(origin=origin, header=[name for name in header if name], rows=rows)
+    if len(named) == len(header) and all(len(row) == len(header) for _, row in body):
+        cells = [row for _, row in body]  # as the reader gave them: lists, one cell per column
+    else:  # short rows padded with empty cells; columns without a name left out
+        cells = [[(list(row) + [None] * len(header))[k] for k in named] for _, row in body]
+    return RawTable(origin, [header[k] for k in named], [number for number, _ in body], cells)
 
 
 def _name(cell: object) -> str:

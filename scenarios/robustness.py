@@ -3,9 +3,11 @@
 Each draw multiplies every goal weight by a lognormal factor of mean 1 (relative spread
 `goal_weight_sd`) and draws each reach that has a range from a triangular distribution over the
 range, peaking at the value the scenario itself reads (the low end by default): the draws are centred
-on the plan being tested. Only objective coefficients change between draws, so one compiled model is
-re-solved (small all-or-nothing models: the exact enumeration). The core index of an indsats is the
-share of draws in which it is funded.
+on the plan being tested. Only objective coefficients change between draws: where only the budget binds,
+all draws are solved at once by the exact fast paths of optimizer/fastpath.py (a sort for scalable
+indsatser, a knapsack for all-or-nothing ones); the draws where another row binds re-solve one compiled
+model (small all-or-nothing models: the exact enumeration). The core index of an indsats is the share of
+draws in which it is funded.
 
 Two plans come with it, each with its formula:
 - the expected-value plan maximizes E[value] = Σ_i E[reach_i] · Σ_g w_g · E[factor_g] · base_ig, with the
@@ -24,9 +26,11 @@ import numpy as np
 import pandas as pd
 
 from optimizer import Compiled, compile_inputs, enumeration
-from optimizer.errors import SpecError
-from optimizer.highs import solve_cvar
+from optimizer.errors import SolverError, SpecError
+from optimizer.fastpath import solve_many
+from optimizer.highs import DEFAULT_TIME_LIMIT, solve_cvar
 from optimizer.instance import Instance
+from optimizer.model import LinearModel
 from optimizer.notes import Note, number
 from optimizer.result import FUNDED_EPS
 from scenarios.progress import Progress, progress_bar
@@ -58,29 +62,31 @@ def robustness(
     seed: int = 0,
     catalog: pd.DataFrame | None = None,
     progress: Progress = False,
+    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> Robustness:
-    """Solve `n` draws of the uncertain inputs and summarise how stable each indsats's funding is."""
+    """Solve `n` draws of the uncertain inputs and summarise how stable each indsats's funding is. A draw or plan
+    the solver leaves unproven within `time_limit` seconds (per solve) raises SolverError saying so."""
     if n < 1:
         raise SpecError("robustness needs at least one draw")
     if seed < 0:
         raise SpecError(f"the seed must be a non-negative whole number, got {seed}")
     scenario = optimizing(with_catalog(scenario, catalog))
-    compiled = compile_inputs(scenario.inputs)
+    compiled = compile_inputs(scenario.inputs, time_limit=time_limit)
     inst, model = compiled.instance, compiled.model
     values, uncertain = draw_values(scenario, inst, n, np.random.default_rng(seed))
-    solve_draws = _enumerated if enumeration.applies(model) else _compiled
-    amounts, objectives = solve_draws(compiled, values, progress)
+    amounts, objectives = _solve_draws(compiled, values, progress)
     mean_value = expected_values(scenario, inst)
     expected = compiled.highs
     expected.set_objective(model.objective_for(mean_value))
     plan = expected.solve()
     if not plan.status.is_proven:
-        raise SpecError(f"the expected-value plan could not be solved ({plan.status.describe()})")
+        raise SolverError(f"the expected-value plan has no proven optimum: {plan.status.describe()} {plan.message}")
     expected.set_objective(model.objective)
-    sample = np.stack([model.objective_for(v) for v in values[:CVAR_DRAWS]])
+    sample = _objectives(model, values[:CVAR_DRAWS])
     robust = solve_cvar(model, sample, CVAR_ALPHA, compiled.time_limit)
     if robust.values is None:
-        raise SpecError(f"the robust plan could not be solved ({robust.message})")
+        raise SolverError(f"the robust plan has no proven optimum ({robust.message}; time limit {time_limit:g} s)")
+    spread = np.percentile(amounts, [5, 50, 95], axis=0)
     table = pd.DataFrame(
         {
             "id": inst.ids,
@@ -88,9 +94,9 @@ def robustness(
             "core_index": (amounts > FUNDED_EPS).mean(axis=0),
             "mean_kr": amounts.mean(axis=0),
             "sd_kr": amounts.std(axis=0),
-            "p05_kr": np.percentile(amounts, 5, axis=0),
-            "p50_kr": np.percentile(amounts, 50, axis=0),
-            "p95_kr": np.percentile(amounts, 95, axis=0),
+            "p05_kr": spread[0],
+            "p50_kr": spread[1],
+            "p95_kr": spread[2],
             "expected_kr": model.kroner(plan.values).sum(axis=1),
             "robust_kr": model.kroner(robust.values).sum(axis=1),
         }
@@ -116,6 +122,32 @@ def cvar(values: np.ndarray, alpha: float) -> float:
     return float(total / k)
 
 
+def _solve_draws(compiled: Compiled, values: np.ndarray, progress: Progress) -> tuple[np.ndarray, np.ndarray]:
+    """Every draw's optimal amounts and value: all at once by a fast path where only the budget binds; the
+    draws where another row binds by the enumeration (small all-or-nothing models) or by re-solves."""
+    model = compiled.model
+    objectives = _objectives(model, values)
+    batch = solve_many(model, objectives)
+    left = np.arange(len(values))
+    amounts, optimum = np.zeros((len(values), model.instance.n)), np.zeros(len(values))
+    if batch is not None:
+        solved, answered = batch
+        amounts[answered] = (solved[answered][:, model.share_cols] * model.instance.cost).sum(axis=2)
+        optimum[answered] = np.einsum("dc,dc->d", objectives[answered], solved[answered])
+        left = np.flatnonzero(~answered)
+    if left.size:
+        solve_rest = _enumerated if enumeration.applies(model) else _compiled
+        amounts[left], optimum[left] = solve_rest(compiled, values[left], progress)
+    return amounts, optimum
+
+
+def _objectives(model: LinearModel, values: np.ndarray) -> np.ndarray:
+    """Each draw's objective over the model's columns (draws × columns), as model.objective_for per draw."""
+    objectives = np.zeros((len(values), model.n_cols))
+    objectives[:, model.share_cols] = np.where(model.instance.cost > 0, values[:, :, None], 0.0)
+    return objectives
+
+
 def _compiled(compiled: Compiled, values: np.ndarray, progress: Progress) -> tuple[np.ndarray, np.ndarray]:
     """Re-solve the compiled model with each draw's objective."""
     model, highs = compiled.model, compiled.highs
@@ -125,7 +157,7 @@ def _compiled(compiled: Compiled, values: np.ndarray, progress: Progress) -> tup
         highs.set_objective(model.objective_for(values[d]))
         solution = highs.solve()
         if not solution.status.is_proven:
-            raise SpecError(f"draw {d} has no proven optimum ({solution.status.describe()})")
+            raise SolverError(f"draw {d} has no proven optimum: {solution.status.describe()} {solution.message}")
         amounts[d] = model.kroner(solution.values).sum(axis=1)
         objectives[d] = solution.objective
     highs.set_objective(model.objective)

@@ -41,7 +41,7 @@ class RowEdit:
 
     lock: kroner per year it gets exactly; exclude: it gets nothing; partial: True may be funded partly,
     False all-or-nothing, None as the catalog says; cost_kr / reach: its own figures (an assumption where the
-    catalog is silent, an override where it is not); extend: kroner beyond its ask in a year ("udvid");
+    catalog is silent, an override where it is not); extend: kroner it may get in a year instead of its ask ("udvid");
     reason: why, shown with every change of the row.
     """
 

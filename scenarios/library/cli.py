@@ -11,11 +11,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
-
-import pandas as pd
 
 from optimizer.formats import format_kr
 
@@ -168,6 +167,8 @@ def _summary_text(saved: VersionSummary) -> str:
         *(f"  {f.role:<8} {f.file_name} ({f.size} bytes, sha256 {f.sha256})" for f in info.files),
     ]
     if result.allocation:
+        import pandas as pd  # only where a saved result is shown: `pulje --help` starts without pandas
+
         frame = pd.DataFrame({"amount_kr": result.allocation})
         for year, amounts in result.allocation_by_year.items():
             frame[f"amount_kr_{year}"] = pd.Series(amounts)
@@ -195,7 +196,7 @@ def _outcome(info: VersionInfo) -> str:
 
 
 def _number(value: float | None) -> str:
-    return "" if value is None or pd.isna(value) else f"{value:,.2f}"
+    return "" if value is None or math.isnan(value) else f"{value:,.2f}"
 
 
 def _print_json(data: object) -> None:

@@ -1,0 +1,84 @@
+"""The latest `make bench` as benchmarks/README.md's tables and the growth chart (PNG, log axes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+README_HEAD = """# Benchmarks
+
+`make bench` (under 10 minutes) times pulje against a baseline for every workload of issue 17, in one run on
+one machine: pulje and its baseline alternate, so that both meet the same load; each figure is the median of
+the runs, with the quartiles of the paired ratios (pulje's time / the baseline's) beside it. Large runs go
+to a fresh process each, whose peak memory (the whole process) is reported. `make bench-quick` (under a
+minute) checks the same on smaller sizes for development and leaves this file alone. Speed is measured here,
+never asserted in `make test`. This file and `growth.png` are rewritten by every `make bench`.
+
+How pulje solves a model (optimizer/highs.py and optimizer/fastpath.py choose by its shape, and every
+fast path gives the solver's own answer, ties broken by id; tests/test_fastpath.py compares them):
+- all-or-nothing indsatser: an exact knapsack over the budget in steps of the asks' common divisor, the
+  budget rows solved and every other row checked afterwards (a `requires` pair within a year is one choice
+  of three); where another row binds, HiGHS's branch and bound;
+- an LP of at least 2.000 columns whose only rows are the budget's (and rows on one column): a sort by value
+  per krone; other LPs of at least 5.000 columns: HiGHS's interior point method without presolve (its
+  presolve and dual simplex are slow on many alike columns), then its simplex method for the tie-break on
+  the optimal face, which is skipped where that face is a single point; smaller models: HiGHS's defaults;
+- robustness: all draws at once by the knapsack or the sort (with `requires` pairs), the general path for
+  the draws where another row binds.
+PDLP was measured too and left out: its answer is within 10⁻⁴, not exact.
+"""
+
+
+def write_readme(report: dict, path: Path) -> None:
+    versions = ", ".join(f"{name} {value}" for name, value in report["versions"].items())
+    lines = [README_HEAD, f"## Latest run: {report['date']}", "",
+             f"{report['machine']}; {versions}; {report['seconds']:.0f} s in all. Load average (1, 5, 15 min) "
+             f"{report['load_before']} before and {report['load_after']} after: other work shared the machine's "
+             "cores, which the alternating runs share out between pulje and its baseline.", "",
+             "| workload | target | pulje | baseline | ratio (quartiles) | met |", "|" + "---|" * 6]  # fmt: skip
+    for row in report["results"]:
+        extra = f"; {row['peak_mb']:,.0f} MB peak".replace(",", ".") if "peak_mb" in row else ""
+        extra += f"; full explanations {_time(row['explain_s'])}" if "explain_s" in row else ""
+        ratio = f"{row['ratio']:.3f} ({row['ratio_q'][0]:.3f}-{row['ratio_q'][1]:.3f})".replace(".", ",")
+        met = {True: "yes", False: "**no**", None: ""}[row["met"]]
+        lines.append(f"| {row['workload']} | {row['target']} | {_time(row['pulje_s'])}{extra} | "
+                     f"{row['baseline']}: {_time(row['baseline_s'])} | {ratio} | {met} |")  # fmt: skip
+    lines += ["", "## Growth: time against the number of indsatser (20 udvalg caps)", "",
+              "pulje: Inputs from a validated catalog and solve() (load excluded); direct: the same LP built from "
+              "arrays in highspy (IPM, no presolve); sort: the budget alone by value per krone, the least work an "
+              "exact method does (not the capped model's answer).", "",
+              "| n | pulje | direct highspy | sort | pulje / direct | pulje memory |", "|" + "---|" * 6]  # fmt: skip
+    for entry in report["growth"]:
+        n, memory = f"{entry['n']:,}".replace(",", "."), f"{entry['pulje_mb']:,.0f}".replace(",", ".")
+        ratio = f"{entry['pulje_s'] / entry['direct_s']:.2f}".replace(".", ",")
+        lines.append(f"| {n} | {_time(entry['pulje_s'])} | {_time(entry['direct_s'])} | {_time(entry['sort_s'])} | "
+                     f"{ratio} | {memory} MB |")  # fmt: skip
+    lines += ["", "![time against n, log axes](growth.png)", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def chart(growth: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    n = [entry["n"] for entry in growth]
+    figure, axes = plt.subplots(figsize=(7, 4.5), dpi=110)
+    for key, label in (("pulje_s", "pulje (Inputs + solve)"), ("direct_s", "direct highspy (IPM)"),
+                       ("sort_s", "sort by value per krone")):  # fmt: skip
+        axes.plot(n, [entry[key] for entry in growth], marker="o", label=label)
+    axes.set(xscale="log", yscale="log", xlabel="indsatser (n)", ylabel="seconds",
+             title="Time against n, 20 udvalg caps")  # fmt: skip
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+
+
+def _time(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.2f} ms".replace(".", ",")
+    return f"{seconds:.2f} s".replace(".", ",")

@@ -1,0 +1,353 @@
+"""Exact answers without the solver where the model's shape allows, equal to the solver's own (ties broken by
+id as optimizer/ties.py says):
+
+- an LP where only the budget binds: each year a sort by value per krone (the fractional knapsack); the
+  budget's dual is the value per krone of the indsats funded in part;
+- an all-or-nothing model: each year a knapsack by dynamic programming over the budget in steps of the
+  largest common divisor of the asks (exact: the asks are whole kroner).
+
+Both solve the model with its budget rows only (a row on one column becomes a bound on it) and then check
+every other row. The model with fewer rows has at least the full model's optimum, so an answer satisfying
+every row is the full model's optimum, and the tie-break over its larger set of optima picks the same
+allocation. Where a row is violated (a cap or a `requires` binds), or holds with equality in an LP (its dual
+would not be unique), or the LP's budget dual is not unique, they step aside (None) and the solver runs.
+Every function takes a batch of objectives (draws × columns): robustness solves all its draws at once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.model import SCALE, LinearModel
+from optimizer.ties import FACE_TOL, SPEND_PENALTY, TIE_TOL, id_preference
+
+MAX_DP_CELLS = 2_000_000  # items × budget steps of one knapsack (beyond, the solver is faster)
+DP_CHUNK_CELLS = 1 << 17  # draws × budget steps worked on at once (fits a processor's cache)
+TIE_WEIGHT = TIE_TOL / 100  # the knapsack maximizes value + this × tie value: equal values are told apart by
+# the tie value, and no value difference above 2·10⁻¹¹ of the total is ever outweighed by it
+ROW_TOL = 1e-9  # relative: a row this close to a bound holds with equality
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the fast paths need of a model: its budget rows, the rows on one column and the rest."""
+
+    budget_rows: np.ndarray  # per year: its budget row
+    year_of: np.ndarray  # per column: the year of its budget row (-1: none)
+    weight: np.ndarray  # per column: its coefficient in that row (the ask in units of 100.000 kr.)
+    bound_rows: np.ndarray  # rows on a single column, read as bounds on it
+    bound_cols: np.ndarray
+    bound_coefs: np.ndarray
+    other_rows: np.ndarray  # rows checked once the budget rows are solved
+    preference: np.ndarray  # per column: the id preference of its indsats
+    idle: np.ndarray  # per column: its tie value where it has no value (a small cost per krone asked)
+    pairs: tuple[tuple[int, int], ...]  # (prerequisite, later) columns of `requires` rows within one year
+    pair_rows: np.ndarray  # those rows (the knapsack keeps them itself)
+
+
+def shape_of(model: LinearModel) -> Shape | None:
+    """The model's Shape, or None when a column is not a share of an ask (indicators, set-up starts)."""
+    inst = model.instance
+    if model.n_cols != model.share_cols.size or inst.n == 0:
+        return None
+    counts = np.diff(model.row_start)
+    budget = np.array([r for r, row in enumerate(model.rows) if row.kind == "budget"], dtype=int)
+    year_of, weight = np.full(model.n_cols, -1), np.zeros(model.n_cols)
+    for t, r in enumerate(budget):
+        entries = slice(model.row_start[r], model.row_start[r + 1])
+        year_of[model.row_index[entries]], weight[model.row_index[entries]] = t, model.row_value[entries]
+    single = np.flatnonzero(counts == 1)
+    single = single[model.row_value[model.row_start[single]] > 0]
+    cols = model.row_index[model.row_start[single]]
+    if len(np.unique(cols)) < len(cols):
+        return None  # two rows on one column: the solver sorts out which one holds
+    rest = np.setdiff1d(np.arange(model.n_rows), np.concatenate([budget, single]))
+    preference = np.repeat(id_preference(model), inst.n_years).reshape(inst.n, inst.n_years)
+    column_preference, idle = np.zeros(model.n_cols), np.zeros(model.n_cols)
+    column_preference[model.share_cols] = preference
+    idle[model.share_cols] = np.where(inst.cost > 0, -SPEND_PENALTY * inst.cost / max(inst.cost.max(), 1.0), 0.0)
+    pairs, pair_rows = _pairs(model, rest)
+    return Shape(budget, year_of, weight, single, cols, model.row_value[model.row_start[single]], rest,
+                 column_preference, idle, pairs, pair_rows)  # fmt: skip
+
+
+def _pairs(model: LinearModel, rows: np.ndarray) -> tuple[tuple[tuple[int, int], ...], np.ndarray]:
+    """`requires` rows s[later] − s[first] ≤ 0 on two columns, each column in one such row at most."""
+    found, seen = [], set()
+    for r in rows:
+        entries = slice(model.row_start[r], model.row_start[r + 1])
+        cols, coefs = model.row_index[entries], model.row_value[entries]
+        if model.rows[r].kind == "requires" and len(cols) == 2 and sorted(coefs) == [-1.0, 1.0]:
+            later, first = (int(c) for c in (cols if coefs[0] > 0 else cols[::-1]))
+            if later not in seen and first not in seen and model.row_upper[r] == 0:
+                found.append((r, first, later))
+                seen |= {later, first}
+    return tuple((first, later) for _, first, later in found), np.array([r for r, _, _ in found], dtype=int)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The current column and row bounds (as the compiled model holds them)."""
+
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+
+
+def solve_many(model: LinearModel, objectives: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each row of `objectives` (value per column; one row per draw) solved at the model's own bounds by the
+    fast path its shape allows: the column values per draw and a mask of the draws answered (elsewhere a row
+    binds); None where no fast path fits the model."""
+    shape = shape_of(model)
+    if shape is None or (model.integer.any() and not model.integer.all()):
+        return None
+    row_lower, row_upper = model.row_bounds()
+    bounds = Bounds(model.col_lower, model.col_upper, row_lower, row_upper)
+    largest = np.abs(objectives).max(axis=1, keepdims=True)
+    scaled = objectives / np.where(largest > 0, largest, 1.0)  # each draw as the solver would see it
+    if model.integer.all():
+        return solve_knapsack(model, shape, scaled, bounds)
+    return _lp_draws(model, shape, scaled, bounds)
+
+
+def _lp_draws(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bounds):
+    """Each draw's LP optimum (the shares only) by sorting, with the mask of the draws answered. A `requires`
+    pair within a year is one indsats funded at one share where the later is worth more per krone than its
+    prerequisite (then the pair's money is best spent on both together), else two, the prerequisite first."""
+    lower, upper = _folded(shape, bounds)
+    if lower is None or (objective < 0).any() or not _only_budget_columns(shape, lower, upper):
+        return None
+    values, answered = np.tile(lower, (len(objective), 1)), np.ones(len(objective), dtype=bool)
+    for t, r in enumerate(shape.budget_rows):
+        cols = np.flatnonzero(shape.year_of == t)
+        position = {int(c): k for k, c in enumerate(cols)}
+        pairs = [(position[f], position[later]) for f, later in shape.pairs if f in position and later in position]
+        firsts, laters = np.array([f for f, _ in pairs], dtype=int), np.array([la for _, la in pairs], dtype=int)
+        low, high = lower[cols], upper[cols]
+        if math.isfinite(bounds.row_lower[r]) or (low[firsts] != 0).any() or (high[firsts] != high[laters]).any():
+            return None
+        value, weight = objective[:, cols].copy(), shape.weight[cols]
+        together = value[:, firsts] / weight[firsts] < value[:, laters] / weight[laters]
+        both = np.where(together, value[:, firsts] + value[:, laters], 0.0)
+        value[:, firsts], value[:, laters] = (
+            np.where(together, 0.0, value[:, firsts]),
+            np.where(together, 0.0, value[:, laters]),
+        )
+        preference = shape.preference[cols]
+        filled = _fill(np.hstack([value, both]), np.concatenate([weight, weight[firsts] + weight[laters]]),
+                       np.concatenate([low, low[laters]]), np.concatenate([high, high[firsts]]), bounds.row_upper[r],
+                       np.concatenate([preference, (preference[firsts] + preference[laters]) / 2]))  # fmt: skip
+        if filled is None:
+            return None
+        shares, _, _, face = filled
+        paired = shares[:, len(cols) :]
+        shares = shares[:, : len(cols)]
+        shares[:, firsts] += paired
+        shares[:, laters] += paired
+        values[:, cols] = shares
+        in_pair = face[:, len(cols) :].any(axis=1) | face[:, firsts].any(axis=1) | face[:, laters].any(axis=1)
+        answered &= ~(in_pair & (face.sum(axis=1) > 1))  # a pair tied with another indsats: the solver decides
+    return values, answered & _rows_hold(model, shape, values, bounds, strictly=False, handled=shape.pair_rows)
+
+
+def solve_lp(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bounds, *, strictly: bool = True):
+    """The LP's optimum for each row of `objective` (scaled, draws × columns) by sorting, with each draw's row
+    duals (scaled; NaN where not unique) and whether every other row holds (strictly: and none with equality,
+    so that the duals are the solver's); None where the sort does not give the model's answer."""
+    lower, upper = _folded(shape, bounds)
+    if lower is None or (objective < 0).any():
+        return None
+    draws = len(objective)
+    values, duals, exact = np.tile(lower, (draws, 1)), np.zeros((draws, model.n_rows)), np.ones(draws, bool)
+    for t, r in enumerate(shape.budget_rows):
+        cols = np.flatnonzero(shape.year_of == t)
+        if math.isfinite(bounds.row_lower[r]):
+            return None
+        filled = _fill(objective[:, cols], shape.weight[cols], lower[cols], upper[cols], bounds.row_upper[r],
+                       shape.preference[cols])  # fmt: skip
+        if filled is None:
+            return None
+        values[:, cols], duals[:, r], unique, _ = filled
+        exact &= unique
+    if not _only_budget_columns(shape, lower, upper):
+        return None
+    slack = _rows_hold(model, shape, values, bounds, strictly=strictly)
+    duals[:, shape.bound_rows] = _bound_duals(shape, objective, duals, values, bounds, lower, upper)
+    exact &= ~np.isnan(duals).any(axis=1)
+    return values, np.where(exact[:, None], duals, np.nan), slack
+
+
+def _fill(value: np.ndarray, weight: np.ndarray, low: np.ndarray, high: np.ndarray, budget: float,
+          preference: np.ndarray):  # fmt: skip
+    """One year's fractional knapsack for each draw: (shares, the budget's dual, whether the dual is unique, the
+    items on the optimal face)."""
+    if (weight <= 0).any():
+        return None
+    room = budget - weight @ low
+    if room < -ROW_TOL * max(1.0, abs(budget)):
+        return None  # infeasible: the solver says so, with its conflict
+    draws = np.arange(len(value))[:, None]
+    capacity = (high - low) * weight
+    ratio = value / weight
+    order = np.argsort(-ratio, axis=1, kind="stable")
+    wanted = np.where(value > 0, capacity, 0.0)
+    cumulative = np.cumsum(wanted[draws, order], axis=1)
+    binding = cumulative[:, -1] > room
+    marginal = (cumulative > room).argmax(axis=1)
+    dual = np.where(binding, ratio[draws[:, 0], order[draws[:, 0], marginal]], 0.0)
+    reduced = value - dual[:, None] * weight
+    above = reduced > FACE_TOL
+    face = (np.abs(reduced) <= FACE_TOL) & (value > 0)
+    left = room - np.where(above, capacity, 0.0).sum(axis=1)
+    by_id = np.argsort(-preference, kind="stable")  # on the face, lower ids first (more id-weighted value)
+    face_capacity = np.where(face, capacity, 0.0)[:, by_id]
+    before = np.cumsum(face_capacity, axis=1) - face_capacity
+    spent = np.zeros_like(value)
+    spent[:, by_id] = np.clip(left[:, None] - before, 0.0, face_capacity)
+    shares = np.where(above, high, low) + spent / weight
+    tol = ROW_TOL * np.maximum(1.0, np.abs(high))
+    partial = face & (shares > low + tol) & (shares < high - tol)
+    unique = np.where(binding, partial.any(axis=1), left > ROW_TOL * max(1.0, abs(budget)))
+    return shares, dual, unique, face
+
+
+def solve_knapsack(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bounds):
+    """An all-or-nothing model's optimum for each row of `objective` (scaled), tie-break included, by dynamic
+    programming over each year's budget (a `requires` pair within a year is one choice of three: neither, the
+    prerequisite, both); with a mask of the draws whose answer satisfies every row. None where the asks have no
+    common step small enough."""
+    lower, upper = _folded(shape, bounds)
+    if lower is None or (objective < 0).any() or not _only_budget_columns(shape, lower, upper):
+        return None
+    lower, upper = np.ceil(lower - 1e-9), np.floor(upper + 1e-9)
+    if (lower > upper).any() or (upper > 1).any():
+        return None
+    values = np.tile(lower, (len(objective), 1))
+    tie = np.where(objective == 0, shape.idle, objective * shape.preference)  # as ties.tie_objective, per draw
+    paired = {later: first for first, later in shape.pairs}
+    for t, r in enumerate(shape.budget_rows):
+        in_year = shape.year_of == t
+        room = (bounds.row_upper[r] - shape.weight[in_year] @ lower[in_year]) * SCALE
+        cols = np.flatnonzero(in_year & (upper > lower))
+        if math.isfinite(bounds.row_lower[r]) or room < -ROW_TOL * SCALE:
+            return None  # infeasible: the solver says so, with its conflict
+        if cols.size == 0:
+            continue
+        kroner = shape.weight[cols] * SCALE
+        whole = np.round(kroner)
+        if not (np.allclose(kroner, whole, rtol=0, atol=1e-6) and (whole > 0).all()):
+            return None
+        step = int(np.gcd.reduce(whole.astype(np.int64)))
+        if not 0 <= room / step < MAX_DP_CELLS:
+            return None  # too fine a step
+        steps = math.floor(room / step + 1e-9)
+        if len(cols) * (steps + 1) > MAX_DP_CELLS:
+            return None
+        sizes = (whole // step).astype(np.int64)
+        values[:, cols] = _knapsack(objective[:, cols], tie[:, cols], sizes, steps, _choices(cols, paired))
+    return values, _rows_hold(model, shape, values, bounds, strictly=False, handled=shape.pair_rows)
+
+
+def _choices(cols: np.ndarray, paired: dict[int, int]) -> list[tuple[tuple[int, ...], ...]]:
+    """The knapsack's choices over these columns (by position): each column alone, except that a column
+    requiring another free one comes only with it."""
+    position = {int(c): k for k, c in enumerate(cols)}
+    firsts = {position[paired[c]]: position[c] for c in position if c in paired and paired[c] in position}
+    laters = set(firsts.values())
+    return [((k,), (k, firsts[k])) if k in firsts else ((k,),) for k in range(len(cols)) if k not in laters]
+
+
+def _knapsack(value: np.ndarray, tie: np.ndarray, sizes: np.ndarray, steps: int,
+              choices: list[tuple[tuple[int, ...], ...]]) -> np.ndarray:  # fmt: skip
+    """0/1 knapsack for each draw, maximizing value + TIE_WEIGHT × tie value within `steps`: the most value, and
+    among equal values the most tie value. `choices` lists, per group, its options (sets of items); a group
+    takes at most one. Returns the chosen items (draws × items)."""
+    draws, items = value.shape
+    key = value + TIE_WEIGHT * tie
+    chosen = np.zeros((draws, items), dtype=bool)
+    chunk = max(1, DP_CHUNK_CELLS // (steps + 1))
+    options = [[(list(option), int(sizes[list(option)].sum())) for option in group] for group in choices]
+    for start in range(0, draws, chunk):
+        part = key[start : start + chunk]
+        best = np.zeros((len(part), steps + 1))
+        taken = np.zeros((len(options), len(part), steps + 1), dtype=np.int8)  # the option taken, 0: none
+        for g, group in enumerate(options):
+            before = best.copy() if len(group) > 1 else best
+            for o, (members, size) in enumerate(group, start=1):
+                if size > steps:
+                    continue
+                with_it = before[:, : steps + 1 - size] + part[:, members].sum(axis=1, keepdims=True)
+                np.copyto(taken[g, :, size:], o, where=with_it > best[:, size:])
+                np.maximum(best[:, size:], with_it, out=best[:, size:])
+        room = np.full(len(part), steps)
+        rows = np.arange(len(part))
+        for g in range(len(options) - 1, -1, -1):
+            option = taken[g, rows, room]
+            for o, (members, size) in enumerate(options[g], start=1):
+                picked = option == o
+                chosen[start : start + chunk][np.ix_(picked, members)] = True
+                room = room - np.where(picked, size, 0)
+    return chosen.astype(float)
+
+
+def _folded(shape: Shape, bounds: Bounds) -> tuple[np.ndarray, np.ndarray] | tuple[None, None]:
+    """Column bounds with the rows on one column folded in; (None, None) if they contradict."""
+    lower, upper = bounds.col_lower.copy(), bounds.col_upper.copy()
+    cols, coefs = shape.bound_cols, shape.bound_coefs
+    lower[cols] = np.maximum(lower[cols], bounds.row_lower[shape.bound_rows] / coefs)
+    upper[cols] = np.minimum(upper[cols], bounds.row_upper[shape.bound_rows] / coefs)
+    if (lower > upper + ROW_TOL * np.maximum(1.0, np.abs(upper))).any():
+        return None, None
+    return lower, np.maximum(lower, upper)
+
+
+def _only_budget_columns(shape: Shape, lower: np.ndarray, upper: np.ndarray) -> bool:
+    """Every column that may move lies in a budget row (so the budget limits it)."""
+    return bool(((shape.year_of >= 0) | (upper <= lower)).all())
+
+
+def _rows_hold(model: LinearModel, shape: Shape, values: np.ndarray, bounds: Bounds, *, strictly: bool,
+               handled: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+    """Per draw: whether every other row holds (strictly: and none with equality); `handled` rows need no check."""
+    rows = shape.other_rows if handled is None else np.setdiff1d(shape.other_rows, handled)
+    if rows.size == 0:
+        return np.ones(len(values), dtype=bool)
+    if len(values) == 1:
+        activity = model.activity(values[0])[rows][None, :]
+    else:  # many draws of a small model: one matrix product
+        matrix = np.zeros((rows.size, model.n_cols))
+        for k, r in enumerate(rows):
+            entries = slice(model.row_start[r], model.row_start[r + 1])
+            matrix[k, model.row_index[entries]] = model.row_value[entries]
+        activity = values @ matrix.T
+    low, high = bounds.row_lower[rows], bounds.row_upper[rows]
+    tol = ROW_TOL * np.maximum(1.0, np.maximum(np.abs(np.nan_to_num(low, posinf=0, neginf=0)),
+                                                np.abs(np.nan_to_num(high, posinf=0, neginf=0))))  # fmt: skip
+    if strictly:
+        return ((activity > low + tol) & (activity < high - tol)).all(axis=1)
+    return ((activity >= low - tol) & (activity <= high + tol)).all(axis=1)
+
+
+def _bound_duals(shape: Shape, objective: np.ndarray, duals: np.ndarray, values: np.ndarray, bounds: Bounds,
+                 lower: np.ndarray, upper: np.ndarray) -> np.ndarray:  # fmt: skip
+    """The duals of the rows on one column: the column's reduced cost per unit of the row where the row is the
+    bound that holds it, 0 where the column is not held by it; NaN where its own bound holds it too."""
+    cols, coefs = shape.bound_cols, shape.bound_coefs
+    budget_dual = np.zeros_like(objective)
+    moving = shape.year_of >= 0
+    budget_dual[:, moving] = duals[:, shape.budget_rows[shape.year_of[moving]]]
+    reduced = (objective - budget_dual * shape.weight)[:, cols]
+    x = values[:, cols]
+    row_low, row_high = bounds.row_lower[shape.bound_rows] / coefs, bounds.row_upper[shape.bound_rows] / coefs
+    tol = ROW_TOL * np.maximum(1.0, np.abs(x))
+    held_high = (reduced > FACE_TOL) & (np.abs(x - row_high) <= tol)
+    held_low = (reduced < -FACE_TOL) & (np.abs(x - row_low) <= tol)
+    own = (held_high & (np.abs(bounds.col_upper[cols] - row_high) <= tol)) | (
+        held_low & (np.abs(bounds.col_lower[cols] - row_low) <= tol)
+    )
+    result = np.where(held_high | held_low, reduced / coefs, 0.0)
+    return np.where(own, np.nan, result)
