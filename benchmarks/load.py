@@ -306,6 +306,7 @@ def main(argv: list[str] | None = None) -> None:
         default=BROWSER_NICE,
         help="CPU priority of Chromium (and this driver) below the server's: 0 lets them compete as equals",
     )
+    parser.add_argument("--quiet", action="store_true", help="only write benchmarks/results/load.json")
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         raise SystemExit(f"error: {CHROMIUM} not found: install Debian's chromium")
@@ -317,7 +318,8 @@ def main(argv: list[str] | None = None) -> None:
             tally, cpu = asyncio.run(drive(url, args.sessions, args.seconds, _server_pid(url)))
         checked, versions = verify(Library(url_db, cache=Path(folder) / "check-cache"), tally.saves)
     report = summary(tally, checked, versions, args) | {"cpu_seconds": cpu}
-    print(json.dumps(report, indent=2, ensure_ascii=False))
+    if not args.quiet:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "load.json").write_text(json.dumps(report | {"saves": [asdict(s) for s in tally.saves]}, indent=2))
 

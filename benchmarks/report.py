@@ -53,7 +53,49 @@ def write_readme(report: dict, path: Path) -> None:
         lines.append(f"| {n} | {_time(entry['pulje_s'])} | {_time(entry['direct_s'])} | {_time(entry['sort_s'])} | "
                      f"{ratio} | {memory} MB |")  # fmt: skip
     lines += ["", "![time against n, log axes](growth.png)", ""]
+    lines += _app_section(report.get("app", [])) + _load_section(report.get("sessions"))
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _app_section(rows: list[dict]) -> list[str]:
+    """The app's slider moves (benchmarks/app.py): headless through AppTest and in Chromium."""
+    if not rows:
+        return []
+    lines = ["## The app: a slider move on the pulje", "",
+             "benchmarks/app.py, per bundled catalog: the median of 15 moves to pulje values not seen before (and "
+             "of 5 moves back to values seen, which come from the cache). AppTest runs the whole script through "
+             "`streamlit.testing` (target: 150 ms for a new value); the browser figure is Debian's Chromium against "
+             "`streamlit run`, from the key press to the budget bar stating the new pulje, with the browser and the "
+             "server sharing the machine's cores.", "", "| measured | time |", "|---|---|"]  # fmt: skip
+    lines += [f"| {row['benchmark'].removeprefix('app: ')} | {_time(row['seconds'])} |" for row in rows]
+    return [*lines, ""]
+
+
+def _load_section(load: dict | None) -> list[str]:
+    """20 browser sessions on one server for a minute (benchmarks/load.py)."""
+    if not load:
+        return []
+    problems = "none" if not (load["lost"] or load["mixed_up"] or load["unconfirmed"]) else (
+        f"{load['lost']} lost, {load['mixed_up']} mixed up, {load['unconfirmed']} unconfirmed")  # fmt: skip
+    rows = [
+        ("sessions, each its own browser context and Streamlit session", f"{load['sessions']}"),
+        ("duration", _time(load["duration_s"])),
+        ("slider moves, key press to the updated result: count, p50, p95, max",
+         f"{load['moves']}; {_time(load['move_p50_s'])}; {_time(load['move_p95_s'])}; {_time(load['move_max_s'])}"),
+        ("saves to the shared library: count, p50, p95",
+         f"{load['saves']}; {_time(load['save_p50_s'])}; {_time(load['save_p95_s'])}"),
+        ("errors (a wait over 30 s, an error box or a traceback on a page)", f"{load['errors']}"),
+        ("saves checked in the library afterwards (author, note, pulje, allocation re-solved)", problems),
+        ("versions in the library", f"{load['versions_in_library']}"),
+    ]  # fmt: skip
+    lines = ["## Many users at once: 20 sessions on one server", "",
+             "benchmarks/load.py (`make bench-load` alone): 20 sessions of one headless Chromium against one "
+             "`streamlit run app.py` for a minute, each moving pulje sliders (0,5-1,5 s between moves) and saving "
+             "to one SQLite library under names shared by five sessions. Chromium runs at a lower CPU priority "
+             f"(nice {load['browser_nice']}): on this machine it stands in for 20 laptops. Run on {load['when']}.",
+             "", "| measured | figure |", "|---|---|"]  # fmt: skip
+    lines += [f"| {what} | {figure} |" for what, figure in rows]
+    return [*lines, ""]
 
 
 def chart(growth: list[dict], path: Path) -> None:
@@ -76,7 +118,9 @@ def chart(growth: list[dict], path: Path) -> None:
     plt.close(figure)
 
 
-def _time(seconds: float) -> str:
+def _time(seconds: float | None) -> str:
+    if seconds is None:
+        return "none"
     if seconds < 1e-3:
         return f"{seconds * 1e6:.0f} µs"
     if seconds < 1:

@@ -2,7 +2,9 @@
 benchmarks/results/latest.json, the tables of benchmarks/README.md and the chart benchmarks/growth.png.
 
 Speed is measured here, never asserted in `make test`. `--quick` (under a minute) skips the national-scale
-runs and times fewer repeats, for development; only the full run rewrites the README and the chart.
+runs, the app and the load test, and times fewer repeats, for development; only the full run rewrites the
+README and the chart. The full run ends with the app's slider moves (benchmarks/app.py) and, in a process of
+its own (it lowers its own CPU priority), 20 browser sessions on one server (benchmarks/load.py).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -36,7 +39,7 @@ def machine() -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="under a minute: no national-scale runs")
+    parser.add_argument("--quick", action="store_true", help="under a minute: no national-scale runs, app or load test")
     quick = parser.parse_args(argv).quick
     started = time.perf_counter()
     report = machine()
@@ -49,8 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     growth = cases.growth([100, 1_000, 10_000] if quick else [100, 1_000, 10_000, 100_000, 1_000_000])
     if not quick:
         rows += cases.national(1_000_000)
-    report |= {"quick": quick, "seconds": time.perf_counter() - started, "results": rows, "growth": growth,
-               "load_after": [round(load, 2) for load in os.getloadavg()]}  # fmt: skip
+    report |= {"load_after": [round(load, 2) for load in os.getloadavg()]}
+    if not quick:
+        from benchmarks.app import bench_app
+
+        report |= {"app": bench_app(), "sessions": _load_test()}
+    report |= {"quick": quick, "seconds": time.perf_counter() - started, "results": rows, "growth": growth}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / ("quick.json" if quick else "latest.json")).write_text(json.dumps(report, indent=2), encoding="utf-8")
     if not quick:
@@ -61,6 +68,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{row['workload'][:88]:<88} {row['pulje_s'] * 1000:10.2f} ms  ×{row['ratio']:7.3f}  {met}")
     print(f"{report['seconds']:.0f} s in all; written to {RESULTS}", file=sys.stderr)
     return 0
+
+
+def _load_test() -> dict:
+    """benchmarks/load.py's figures, run in a process of its own (it lowers its CPU priority for Chromium)."""
+    subprocess.run([sys.executable, "-m", "benchmarks.load", "--quiet"], check=True, cwd=HERE.parent)
+    return json.loads((RESULTS / "load.json").read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":

@@ -269,11 +269,19 @@ class Explanation:
     budget_next_100k: dict[Year, float]
     binding_gains: dict[str, float | None] | None = None  # None: not computed
     entry_thresholds: pd.DataFrame | None = None
+    next_100k_goes_to: dict[Year, dict[str, float]] | None = None  # per year: id → change in kroner (re-solved)
 
     def to_dict(self) -> dict:
-        """The JSON additions of `--explain`: budget_next_100k (a number, or an object by year), gain_next_100k
-        per binding name, and the entry thresholds."""
+        """The JSON additions of `--explain`: budget_next_100k (a number, or an object by year), where that
+        money goes (id → change in kroner, likewise), gain_next_100k per binding name, and the entry thresholds."""
         data: dict[str, object] = {"budget_next_100k": by_year(self.budget_next_100k)}
+        if self.next_100k_goes_to is not None:
+            goes_to = {
+                year: {i: round(kr, 2) for i, kr in change.items()} for year, change in self.next_100k_goes_to.items()
+            }
+            data["next_100k_goes_to"] = (
+                goes_to[None] if list(goes_to) == [None] else {str(y): c for y, c in goes_to.items()}
+            )
         if self.binding_gains is not None:
             data["gain_next_100k"] = {name: json_number(gain) for name, gain in self.binding_gains.items()}
         if self.entry_thresholds is not None:
@@ -286,4 +294,10 @@ class Explanation:
 
 def explain(result: Result) -> Explanation:
     """Every explanation of a solved result (re-solves; cheap on the compiled model)."""
-    return Explanation(budget_next_100k(result), binding_gains(result), entry_thresholds(result))
+    steps = next_100k_steps(result)
+    return Explanation(
+        {step.year: step.gain for step in steps},
+        binding_gains(result),
+        entry_thresholds(result),
+        {step.year: step.change_kr for step in steps},
+    )

@@ -177,6 +177,7 @@ def _emit_run(result: ScenarioRun, args: argparse.Namespace, *, comparison=None)
             for item in data["binding"]:
                 item["gain_next_100k"] = gains["gain_next_100k"].get(item["constraint"])
             data["entry_thresholds"] = gains["entry_thresholds"]
+            data["next_100k_goes_to"] = gains["next_100k_goes_to"]
         if comparison is not None:
             data["comparison"] = report.comparison_dict(comparison)
         _print_json(data)

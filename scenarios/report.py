@@ -38,6 +38,8 @@ def run_text(run: ScenarioRun, *, explanation: Explanation | None = None) -> str
         parts.append(result.conflict.message)
     if result.is_ok:
         parts.extend(result.outcome_lines(explanation.budget_next_100k if explanation is not None else None))
+        if explanation is not None and explanation.next_100k_goes_to is not None:
+            parts.extend(_goes_to(result, explanation.next_100k_goes_to))
         columns = ["id", "udvalg", "cost_kr", "amount_kr"]
         columns += [c for c in result.allocation.columns if c.startswith(("amount_kr_", "ask_kr_"))]
         columns += ["funded_share", "value", "value_per_100k"]
@@ -61,6 +63,21 @@ def run_text(run: ScenarioRun, *, explanation: Explanation | None = None) -> str
     if result.assumptions:
         parts.append("Assumptions:\n" + "\n".join(f"  - {a}" for a in result.assumptions))
     return terminal_text("\n".join(parts))
+
+
+def _goes_to(result: Result, goes_to: dict) -> list[str]:
+    """Where another 100.000 kr. in the pulje goes, per year, as the re-solve moves it (over all years)."""
+    names = dict(zip(result.allocation["id"], result.allocation["name"], strict=True))
+    lines = []
+    for year, change in goes_to.items():
+        label = "" if year is None else f" {year}"
+        moved = "; ".join(
+            f"{names.get(i, i)} ({i}) {'+' if kr > 0 else '−'}{format_kr(abs(kr))}" for i, kr in change.items()
+        )
+        lines.append(
+            f"  Another 100.000 kr. in the pulje{label} goes to: {moved or 'nothing (no allocation changes)'}."
+        )
+    return lines
 
 
 def _binding(result: Result) -> pd.DataFrame:

@@ -220,6 +220,28 @@ def test_explain_json_gives_what_loosening_each_binding_limit_buys(capsys: pytes
         assert item["rate_per_100k"] > 0
 
 
+def test_explain_says_where_the_next_100k_goes_as_a_larger_pulje_allocates_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """All-or-nothing Frederiksberg at 700.000 kr.: `--explain` names where another 100.000 kr. goes. A fresh
+    solve at 800.000 kr. must allocate exactly that much differently, indsats by indsats; the text says it too."""
+    data = _explained(capsys, *ASSUME, CATALOG, "--budget", "700000")
+    larger = _explained(capsys, *ASSUME, CATALOG, "--budget", "800000")
+    before = {item["id"]: item["amount_kr"] for item in data["allocation"]}
+    after = {item["id"]: item["amount_kr"] for item in larger["allocation"]}
+    moved = {i: after[i] - before[i] for i in before if abs(after[i] - before[i]) > 0.5}
+    assert moved, "the larger pulje changes the allocation: the test needs a change to check"
+    goes_to = data["next_100k_goes_to"]
+    assert set(goes_to) == set(moved)
+    for indsats_id, change in moved.items():
+        assert math.isclose(goes_to[indsats_id], change, abs_tol=0.5)
+    assert math.isclose(data["budget_next_100k"], larger["objective"] - data["objective"], rel_tol=1e-9)
+    code, out, err = pulje(capsys, "solve", *ASSUME, CATALOG, "--budget", "700000", "--explain")
+    assert code == 0, err
+    line = next(line for line in out.splitlines() if "goes to:" in line)
+    assert all(f"({indsats_id})" in line for indsats_id in moved)
+
+
 def test_explain_gives_no_gain_for_the_catalogs_requires_rows(capsys: pytest.CaptureFixture[str]) -> None:
     """Half of kk-laerere-udbredelse locked: its concept kk-laerere-metodehaefte is funded just as far, so the
     catalog's requires row binds and is listed, without a rate or a gain (a user cannot loosen it). Reproduction:
