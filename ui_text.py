@@ -465,6 +465,7 @@ LIBRARY = {
     "on_version": "Åbnet fra biblioteket: »{name}«, version {version}, gemt af {author} {time}.",
     "compare_head": "Sammenlign versioner",
     "compare_label": "Vælg to eller flere versioner",
+    "compare_none": "Ingen valgt endnu",
     "compare_help": "Hver version regnes igen ud fra de filer og indstillinger, den blev gemt med.",
     "compare_legend": "Kolonne {label}: »{name}«, version {version}",
     "compare_objective": "Samlet værdi og fordelt beløb",

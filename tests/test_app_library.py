@@ -30,6 +30,7 @@ from tests.app_helpers import (
     start,
 )
 from tests.app_library_helpers import T, app_library, button, pick, save, settings_of
+from ui import library as panel
 
 __all__ = ["app_library"]  # the fixture, used by name
 VALUE = ui_text.RESULTS["value"]
@@ -58,6 +59,7 @@ def test_saving_twice_under_one_name_adds_versions_1_and_2_with_what_was_shown(a
     assert_clean(at)
     assert T["saved"].format(name="Forslag B", version=2) in shown_texts(at, "success")
     assert dict(at.query_params) == {"bibliotek": "Forslag B", "version": "2"}
+    assert (at.selectbox(key=panel.PICK_NAME).value, at.selectbox(key=panel.PICK_VERSION).value) == ("Forslag B", 2)
     second = first.with_budget(2022, 400_000)
     infos = app_library.versions("Forslag B")
     assert [(i.version, i.author, i.note) for i in infos] == [(1, "Kim Hansen", "første udkast"), (2, "Ole Berg", "")]
@@ -135,6 +137,7 @@ def test_restoring_an_old_version_saves_it_again_as_the_newest_and_opens_it(app_
     assert (three.scenario_toml, three.result, three.info.files) == (one.scenario_toml, one.result, one.info.files)
     assert three.info.note == "restored from version 1"
     assert dict(at.query_params) == {"bibliotek": "Plan", "version": "3"}
+    assert at.selectbox(key=panel.PICK_VERSION).value == 3  # the picker follows the version the page is on
     settings = start("fb2021").with_budget(2021, 500_000)
     assert settings_of(at) == settings
     assert_shows(at, independent(settings, "fb2021"))

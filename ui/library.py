@@ -115,6 +115,7 @@ def _save(settings: Settings, result: Result | None, source: data.Source, catalo
     st.session_state[NOTE] = ""
     st.session_state[KEPT] = {NAME: name, AUTHOR: author, NOTE: ""}
     state.mark_saved(info, settings)
+    _follow_version()
     _say(T["saved"].format(name=info.name, version=info.version))
     state.rerun_app()  # the top bar and the address name the version now
 
@@ -186,5 +187,12 @@ def _restore(name: str, version: int) -> None:
         _say(saved.library_problem(exc), error=True)
         return
     if state.open_saved(info.name, info.version) is not None:
+        _follow_version()
         state.notice(T["restored"].format(old=version, name=info.name, version=info.version))
     state.rerun_app()
+
+
+def _follow_version() -> None:
+    """The pickers show the version the session is now on (the one just saved or restored)."""
+    for key in (PICK_NAME, PICK_VERSION):
+        st.session_state.pop(key, None)

@@ -26,7 +26,9 @@ def comparison(listing: pd.DataFrame) -> None:
     """Choose two or more versions; their comparison follows."""
     st.subheader(T["compare_head"])
     refs = [f"{name}@{version}" for name, version in zip(listing["name"], listing["version"], strict=True)]
-    chosen = st.multiselect(T["compare_label"], refs, key=CHOSEN, help=T["compare_help"], format_func=_label)
+    chosen = st.multiselect(
+        T["compare_label"], refs, key=CHOSEN, help=T["compare_help"], format_func=_label, placeholder=T["compare_none"]
+    )
     if len(chosen) < 2:
         return
     versions = tuple((name, int(version)) for name, version in map(parse_ref, chosen) if version is not None)
