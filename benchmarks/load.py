@@ -9,18 +9,19 @@ Two clients drive the sessions (benchmarks/load_plan.py says what every user doe
   sending a save's click to the message naming the version. Beside them, `--browser-sessions` (2) pages of one
   headless Chromium do the same at the same time, timed from the key press to the redrawn budget bar, so the
   report also shows what a real page shows meanwhile.
-- `--client browser`: every session is a Chromium page (benchmarks/load_browser.py). On a 2-core machine the 20
+- `--client browser`: every session is a Chromium page (benchmarks/load_browser.py). On a 2-core machine 20
   rendering pages, not the server, are then the bottleneck.
 Chromium and Playwright's driver run at a lower CPU priority (`--browser-nice`): on one machine they stand in for
 laptops of their own. Each session walks its own pulje values (each starts from its own pulje for 2022), so the
 sessions do not answer each other from the cache; saves go under a few names shared by several sessions, so they
-race for the next version number.
+race for the next version number. `--servers 2` starts two app processes on one library, session k on process
+k mod 2, as a load balancer that keeps a tab on one process would.
 
 Reported: p50/p95 of the moves and saves per client; errors (a wait over 30 s, a red error box or a traceback);
 and, from the library afterwards, whether every save is there under the version its session was told, with the
 author, note, pulje and allocation that session had (the allocation checked against the core solving those
-settings), none lost, none extra, none mixed up. The CPU seconds of the server, Chromium and this driver and the
-load average are reported beside them, since all share this machine's cores.
+settings), none lost, none extra, none mixed up. The CPU time of the server(s), Chromium, this driver and the
+rest of the machine and the load average are reported beside them, since all share this machine's cores.
 
 `python -m benchmarks.load` (or `make bench-load`): prints the figures and writes benchmarks/results/load.json.
 Not part of `make test`: it takes a minute and a half and loads both cores.
@@ -36,21 +37,17 @@ import os
 import statistics
 import tempfile
 import time
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, ExitStack
 from dataclasses import asdict
 from pathlib import Path
 
-import pandas as pd
 from playwright.async_api import async_playwright
 
 from benchmarks.load_browser import open_browser_user
-from benchmarks.load_plan import DURATION_S, OPENING, SESSIONS, THINK_S, Save, Tally, User, author, run_user
+from benchmarks.load_check import verify
+from benchmarks.load_plan import DURATION_S, OPENING, SESSIONS, THINK_S, Tally, User, run_user
 from benchmarks.load_protocol import open_protocol_user
-from optimizer import load_catalog, solve
-from scenarios.bundled import BUNDLED, start_settings
 from scenarios.library.store import Library
-from scenarios.settings import Settings
-from scenarios.settings_file import settings_from_scenario
 from tests.browser_helpers import CHROMIUM, CHROMIUM_ARGS, served_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,41 +55,75 @@ RESULTS = ROOT / "benchmarks" / "results"
 CLIENTS = ("protocol", "browser")
 BROWSER_SESSIONS = 2  # Chromium pages beside the protocol sessions: what a real page shows under the load
 BROWSER_NICE = 10  # Chromium's pages stand in for laptops of their own: they get the CPU the server leaves
+ALONE_MOVES = 20  # moves of one session alone on the server before the load
 
 
-async def drive(url: str, args: argparse.Namespace, server: int) -> tuple[dict[str, Tally], dict[str, float]]:
-    """All sessions at once, by client; and the CPU seconds the server (pid), Chromium and this driver used during
-    the measured time (opening the sessions is not measured)."""
+async def alone(url: str, server: int, session: int) -> dict[str, float | None]:
+    """One protocol session alone on the server before the load: the p50 of its moves and the server's CPU time per
+    move, so that runs on a faster or slower machine (or a busier host) can be compared."""
+    user = await open_protocol_user(url, session, asyncio.Semaphore(1))
+    try:
+        await user.move()  # the first move re-solves a compiled model that later moves share
+        spent = cpu_seconds(server)
+        moves = [(await user.move())["move"] for _ in range(ALONE_MOVES)]
+        spent = cpu_seconds(server) - spent
+    finally:
+        await user.client.close()
+    return {
+        "moves": ALONE_MOVES,
+        "move_p50_s": _round(statistics.median(moves)),
+        "server_cpu_per_move_s": _round(spent / ALONE_MOVES),
+    }
+
+
+async def drive(urls: list[str], args: argparse.Namespace, servers: list[int]) -> tuple[dict[str, Tally], dict]:
+    """All sessions at once, by client, session k on server k mod the number of servers (as a load balancer that
+    keeps a tab on one process); and the CPU time used during the measured time (opening is not measured)."""
     protocol, browsers = (args.sessions, args.browser_sessions) if args.client == "protocol" else (0, args.sessions)
     tallies = {client: Tally() for client in CLIENTS}
     gate = asyncio.Semaphore(OPENING)
     async with AsyncExitStack() as stack:
         users: list[tuple[User, Tally]] = []
-        for user in await asyncio.gather(*(open_protocol_user(url, k, gate) for k in range(protocol))):
+        opening = (open_protocol_user(urls[k % len(urls)], k, gate) for k in range(protocol))
+        for user in await asyncio.gather(*opening):
             stack.push_async_callback(user.client.close)
             users.append((user, tallies["protocol"]))
         if browsers:
             playwright = await stack.enter_async_context(async_playwright())
             browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
             stack.push_async_callback(browser.close)
-            lower_priority(args.browser_nice, spare=server)
-            pages = await asyncio.gather(
-                *(open_browser_user(browser, url, protocol + k, gate) for k in range(browsers))
-            )
-            lower_priority(args.browser_nice, spare=server)  # the pages' renderers, started meanwhile
+            lower_priority(args.browser_nice, spare=servers)
+            sessions = range(protocol, protocol + browsers)
+            pages = await asyncio.gather(*(open_browser_user(browser, urls[k % len(urls)], k, gate) for k in sessions))
+            lower_priority(args.browser_nice, spare=servers)  # the pages' renderers, started meanwhile
             users += [(page, tallies["browser"]) for page in pages]
-        before = (cpu_seconds(server), chromium_cpu_seconds(), _own_cpu_seconds(), time.monotonic())
+        before = cpu_now(servers)
         deadline = time.monotonic() + args.seconds
         await asyncio.gather(*(run_user(user, deadline, tally) for user, tally in users))
-        after = (cpu_seconds(server), chromium_cpu_seconds(), _own_cpu_seconds(), time.monotonic())
-    names = ("server_s", "chromium_s", "this_driver_s", "wall_s")
-    used = {name: round(b - a, 1) for name, a, b in zip(names, before, after, strict=True)}
+        after = cpu_now(servers)
+    used = {name: round(after[name] - before[name], 1) for name in before}
+    rest = used.pop("machine_s") - used["server_s"] - used["chromium_s"] - used["this_driver_s"]
+    used["rest_of_machine_s"] = round(max(0.0, rest), 1)  # below 0: the counters differ by a few ticks
     return tallies, used
 
 
-def lower_priority(nice: int, spare: int) -> None:
+def cpu_now(servers: list[int]) -> dict[str, float]:
+    """CPU seconds used so far by the servers, Chromium, this driver and the whole machine; and the clock."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    busy = sum(int(fields[i]) for i in (0, 1, 2, 5, 6, 7)) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+    own = os.times()
+    return {
+        "server_s": sum(cpu_seconds(pid) for pid in servers),
+        "chromium_s": chromium_cpu_seconds(),
+        "this_driver_s": own.user + own.system,
+        "machine_s": busy,
+        "wall_s": time.monotonic(),
+    }
+
+
+def lower_priority(nice: int, spare: list[int]) -> None:
     """Give every thread of every process this one started (Playwright's driver, Chromium and its pages) the CPU
-    priority `nice`, except the server (`spare`) and its children. Linux keeps a nice value per thread."""
+    priority `nice`, except the servers (`spare`) and their children. Linux keeps a nice value per thread."""
     children: dict[int, list[int]] = {}
     for proc in Path("/proc").iterdir():
         try:
@@ -101,7 +132,7 @@ def lower_priority(nice: int, spare: int) -> None:
                 children.setdefault(parent, []).append(int(proc.name))
         except OSError:  # a process that ended meanwhile
             continue
-    todo = [pid for pid in children.get(os.getpid(), []) if pid != spare]
+    todo = [pid for pid in children.get(os.getpid(), []) if pid not in spare]
     while todo:
         pid = todo.pop()
         todo += children.get(pid, [])
@@ -111,48 +142,6 @@ def lower_priority(nice: int, spare: int) -> None:
                     os.setpriority(os.PRIO_PROCESS, int(task.name), nice)
             except OSError:
                 continue
-
-
-def verify(library: Library, saves: list[Save]) -> tuple[dict[str, list[str]], int]:
-    """Every save in the library under the version its page reported, with that session's content, and nothing
-    else: `lost` (reported, not there), `mixed_up` (there with other content, or one version reported twice, or
-    a gap in the numbers), `unconfirmed` (there, but its page never said so: a wait that timed out)."""
-    catalog = load_catalog(BUNDLED["fb2021"].path)
-    start = start_settings("fb2021", catalog)
-    found: dict[str, list[str]] = {"lost": [], "mixed_up": [], "unconfirmed": []}
-    stored = {(row.name, int(row.version)) for row in library.list().itertuples()}
-    reported = [(s.name, s.version) for s in saves]
-    if len(set(reported)) != len(reported):
-        found["mixed_up"].append("two saves were told the same version")
-    found["unconfirmed"] = [f"{name}@{version}" for name, version in sorted(stored - set(reported))]
-    for s in saves:
-        if (s.name, s.version) not in stored:
-            found["lost"].append(f"{s.name}@{s.version} ({s.note})")
-            continue
-        problem = _content_problem(library, s, start, catalog)
-        if problem:
-            found["mixed_up"].append(f"{s.name}@{s.version}: {problem}")
-    for name in sorted({n for n, _ in stored}):
-        numbers = sorted(v for n, v in stored if n == name)
-        if numbers != list(range(1, len(numbers) + 1)):
-            found["mixed_up"].append(f"{name}: versions {numbers} have a gap")
-    return found, len(stored)
-
-
-def _content_problem(library: Library, save: Save, start: Settings, catalog: pd.DataFrame) -> str | None:
-    """Why the stored version is not what the session saved (its note, author, pulje, allocation), or None."""
-    summary = library.summary(save.name, save.version)
-    held = (summary.info.note, summary.info.author)
-    if held != (save.note, author(save.session)):
-        return f"holds {held}, not what session {save.session} saved ({save.note!r})"
-    settings = settings_from_scenario(library.open(save.name, save.version), "fb2021")
-    expected = start.with_budget(2021, save.pulje[2021]).with_budget(2022, save.pulje[2022])
-    if settings != expected:
-        return f"its settings are not what session {save.session} had on screen"
-    amounts = solve(expected.to_inputs(catalog)).allocation.set_index("id")["amount_kr"]
-    if any(not math.isclose(summary.result.allocation[i], kr, abs_tol=0.5) for i, kr in amounts.items()):
-        return "its allocation is not the core's for its settings"
-    return None
 
 
 def cpu_seconds(pid: int) -> float:
@@ -197,6 +186,9 @@ def main(argv: list[str] | None = None) -> None:
         default=BROWSER_NICE,
         help="CPU priority of Chromium and Playwright's driver below the server's: 0 lets them compete as equals",
     )
+    parser.add_argument(
+        "--servers", type=int, default=1, help="app processes sharing the library, each serving every nth session"
+    )
     parser.add_argument("--quiet", action="store_true", help="only write benchmarks/results/load.json")
     args = parser.parse_args(argv)
     browsers = args.sessions if args.client == "browser" else args.browser_sessions
@@ -205,13 +197,17 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as folder:
         url_db = f"sqlite:///{Path(folder) / 'library.db'}"
         env = {"PULJE_DATABASE_URL": url_db, "PULJE_CACHE_DIR": str(Path(folder) / "cache")}
-        with served_app(Path(folder) / "server.log", env) as url:
+        with ExitStack() as stack:
+            urls = [stack.enter_context(served_app(Path(folder) / f"server{k}.log", env)) for k in range(args.servers)]
+            pids = [_server_pid(url) for url in urls]
+            calm = asyncio.run(alone(urls[0], pids[0], args.sessions + args.browser_sessions))
             load_before = os.getloadavg()
-            tallies, cpu = asyncio.run(drive(url, args, _server_pid(url)))
+            tallies, cpu = asyncio.run(drive(urls, args, pids))
             load_after = os.getloadavg()
         saves = [save for tally in tallies.values() for save in tally.saves]
         checked, versions = verify(Library(url_db, cache=Path(folder) / "check-cache"), saves)
     report = summary(tallies, checked, versions, args) | {
+        "alone": calm,
         "cpu_seconds": cpu,
         "load_average": {"before": [round(x, 2) for x in load_before], "after": [round(x, 2) for x in load_after]},
     }
@@ -231,6 +227,7 @@ def summary(tallies: dict[str, Tally], checked: dict, versions: int, args: argpa
         "machine": {"cores": os.cpu_count()},
         "client": args.client,
         "sessions": args.sessions,
+        "servers": args.servers,
         "duration_s": args.seconds,
         "browser_nice": args.browser_nice,
         "think_s": list(THINK_S),
@@ -271,11 +268,6 @@ def figures(tally: Tally) -> dict:
         "save_p95_s": _round(percentile(seconds, 0.95)),
         "client_errors": len(tally.errors),
     }
-
-
-def _own_cpu_seconds() -> float:
-    times = os.times()
-    return times.user + times.system
 
 
 def _round(value: float | None) -> float | None:

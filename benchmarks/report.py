@@ -75,17 +75,25 @@ def _load_section(load: dict | None) -> list[str]:
     """Many sessions on one server for a minute (benchmarks/load.py), each figure saying which client measured it."""
     if not load:
         return []
-    client = load.get("client", "browser")  # a run before the protocol client was all browser pages
+    client, servers = load.get("client", "browser"), load.get("servers", 1)  # older runs: all browser, one server
+    where = "one server" if servers == 1 else f"{servers} app processes sharing one library"
+    head = LOAD_HEAD[client].format(served=SERVED[servers > 1].format(servers=servers), **load)
+    lines = [f"## Many users at once: {load['sessions']} sessions on {where}", "", head,
+             f"Run on {load['when']}.", "", "| measured | figure |", "|---|---|"]  # fmt: skip
+    lines += [f"| {what} | {figure} |" for what, figure in _load_rows(client, load)]
+    return [*lines, ""]
+
+
+def _load_rows(client: str, load: dict) -> list[tuple[str, str]]:
     problems = "none" if not (load["lost"] or load["mixed_up"] or load["unconfirmed"]) else (
         f"{load['lost']} lost, {load['mixed_up']} mixed up, {load['unconfirmed']} unconfirmed")  # fmt: skip
     rows = [(f"sessions, each its own Streamlit session ({CLIENTS[client]})", f"{load['sessions']}"),
-            ("duration", _time(load["duration_s"]))]  # fmt: skip
-    rows += _client_rows(client, load)
+            ("duration", _time(load["duration_s"])), *_client_rows(client, load)]  # fmt: skip
     beside = load.get("browser")
     if beside:
-        rows += [
+        rows.append(
             (f"beside them, at the same time: Chromium pages (nice {load['browser_nice']})", f"{beside['sessions']}")
-        ]
+        )
         rows += _client_rows("browser", beside)
     rows += [
         ("errors in any session (a wait over 30 s, an error box or a traceback)", f"{load['errors']}"),
@@ -93,30 +101,35 @@ def _load_section(load: dict | None) -> list[str]:
          "pulje, allocation re-solved)", problems),
         ("versions in the library", f"{load['versions_in_library']}"),
     ]  # fmt: skip
-    cpu, average = load.get("cpu_seconds"), load.get("load_average")
+    calm, cpu, average = load.get("alone"), load.get("cpu_seconds"), load.get("load_average")
+    if calm:
+        figure = f"{_time(calm['move_p50_s'])}; {_time(calm['server_cpu_per_move_s'])}"
+        rows.append((f"one protocol session alone on the server before the load ({calm['moves']} moves): move p50; "
+                     "the server's CPU time per move", figure))  # fmt: skip
     if cpu:
-        used = "; ".join(_time(cpu[key]) for key in ("server_s", "chromium_s", "this_driver_s"))
-        used += f" (of {_time(cpu['wall_s'])})"
-        rows.append(("CPU time in the measured time: server, Chromium, this driver (of the wall time)", used))
+        keys = ("server_s", "chromium_s", "this_driver_s", "rest_of_machine_s")
+        used = "; ".join(_time(cpu.get(key)) for key in keys) + f" (of {_time(cpu['wall_s'])} on each core)"
+        rows.append(("CPU time in the measured time: the app's server(s), Chromium, this driver, all else on the "
+                     "machine", used))  # fmt: skip
     if average:
         rows.append(("load average (1, 5, 15 min) before and after", f"{average['before']}; {average['after']}"))
-    lines = [f"## Many users at once: {load['sessions']} sessions on one server", "", LOAD_HEAD[client].format(**load),
-             f"Run on {load['when']}.", "", "| measured | figure |", "|---|---|"]  # fmt: skip
-    lines += [f"| {what} | {figure} |" for what, figure in rows]
-    return [*lines, ""]
+    return rows
 
 
 CLIENTS = {"protocol": "a client of Streamlit's websocket protocol", "browser": "a page of headless Chromium"}
+SERVED = ("one `streamlit run app.py`", "{servers} `streamlit run app.py` processes sharing one library (session k on "
+          "process k mod {servers}, as a load balancer keeps a tab on one process)")  # fmt: skip
 LOAD_HEAD = {
-    "protocol": "benchmarks/load.py (`make bench-load` alone): {sessions} sessions against one `streamlit run "
-    "app.py` for a minute, each a client of Streamlit's websocket protocol (benchmarks/streamlit_client.py) that "
+    "protocol": "benchmarks/load.py (`make bench-load` alone): {sessions} sessions against {served} for a "
+    "minute, each a client of Streamlit's websocket protocol (benchmarks/streamlit_client.py) that "
     "sends what a browser tab sends and draws nothing, as if each user had a laptop of their own: moving the pulje "
-    "2021 slider (0,5-1,5 s between moves) and saving to one SQLite library under names shared by five sessions. "
+    "2021 slider (0,5-1,5 s between moves) and saving to one SQLite library under names shared by several "
+    "sessions. "
     "The protocol figures are the server's answer times; the Chromium pages beside them (at a lower CPU priority, "
     "nice {browser_nice}) show what a real page shows meanwhile, from the key press to the redrawn budget bar.",
-    "browser": "benchmarks/load.py --client browser: {sessions} sessions of one headless Chromium against one "
-    "`streamlit run app.py` for a minute, each moving the pulje 2021 slider (0,5-1,5 s between moves) and saving "
-    "to one SQLite library under names shared by five sessions. Chromium runs at a lower CPU priority (nice "
+    "browser": "benchmarks/load.py --client browser: {sessions} sessions of one headless Chromium against "
+    "{served} for a minute, each moving the pulje 2021 slider (0,5-1,5 s between moves) and saving "
+    "to one SQLite library under names shared by several sessions. Chromium runs at a lower CPU priority (nice "
     "{browser_nice}): on this machine it stands in for laptops of their own; the CPU time below says whether its "
     "rendering or the server was the bottleneck.",
 }

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from benchmarks.load import verify
+from benchmarks.load_check import verify
 from benchmarks.load_plan import LIBRARY, MOVED, Save, author, box_label, pulje_label, save_name, save_note
 from benchmarks.load_protocol import ProtocolUser, open_protocol_user
 from benchmarks.report import _load_section
