@@ -72,30 +72,90 @@ def _app_section(rows: list[dict]) -> list[str]:
 
 
 def _load_section(load: dict | None) -> list[str]:
-    """20 browser sessions on one server for a minute (benchmarks/load.py)."""
+    """Many sessions on one server for a minute (benchmarks/load.py), each figure saying which client measured it."""
     if not load:
         return []
+    client, servers = load.get("client", "browser"), load.get("servers", 1)  # older runs: all browser, one server
+    where = "one server" if servers == 1 else f"{servers} app processes sharing one library"
+    head = LOAD_HEAD[client].format(served=SERVED[servers > 1].format(servers=servers), **load)
+    lines = [f"## Many users at once: {load['sessions']} sessions on {where}", "", head,
+             f"Run on {load['when']}.", "", "| measured | figure |", "|---|---|"]  # fmt: skip
+    lines += [f"| {what} | {figure} |" for what, figure in _load_rows(client, load)]
+    return [*lines, ""]
+
+
+def _load_rows(client: str, load: dict) -> list[tuple[str, str]]:
     problems = "none" if not (load["lost"] or load["mixed_up"] or load["unconfirmed"]) else (
         f"{load['lost']} lost, {load['mixed_up']} mixed up, {load['unconfirmed']} unconfirmed")  # fmt: skip
-    rows = [
-        ("sessions, each its own browser context and Streamlit session", f"{load['sessions']}"),
-        ("duration", _time(load["duration_s"])),
-        ("slider moves, key press to the updated result: count, p50, p95, max",
-         f"{load['moves']}; {_time(load['move_p50_s'])}; {_time(load['move_p95_s'])}; {_time(load['move_max_s'])}"),
-        ("saves to the shared library: count, p50, p95",
-         f"{load['saves']}; {_time(load['save_p50_s'])}; {_time(load['save_p95_s'])}"),
-        ("errors (a wait over 30 s, an error box or a traceback on a page)", f"{load['errors']}"),
-        ("saves checked in the library afterwards (author, note, pulje, allocation re-solved)", problems),
+    rows = [(f"sessions, each its own Streamlit session ({CLIENTS[client]})", f"{load['sessions']}"),
+            ("duration", _time(load["duration_s"])), *_client_rows(client, load)]  # fmt: skip
+    beside = load.get("browser")
+    if beside:
+        rows.append(
+            (f"beside them, at the same time: Chromium pages (nice {load['browser_nice']})", f"{beside['sessions']}")
+        )
+        rows += _client_rows("browser", beside)
+    rows += [
+        ("errors in any session (a wait over 30 s, an error box or a traceback)", f"{load['errors']}"),
+        (f"saves checked in the library afterwards ({load.get('saves_checked', load['saves'])}: author, note, "
+         "pulje, allocation re-solved)", problems),
         ("versions in the library", f"{load['versions_in_library']}"),
     ]  # fmt: skip
-    lines = ["## Many users at once: 20 sessions on one server", "",
-             "benchmarks/load.py (`make bench-load` alone): 20 sessions of one headless Chromium against one "
-             "`streamlit run app.py` for a minute, each moving pulje sliders (0,5-1,5 s between moves) and saving "
-             "to one SQLite library under names shared by five sessions. Chromium runs at a lower CPU priority "
-             f"(nice {load['browser_nice']}): on this machine it stands in for 20 laptops. Run on {load['when']}.",
-             "", "| measured | figure |", "|---|---|"]  # fmt: skip
-    lines += [f"| {what} | {figure} |" for what, figure in rows]
-    return [*lines, ""]
+    calm, cpu, average = load.get("alone"), load.get("cpu_seconds"), load.get("load_average")
+    if calm:
+        figure = f"{_time(calm['move_p50_s'])}; {_time(calm['server_cpu_per_move_s'])}"
+        rows.append((f"one protocol session alone on the server before the load ({calm['moves']} moves): move p50; "
+                     "the server's CPU time per move", figure))  # fmt: skip
+    if cpu:
+        keys = ("server_s", "chromium_s", "this_driver_s", "rest_of_machine_s")
+        used = "; ".join(_time(cpu.get(key)) for key in keys) + f" (of {_time(cpu['wall_s'])} on each core)"
+        rows.append(("CPU time in the measured time: the app's server(s), Chromium, this driver, all else on the "
+                     "machine", used))  # fmt: skip
+    if average:
+        rows.append(("load average (1, 5, 15 min) before and after", f"{average['before']}; {average['after']}"))
+    return rows
+
+
+CLIENTS = {"protocol": "a client of Streamlit's websocket protocol", "browser": "a page of headless Chromium"}
+SERVED = ("one `streamlit run app.py`", "{servers} `streamlit run app.py` processes sharing one library (session k on "
+          "process k mod {servers}, as a load balancer keeps a tab on one process)")  # fmt: skip
+LOAD_HEAD = {
+    "protocol": "benchmarks/load.py (`make bench-load` alone): {sessions} sessions against {served} for a "
+    "minute, each a client of Streamlit's websocket protocol (benchmarks/streamlit_client.py) that "
+    "sends what a browser tab sends and draws nothing, as if each user had a laptop of their own: moving the pulje "
+    "2021 slider (0,5-1,5 s between moves) and saving to one SQLite library under names shared by several "
+    "sessions. "
+    "The protocol figures are the server's answer times; the Chromium pages beside them (at a lower CPU priority, "
+    "nice {browser_nice}) show what a real page shows meanwhile, from the key press to the redrawn budget bar.",
+    "browser": "benchmarks/load.py --client browser: {sessions} sessions of one headless Chromium against "
+    "{served} for a minute, each moving the pulje 2021 slider (0,5-1,5 s between moves) and saving "
+    "to one SQLite library under names shared by several sessions. Chromium runs at a lower CPU priority (nice "
+    "{browser_nice}): on this machine it stands in for laptops of their own; the CPU time below says whether its "
+    "rendering or the server was the bottleneck.",
+}
+
+
+def _client_rows(client: str, figures: dict) -> list[tuple[str, str]]:
+    """The moves and saves as one client measured them (benchmarks/load.py's figures())."""
+    moves = f"{figures['moves']}; {_time(figures['move_p50_s'])}; {_time(figures['move_p95_s'])}; " + _time(
+        figures["move_max_s"]
+    )
+    saves = f"{figures['saves']}; {_time(figures['save_p50_s'])}; {_time(figures['save_p95_s'])}"
+    if client == "protocol":
+        return [
+            ("slider moves (protocol), sending the change to the message with the new budget bar: count, p50, "
+             "p95, max", moves),
+            ("the same, until the script run finished (the whole result sent): p50, p95",
+             f"{_time(figures.get('finished_p50_s'))}; {_time(figures.get('finished_p95_s'))}"),
+            ("saves to the shared library (protocol), sending the click to the message naming the version: "
+             "count, p50, p95", saves),
+        ]  # fmt: skip
+    return [
+        ("slider moves (Chromium), key press to the budget bar redrawn: count, p50, p95, max", moves),
+        ("the same, key press to the server's message reaching the page: p50, p95",
+         f"{_time(figures.get('server_p50_s'))}; {_time(figures.get('server_p95_s'))}"),
+        ("saves to the shared library (Chromium), click to the page naming the version: count, p50, p95", saves),
+    ]  # fmt: skip
 
 
 def chart(growth: list[dict], path: Path) -> None:

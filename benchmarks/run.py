@@ -4,7 +4,8 @@ benchmarks/results/latest.json, the tables of benchmarks/README.md and the chart
 Speed is measured here, never asserted in `make test`. `--quick` (under a minute) skips the national-scale
 runs, the app and the load test, and times fewer repeats, for development; only the full run rewrites the
 README and the chart. The full run ends with the app's slider moves (benchmarks/app.py) and, in a process of
-its own (it lowers its own CPU priority), 20 browser sessions on one server (benchmarks/load.py).
+its own, 20 sessions on one server (benchmarks/load.py: clients of Streamlit's websocket protocol, two Chromium
+pages beside them).
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _load_test() -> dict:
-    """benchmarks/load.py's figures, run in a process of its own (it lowers its CPU priority for Chromium)."""
+    """benchmarks/load.py's figures, run in a process of its own (it lowers Chromium's CPU priority)."""
     subprocess.run([sys.executable, "-m", "benchmarks.load", "--quiet"], check=True, cwd=HERE.parent)
     return json.loads((RESULTS / "load.json").read_text(encoding="utf-8"))
 
