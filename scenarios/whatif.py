@@ -83,7 +83,7 @@ class WhatIf:
 
 def analyse(
     settings: Settings,
-    catalog: pd.DataFrame,
+    catalog: pd.DataFrame | Inputs,
     *,
     reference: pd.DataFrame | None = None,
     solver: Solver = solve,

@@ -181,3 +181,18 @@ def test_what_was_typed_is_kept_while_another_tab_is_open(app_library: Library) 
     assert_clean(at)
     assert T["saved"].format(name="Forslag", version=2) in shown_texts(at, "success")
     assert app_library.info("Forslag", 2).author == "Kim Hansen"
+
+
+def test_saves_leave_no_keys_of_earlier_widget_generations_behind(app_library: Library) -> None:
+    """Each save re-keys the widgets (a new generation); the old generation's keys go, so the session does not
+    grow with every save (Streamlit walks every key on every run)."""
+    at = run_app()
+    for k in range(4):
+        slider(at, "Pulje 2021").set_value(600_000 - 10_000 * k).run()
+        save(at, "Forslag")
+        assert_clean(at)
+    generation = at.session_state["gen"]
+    assert generation >= 4
+    stale = [k for k in at.session_state if k.split(":", 1)[0].isdigit() and int(k.split(":", 1)[0]) < generation]
+    assert stale == []
+    assert [i.version for i in app_library.versions("Forslag")] == [1, 2, 3, 4]

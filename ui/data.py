@@ -110,6 +110,16 @@ def catalog(source: Source) -> tuple[pd.DataFrame, tuple[str, ...]]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
+def _checked(files: CatalogFiles, version: str) -> Inputs:
+    return Inputs(_catalog(files, version)[0], 0.0)
+
+
+def checked(source: Source) -> Inputs:
+    """Inputs over the catalog, checked once: each move's settings are then checked alone (Inputs.replace)."""
+    return _checked(source.files, source.version)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
 def start(source: Source, version: str) -> Settings:
     """Where the app starts on this catalog."""
     return start_settings(source.key, catalog(source)[0])
@@ -140,7 +150,6 @@ def _compiled(version: str, structure: str, _inputs: Inputs) -> _Shared:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _analysis(version: str, key: str, _settings: Settings, _source: Source) -> WhatIf:
-    frame, _ = catalog(_source)
     reference = _settings.reference
     amounts = (
         pd.DataFrame(reference, columns=["id", "year", "amount_kr"])
@@ -154,7 +163,7 @@ def _analysis(version: str, key: str, _settings: Settings, _source: Source) -> W
     def valuer(inputs: Inputs, reference: pd.DataFrame | None) -> tuple[Result | None, str]:
         return _reference(version, reference_key(inputs, reference), inputs, reference)
 
-    return analyse(_settings, frame, reference=amounts, solver=solver, valuer=valuer)
+    return analyse(_settings, checked(_source), reference=amounts, solver=solver, valuer=valuer)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -172,7 +181,7 @@ def analysis(settings: Settings, source: Source) -> WhatIf:
 
 
 def _inputs(settings: Settings, source: Source) -> Inputs:
-    return settings.to_inputs(catalog(source)[0])
+    return settings.to_inputs(checked(source))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -189,8 +189,11 @@ def set_settings(new: Settings, *, rebuild: bool = False) -> None:
     """New settings; `rebuild` re-keys the widgets so they show the new values (a change not made by them)."""
     st.session_state[SETTINGS] = new
     if rebuild:
-        st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
+        old = st.session_state.get(GEN, 0)
+        st.session_state[GEN] = old + 1
         st.session_state[ERRORS] = {}
+        for stale in [k for k in st.session_state if isinstance(k, str) and k.startswith(f"{old}:")]:
+            del st.session_state[stale]  # the old generation's keys: Streamlit walks every key on every run
 
 
 def key(*parts: object) -> str:

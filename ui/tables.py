@@ -50,11 +50,13 @@ def show(
     numeric = [k for k, kind in kinds.items() if kind is not Kind.TEXT]
     first = next(iter(labels))  # the name: kept in view when the table scrolls sideways
     sizes = {**dict.fromkeys(numeric, NUMBER_PX), **(widths or {})}
-    sized = {labels[k]: st.column_config.Column(width=w, pinned=k == first) for k, w in sizes.items()}
+    sized = {
+        labels[k]: st.column_config.Column(width=w, pinned=k == first, alignment="right" if k in numeric else None)
+        for k, w in sizes.items()
+    }
     if sortable:
         formats = {labels[k]: (lambda v, kind=kinds[k]: format_as(v, kind)) for k in numeric}
         shown = data.rename(columns=labels).style.format(formats, na_rep="")
-        shown = shown.set_properties(subset=[labels[k] for k in numeric], **{"text-align": "right"})
         st.dataframe(shown, hide_index=True, height=height, column_config=sized)
         return
     text = data.assign(**{k: [format_as(v, kinds[k]) for v in data[k]] for k in numeric})
