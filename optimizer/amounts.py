@@ -48,7 +48,8 @@ def _load_long(
     if problems:
         raise CatalogError(table.origin, problems)
     known = set(catalog["id"]) if catalog is not None else None
-    records, seen = [], {}
+    records: list[dict[str, object]] = []
+    seen: dict[tuple[str, int], int] = {}
     for number, row in table.rows:
         indsats_id = str(row.get("id") or "").strip()
         if not indsats_id:
@@ -57,8 +58,8 @@ def _load_long(
             problems.append(Problem(f"id {indsats_id!r} is not in the catalog", number, "id", indsats_id))
         year = _year(row.get("year"), number, problems)
         amount = _amount(row.get(value_column), number, value_column, what, problems)
-        key = (indsats_id, year)
         if indsats_id and year is not None:
+            key = (indsats_id, year)
             if key in seen:
                 problems.append(Problem(f"{indsats_id} {year} is listed twice (also row {seen[key]})", number, "year"))
             seen[key] = number

@@ -9,7 +9,7 @@ built in a notebook) is re-checked by a cheap vectorised pass, so an edited Data
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -109,7 +109,8 @@ def with_asks(catalog: pd.DataFrame, asks: pd.DataFrame) -> pd.DataFrame:
     for indsats_id, year, cost in zip(asks["id"], asks["year"], asks["cost_kr"], strict=True):
         by_id.setdefault(str(indsats_id), dict.fromkeys(covered, 0.0))[int(year)] = float(cost)
     result = catalog.copy()
-    result["asks"] = [tuple(sorted(by_id.get(i, {}).items())) for i in catalog["id"]]
+    pairs = (tuple(sorted(by_id.get(i, {}).items())) for i in catalog["id"])
+    result["asks"] = np.fromiter(pairs, dtype=object, count=len(catalog))  # a tuple stays one cell
     return validate_catalog(result)
 
 
@@ -289,8 +290,8 @@ def _own_titles(goals: np.ndarray) -> dict[str, str]:
 def _row_problems(p: dict[str, np.ndarray], rows: np.ndarray, titles: dict[str, str]) -> list[Problem]:
     problems: list[Problem] = []
 
-    def flag(mask: np.ndarray, column: str, message) -> None:
-        for k in np.flatnonzero(mask):
+    def flag(mask: np.ndarray, column: str, message: str | Callable[[int], str]) -> None:
+        for k in np.flatnonzero(mask).tolist():
             problems.append(Problem(message(k) if callable(message) else message, int(rows[k]), column))
 
     ids = p["id"]
@@ -307,24 +308,27 @@ def _row_problems(p: dict[str, np.ndarray], rows: np.ndarray, titles: dict[str, 
     flag(cost == 0, "cost_kr", "cost_kr is 0: the full-scale cost must be positive (leave it empty if unknown)")
     for column in KR_COLUMNS:
         values = p[column]
-        flag(
-            ~np.isnan(values) & (values != np.round(values)),
-            column,
-            lambda k, v=values: f"{float(v[k])!r} is not whole kroner",
-        )
+        flag(~np.isnan(values) & (values != np.round(values)), column, _not_whole(values))
     flag(np.isnan(high) & (low > cost), "min_kr", lambda k: f"min_kr {format_kr(low[k])} is above cost_kr "
          f"{format_kr(cost[k])} (max_kr is empty, so it is cost_kr)")  # fmt: skip
     flag(low > high, "min_kr", lambda k: f"min_kr {format_kr(low[k])} is above max_kr {format_kr(high[k])}")
     all_or_nothing = np.array([s is False for s in p["scalable"]]) & ~np.isnan(cost)
     for column, values in (("min_kr", low), ("max_kr", high)):
-        flag(all_or_nothing & ~np.isnan(values) & (values != cost), column, lambda k, c=column: (
-            f"scalable is false (all-or-nothing at {format_kr(cost[k])}): leave {c} empty"))  # fmt: skip
+        flag(all_or_nothing & ~np.isnan(values) & (values != cost), column, _all_or_nothing_bound(column, cost))
     reach, r_low, r_high = p["reach"], p["reach_min"], p["reach_max"]
     flag(r_low > r_high, "reach_min", lambda k: f"reach_min {r_low[k]:g} is above reach_max {r_high[k]:g}")
     flag(reach < r_low, "reach", lambda k: f"reach {reach[k]:g} is below reach_min {r_low[k]:g}")
     flag(reach > r_high, "reach", lambda k: f"reach {reach[k]:g} is above reach_max {r_high[k]:g}")
     problems.extend(_requires_problems(ids, p["requires"], rows))
     return problems
+
+
+def _not_whole(values: np.ndarray) -> Callable[[int], str]:
+    return lambda k: f"{float(values[k])!r} is not whole kroner"
+
+
+def _all_or_nothing_bound(column: str, cost: np.ndarray) -> Callable[[int], str]:
+    return lambda k: f"scalable is false (all-or-nothing at {format_kr(cost[k])}): leave {column} empty"
 
 
 def _duplicate_ids(ids: np.ndarray, rows: np.ndarray) -> list[Problem]:

@@ -10,7 +10,8 @@ is parsed one cell at a time, so that 1 and True, which compare equal, are never
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,6 +45,13 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
+def objects(column: pd.Series) -> np.ndarray:
+    """The column's cells as Python objects, each missing one (NaN, NA, NaT) as None."""
+    # pandas-stubs types na_value as a scalar without None, which pandas accepts (and documents)
+    cells: np.ndarray = column.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
+    return cells
+
+
 def texts(column: pd.Series) -> np.ndarray:
     """A text column (stripped as Python strips; missing cells are "")."""
     try:
@@ -52,7 +60,7 @@ def texts(column: pd.Series) -> np.ndarray:
     except TypeError:  # unhashable cells
         distinct = None
     if distinct is None or pd.api.types.infer_dtype(distinct) not in ("string", "empty"):
-        return each_distinct(column.to_numpy(dtype=object, na_value=None), lambda cell: (text(cell), ""))[0]
+        return each_distinct(objects(column), lambda cell: (text(cell), ""))[0]
     stripped = np.fromiter((part.strip() for part in distinct), dtype=object, count=len(distinct))
     return np.append(stripped, "")[codes]  # code -1 (missing) takes the appended ""
 
@@ -73,12 +81,13 @@ def each_distinct(cells: np.ndarray, parse: Callable[[object], Parsed]) -> tuple
         codes = np.where(codes < 0, len(distinct), codes)
     table = np.fromiter((value for value, _ in results), dtype=object, count=len(results))  # a tuple stays one cell
     failed = [k for k, (_, message) in enumerate(results) if message]
-    positions = np.flatnonzero(np.isin(codes, failed)) if failed else []
+    positions: Iterable[int] = np.flatnonzero(np.isin(codes, failed)) if failed else []
     return table[codes], [(int(k), results[codes[k]][1]) for k in positions]
 
 
-def per_distinct(values: np.ndarray, function: Callable[[object], object]) -> np.ndarray:
-    """`function` of every value (of a parsed column), computed once per distinct value."""
+def per_distinct(values: np.ndarray, function: Callable[[Any], object]) -> np.ndarray:
+    """`function` of every value (of a parsed column: any cell, such as a tuple of goal keys), computed once per
+    distinct value."""
     return each_distinct(values, lambda value: (function(value), ""))[0]
 
 
@@ -108,7 +117,7 @@ def _finite(column: pd.Series) -> tuple[np.ndarray, Problems]:
         values = column.to_numpy(dtype=float, na_value=np.nan).copy()
         problems: Problems = []
     else:
-        values, problems = _parse_numbers(column.to_numpy(dtype=object, na_value=None))
+        values, problems = _parse_numbers(objects(column))
     for k in np.flatnonzero(np.isinf(values)):
         problems.append((int(k), f"{_shown(column.iloc[k])} is too large to be a figure"))
         values[k] = np.nan
@@ -146,8 +155,8 @@ def _shown(value: object) -> str:
 def flags(column: pd.Series, name: str) -> tuple[np.ndarray, Problems]:
     """A yes/no column: True, False or None (not stated)."""
     if pd.api.types.is_bool_dtype(column.dtype):
-        return column.to_numpy(dtype=object, na_value=None), []  # True, False and None, as Python values
-    return each_distinct(column.to_numpy(dtype=object, na_value=None), _flag)
+        return objects(column), []  # True, False and None, as Python values
+    return each_distinct(objects(column), _flag)
 
 
 def _flag(cell: object) -> Parsed:
@@ -170,7 +179,7 @@ def lists(column: pd.Series, sep: str, name: str) -> tuple[np.ndarray, Problems]
         problem = f"{joined!r} has an empty entry (entries are separated by {sep!r})" if "" in parts else ""
         return tuple(part for part in parts if part), problem
 
-    return each_distinct(column.to_numpy(dtype=object, na_value=None), parse)
+    return each_distinct(objects(column), parse)
 
 
 def stars(column: pd.Series) -> tuple[np.ndarray, Problems]:
@@ -178,7 +187,7 @@ def stars(column: pd.Series) -> tuple[np.ndarray, Problems]:
     if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
         values, problems = _finite(column)
     else:
-        cells = column.to_numpy(dtype=object, na_value=None)
+        cells = objects(column)
         parsed, problems = each_distinct(cells, _star_count)
         values = parsed.astype(float)
         for k in np.flatnonzero(np.isinf(values)):
@@ -200,7 +209,7 @@ def _star_count(cell: object) -> Parsed:
 
 def asks(column: pd.Series) -> tuple[np.ndarray, Problems]:
     """Per-year asks ((year, kroner), ...): from tuples of pairs, a {year: kr} dict or text "2021=150000; 2022=0"."""
-    return each_distinct(column.to_numpy(dtype=object, na_value=None), _asks)
+    return each_distinct(objects(column), _asks)
 
 
 def _asks(cell: object) -> Parsed:
@@ -210,9 +219,14 @@ def _asks(cell: object) -> Parsed:
     elif isinstance(cell, tuple | list):
         pairs = [tuple(p) if isinstance(p, tuple | list) and len(p) == 2 else (p, None) for p in cell]
     else:
-        pairs = [tuple(part.split("=", 1)) if "=" in part else (part, None) for part in text(cell).split(";")
-                 if part.strip()]  # fmt: skip
+        pairs = [_pair(part) for part in text(cell).split(";") if part.strip()]
     return _year_amounts(pairs)
+
+
+def _pair(part: str) -> tuple[object, object]:
+    """A part "2021=150000" as ("2021", "150000"); a part without "=" has no amount."""
+    year, equals, amount = part.partition("=")
+    return (year, amount) if equals else (part, None)
 
 
 def _year_amounts(pairs: list[tuple[object, object]]) -> tuple[tuple[tuple[int, float], ...], str]:

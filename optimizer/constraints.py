@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
-from typing import ClassVar, Protocol
+from dataclasses import Field, dataclass, fields
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
@@ -37,8 +37,10 @@ class Names(Protocol):
 class Builder(Protocol):
     """What a row rule compiles against (model.ModelBuilder): the catalog's indices and the rows it can add."""
 
-    n: int
-    n_years: int
+    @property
+    def n(self) -> int: ...
+    @property
+    def n_years(self) -> int: ...
 
     def index_of(self, indsats_id: str) -> int: ...
     def pulje(self, t: int) -> float: ...
@@ -46,8 +48,9 @@ class Builder(Protocol):
     def udvalg_members(self, udvalg: str) -> Members: ...
     def goal_members(self, goal: str) -> Members: ...
     def goal_value(self, goal: str) -> np.ndarray: ...
-    def kroner_row(self, constraint: Constraint, label: str, t: int, members: Members, *, lower: float = ...,
-                   upper: float = ..., about: str, pulje_share: float | None = ...) -> None: ...  # fmt: skip
+    def kroner_row(self, constraint: Constraint, label: str, t: int, members: Members | dict[int, float], *,
+                   lower: float = ..., upper: float = ..., about: str, pulje_share: float | None = ...
+                   ) -> None: ...  # fmt: skip
     def continuity_row(self, constraint: Continuity, i: int, t: int) -> None: ...
     def requires_row(self, constraint: Requires, later: int, first: int, t: int) -> None: ...
     def exclusive_row(self, constraint: MutuallyExclusive, indices: list[int], t: int) -> None: ...
@@ -86,9 +89,9 @@ def _text(value: object, what: str) -> str:
 
 def _year(value: object, what: str) -> Year:
     if value is None or (isinstance(value, str) and value.strip()):
-        return value  # type: ignore[return-value]
-    if is_real(value) and float(value).is_integer():  # type: ignore[arg-type]
-        return int(value)  # type: ignore[call-overload]
+        return value
+    if is_real(value) and float(value).is_integer():
+        return int(value)
     raise SpecError(f"{what} must be a year such as 2022, got {value!r}")
 
 
@@ -107,10 +110,11 @@ class Constraint:
     """Base of every constraint: a frozen value with a `kind` (its name in scenario files)."""
 
     kind: ClassVar[str]
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]  # every constraint is a dataclass
 
     def problems(self, known: Names) -> Iterator[tuple[str, str]]:
         """(field, message) for every name in this constraint that the catalog or the pulje does not know."""
-        for f in fields(self):  # type: ignore[arg-type]
+        for f in fields(self):
             value = getattr(self, f.name)
             if f.name == "id" and value != "*":
                 yield from known.check_id(f.name, value)

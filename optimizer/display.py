@@ -6,12 +6,13 @@ when a chart is drawn."""
 from __future__ import annotations
 
 import html as markup
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import pandas as pd
 
 from optimizer.formats import Kind, column_kind, format_as
+from optimizer.status import Status
 
 if TYPE_CHECKING:
     import altair as alt
@@ -30,6 +31,27 @@ HEADERS = {
 }
 
 
+class _Explained(Protocol):
+    @property
+    def message(self) -> str: ...
+
+
+class Shown(Protocol):
+    """What the display reads of a result (optimizer.result imports this module, so this names no Result)."""
+
+    @property
+    def status(self) -> Status: ...
+    @property
+    def conflict(self) -> _Explained | None: ...
+    @property
+    def is_ok(self) -> bool: ...
+    @property
+    def assumptions(self) -> Sequence[str]: ...
+    @property
+    def allocation(self) -> pd.DataFrame: ...
+    def outcome_lines(self) -> list[str]: ...
+
+
 def danish_locale() -> alt.Locale:
     """Altair's number locale with Danish separators."""
     import altair as alt
@@ -37,7 +59,7 @@ def danish_locale() -> alt.Locale:
     return alt.Locale(number=alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["", " kr."]))
 
 
-def html(result: Any, name: str | None = None) -> str:
+def html(result: Shown, name: str | None = None) -> str:
     """A result as HTML: name, status, the pulje's use, the total value, the allocation table and, folded,
     the assumptions. Every text from the catalog is escaped."""
     parts = ['<div class="pulje-result">']
@@ -56,7 +78,7 @@ def html(result: Any, name: str | None = None) -> str:
     return "\n".join(parts)
 
 
-def allocation_chart(result: Any, reference: Any = None) -> alt.LayerChart:
+def allocation_chart(result: Shown, reference: object = None) -> alt.LayerChart:
     """Bars of the amount per indsats (over all years), with the reference's amount (e.g. the decided
     plan: a result, or {id: kroner}) marked by a black tick on each bar."""
     import altair as alt
@@ -80,10 +102,11 @@ def allocation_chart(result: Any, reference: Any = None) -> alt.LayerChart:
     if reference is not None:
         layers.append(base.mark_tick(color="black", thickness=3, size=18).encode(x="reference_kr:Q", tooltip=tooltip))
     title = "Result" + (" (ticks: the reference)" if reference is not None else "")
-    return alt.layer(*layers).properties(title=title, width=420).configure(locale=danish_locale())
+    chart = alt.layer(*layers).properties(title=title, width=420).configure(locale=danish_locale())
+    return cast(alt.LayerChart, chart)  # altair types configure() as Any; it returns a copy of the chart
 
 
-def _allocation_table(result: Any) -> pd.DataFrame:
+def _allocation_table(result: Shown) -> pd.DataFrame:
     frame = result.allocation
     years = [c for c in frame.columns if c.startswith("amount_kr_")]
     columns = [c for c in TABLE_COLUMNS if c in frame.columns]
@@ -108,12 +131,12 @@ def _html_table(frame: pd.DataFrame) -> str:
     return f'<table class="pulje-allocation"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-def _amounts(reference: Any) -> Mapping[str, float]:
+def _amounts(reference: object) -> Mapping[str, float]:
     """{id: kroner over all years} from a result (or anything with one, such as a run), a Series or a mapping."""
-    reference = getattr(reference, "result", reference)
-    if hasattr(reference, "allocation"):
-        return dict(zip(reference.allocation["id"], reference.allocation["amount_kr"], strict=True))
-    return dict(reference.items())
+    source: Any = getattr(reference, "result", reference)  # duck-typed: whatever holds the amounts
+    if hasattr(source, "allocation"):
+        return dict(zip(source.allocation["id"], source.allocation["amount_kr"], strict=True))
+    return dict(source.items())
 
 
 def _text(text: object) -> str:

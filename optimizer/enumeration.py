@@ -81,7 +81,8 @@ class EnumeratedModel:
         tied = scores >= top - TIE_TOL * np.maximum(1.0, np.abs(top))
         preferred = (scaled * self._preference[None, :]) @ shares.T
         preferred -= SPEND_PENALTY * (scaled == 0) @ self._idle_cost[candidates].T
-        return np.where(tied, preferred, -np.inf).argmax(axis=1)
+        best: np.ndarray = np.where(tied, preferred, -np.inf).argmax(axis=1)
+        return best
 
 
 def _feasible_choices(model: LinearModel, free: np.ndarray) -> np.ndarray:

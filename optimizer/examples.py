@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from optimizer.catalog import validate_catalog
-from optimizer.constraints import UdvalgMax
+from optimizer.constraints import Constraint, UdvalgMax
 
 
 @dataclass(frozen=True)
@@ -20,15 +20,15 @@ class Example:
     budget: float
     expected: dict[str, float]  # id -> kroner at the optimum (evidence weight 0, goal weights 1)
     objective: float
-    constraints: tuple = ()
+    constraints: tuple[Constraint, ...] = ()
 
 
-def _catalog(rows: list[dict], goals: dict[str, str]) -> pd.DataFrame:
+def _catalog(rows: list[dict[str, object]], goals: dict[str, str]) -> pd.DataFrame:
     defaults = {
         "udvalg": "SU", "goals": "a", "min_kr": "", "max_kr": "", "reach": "", "reach_min": "", "reach_max": "",
         "reach_unit": "borgere", "stars": "", "scalable": "true", "source": "example", "quote": "", "note": "",
     }  # fmt: skip
-    frame = pd.DataFrame([{**defaults, "name": row["id"].capitalize(), **row} for row in rows])
+    frame = pd.DataFrame([{**defaults, "name": str(row["id"]).capitalize(), **row} for row in rows])
     return validate_catalog(frame, goals=goals, origin="example")
 
 

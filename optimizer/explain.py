@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from optimizer.constraints import Year
 from optimizer.formats import format_kr
-from optimizer.highs import CompiledModel, RawSolution
+from optimizer.highs import CompiledModel
 from optimizer.instance import Instance
 from optimizer.model import SCALE, LinearModel
 from optimizer.result import FUNDED_EPS, STEP_KR, Binding, Result, by_year, json_number
@@ -50,7 +51,7 @@ def binding_limits(model: LinearModel, values: np.ndarray, duals: np.ndarray | N
     return tuple(found)
 
 
-def budget_rates(model: LinearModel, duals: np.ndarray | None) -> dict:
+def budget_rates(model: LinearModel, duals: np.ndarray | None) -> dict[Year, float]:
     """The duals' rate per 100.000 kr. more in the pulje, per year: the budget row and every limit given as
     a share of the pulje move with it (Σ dual × d bound / d pulje)."""
     if duals is None:
@@ -58,9 +59,11 @@ def budget_rates(model: LinearModel, duals: np.ndarray | None) -> dict:
     years = model.instance.years
     rates = dict.fromkeys(years, 0.0)
     for r, row in enumerate(model.rows):
+        if row.t is None:  # not a row of one year (a budget row always is)
+            continue
         if row.kind == "budget":
             rates[years[row.t]] += float(duals[r])
-        elif row.pulje_share is not None and row.t is not None:
+        elif row.pulje_share is not None:
             rates[years[row.t]] += float(duals[r]) * row.pulje_share
     return rates
 
@@ -78,10 +81,10 @@ class NextStep:
 def next_100k_steps(result: Result) -> tuple[NextStep, ...]:
     """Per year: the pulje raised by 100.000 kr. in that year alone (limits given as a share of the pulje move
     with it), re-solved with ties broken as any solve breaks them (also for all-or-nothing models)."""
-    model = _model_of(result)
+    model, values = _solved(result)
     compiled = CompiledModel(model)
     inst = model.instance
-    now = model.kroner(result.values).sum(axis=1)
+    now = model.kroner(values).sum(axis=1)
     steps = []
     for t, year in enumerate(inst.years):
         pulje = inst.pulje.copy()
@@ -109,7 +112,7 @@ def binding_gains(result: Result) -> dict[str, float | None]:
     """For each binding limit: the value gained when it alone is loosened by 100.000 kr. (a maximum raised,
     a minimum lowered, a lock let move either way; a continuity share by 100.000 kr. of the year's ask),
     re-solved. None where the limit is not about kroner (requires, exclusive, a goal's value)."""
-    model = _model_of(result)
+    model, _ = _solved(result)
     compiled = CompiledModel(model)
     budget = budget_next_100k(result) if any(b.kind == "budget" for b in result.binding) else {}
     gains: dict[str, float | None] = {}
@@ -153,10 +156,10 @@ def entry_thresholds(result: Result) -> pd.DataFrame:
     the value to the ratio (optimum − value of the rest) / its funded shares until no allocation funding
     it reaches the optimum at a lower value.
     """
-    model = _model_of(result)
+    model, values = _solved(result)
     inst = model.instance
     compiled = CompiledModel(model)
-    kroner = model.kroner(result.values).sum(axis=1)
+    kroner = model.kroner(values).sum(axis=1)
     reference = inst.reference_value_per_kr() * STEP_KR
     per_share = np.divide(reference, inst.full_value(), out=np.zeros(inst.n), where=inst.full_value() > 0)
     records = []
@@ -193,8 +196,8 @@ def _entry(compiled: CompiledModel, i: int, optimum: float) -> Entry:
     start = _funding_start(compiled, base, cols)
     if start is None:
         return Entry(math.nan, math.nan, "cannot be funded within the constraints")
-    shares = float(start.values[cols].sum())
-    level = max(0.0, (optimum - float(base @ start.values)) / shares)
+    shares = float(start[cols].sum())
+    level = max(0.0, (optimum - float(base @ start)) / shares)
     point = start
     try:
         for _ in range(MAX_DINKELBACH_STEPS):
@@ -202,30 +205,31 @@ def _entry(compiled: CompiledModel, i: int, optimum: float) -> Entry:
             trial[cols] = level
             compiled.set_objective(trial)
             found = compiled.solve(break_ties=False)
-            if not found.status.is_proven:
+            if not found.status.is_proven or found.values is None:
                 return Entry(math.nan, math.nan, "the solver gave no proven answer")
             funded = float(found.values[cols].sum())
             better = found.objective - optimum > ENTRY_TOL * max(1.0, abs(optimum))
             if funded <= 1e-9 or not better:
                 break
-            level, point = max(0.0, (optimum - float(base @ found.values)) / funded), found
+            level, point = max(0.0, (optimum - float(base @ found.values)) / funded), found.values
     finally:
         compiled.set_objective(model.objective)
-    kroner = float((point.values[model.share_cols[i]] * model.instance.cost[i]).sum())
+    kroner = float((point[model.share_cols[i]] * model.instance.cost[i]).sum())
     form = "all-or-nothing" if model.instance.binary[i] else "partly fundable"
     return Entry(level, kroner, f"{form}: gets {format_kr(kroner)} at this value")
 
 
-def _funding_start(compiled: CompiledModel, base: np.ndarray, cols: np.ndarray) -> RawSolution | None:
-    """An allocation funding indsats i as much as the constraints allow: its value set far above the rest."""
+def _funding_start(compiled: CompiledModel, base: np.ndarray, cols: np.ndarray) -> np.ndarray | None:
+    """An allocation (column values) funding indsats i as much as the constraints allow: its value set far above
+    the rest."""
     big = base.copy()
     big[cols] = 1e3 * max(1.0, float(np.abs(base).max()))
     compiled.set_objective(big)
     found = compiled.solve(break_ties=False)
     compiled.set_objective(compiled.model.objective)
-    if found.status is not Status.OPTIMAL or float(found.values[cols].sum()) <= 1e-9:
+    if found.status is not Status.OPTIMAL or found.values is None or float(found.values[cols].sum()) <= 1e-9:
         return None
-    return found
+    return found.values
 
 
 def udvalg_max_blocks(result: Result) -> dict[str, str]:
@@ -233,9 +237,9 @@ def udvalg_max_blocks(result: Result) -> dict[str, str]:
     such maximum with ties broken as any solve: {id: the maximum's row name}.
     A limit need not bind to block: an all-or-nothing indsats that does not fit in the room left under it is
     blocked by it all the same."""
-    model = _model_of(result)
+    model, values = _solved(result)
     inst = model.instance
-    funded = model.kroner(result.values).sum(axis=1) > FUNDED_EPS
+    funded = model.kroner(values).sum(axis=1) > FUNDED_EPS
     compiled: CompiledModel | None = None
     found: dict[str, str] = {}
     for r, row in enumerate(model.rows):
@@ -255,10 +259,11 @@ def udvalg_max_blocks(result: Result) -> dict[str, str]:
     return found
 
 
-def _model_of(result: Result) -> LinearModel:
+def _solved(result: Result) -> tuple[LinearModel, np.ndarray]:
+    """The model and the column values of a solved result."""
     if result.model is None or result.values is None:
         raise ValueError("only a solved result (with an allocation) can be explained")
-    return result.model
+    return result.model, result.values
 
 
 @dataclass(frozen=True)
@@ -271,7 +276,7 @@ class Explanation:
     entry_thresholds: pd.DataFrame | None = None
     next_100k_goes_to: dict[Year, dict[str, float]] | None = None  # per year: id → change in kroner (re-solved)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON additions of `--explain`: budget_next_100k (a number, or an object by year), where that
         money goes (id → change in kroner, likewise), gain_next_100k per binding name, and the entry thresholds."""
         data: dict[str, object] = {"budget_next_100k": by_year(self.budget_next_100k)}

@@ -114,13 +114,16 @@ def solve_many(model: LinearModel, objectives: np.ndarray) -> tuple[np.ndarray, 
     return _lp_draws(model, shape, scaled, bounds)
 
 
-def _lp_draws(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bounds):
+def _lp_draws(
+    model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bounds
+) -> tuple[np.ndarray, np.ndarray] | None:
     """Each draw's LP optimum (the shares only) by sorting, with the mask of the draws answered. A `requires`
     pair within a year is one indsats funded at one share where the later is worth more per krone than its
     prerequisite (then the pair's money is best spent on both together), else two, the prerequisite first."""
-    lower, upper = _folded(shape, bounds)
-    if lower is None or (objective < 0).any() or not _only_budget_columns(shape, lower, upper):
+    folded = _folded(shape, bounds)
+    if folded is None or (objective < 0).any() or not _only_budget_columns(shape, *folded):
         return None
+    lower, upper = folded
     values, answered = np.tile(lower, (len(objective), 1)), np.ones(len(objective), dtype=bool)
     for t, r in enumerate(shape.budget_rows):
         cols = np.flatnonzero(shape.year_of == t)
@@ -154,13 +157,16 @@ def _lp_draws(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: B
     return values, answered & _rows_hold(model, shape, values, bounds, strictly=False, handled=shape.pair_rows)
 
 
-def solve_lp(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bounds, *, strictly: bool = True):
+def solve_lp(
+    model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bounds, *, strictly: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The LP's optimum for each row of `objective` (scaled, draws × columns) by sorting, with each draw's row
     duals (scaled; NaN where not unique) and whether every other row holds (strictly: and none with equality,
     so that the duals are the solver's); None where the sort does not give the model's answer."""
-    lower, upper = _folded(shape, bounds)
-    if lower is None or (objective < 0).any():
+    folded = _folded(shape, bounds)
+    if folded is None or (objective < 0).any():
         return None
+    lower, upper = folded
     draws = len(objective)
     values, duals, exact = np.tile(lower, (draws, 1)), np.zeros((draws, model.n_rows)), np.ones(draws, bool)
     for t, r in enumerate(shape.budget_rows):
@@ -182,7 +188,7 @@ def solve_lp(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bo
 
 
 def _fill(value: np.ndarray, weight: np.ndarray, low: np.ndarray, high: np.ndarray, budget: float,
-          preference: np.ndarray):  # fmt: skip
+          preference: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:  # fmt: skip
     """One year's fractional knapsack for each draw: (shares, the budget's dual, whether the dual is unique, the
     items on the optimal face)."""
     if (weight <= 0).any():
@@ -215,14 +221,17 @@ def _fill(value: np.ndarray, weight: np.ndarray, low: np.ndarray, high: np.ndarr
     return shares, dual, unique, face
 
 
-def solve_knapsack(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bounds):
+def solve_knapsack(
+    model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bounds
+) -> tuple[np.ndarray, np.ndarray] | None:
     """An all-or-nothing model's optimum for each row of `objective` (scaled), tie-break included, by dynamic
     programming over each year's budget (a `requires` pair within a year is one choice of three: neither, the
     prerequisite, both); with a mask of the draws whose answer satisfies every row. None where the asks have no
     common step small enough."""
-    lower, upper = _folded(shape, bounds)
-    if lower is None or (objective < 0).any() or not _only_budget_columns(shape, lower, upper):
+    folded = _folded(shape, bounds)
+    if folded is None or (objective < 0).any() or not _only_budget_columns(shape, *folded):
         return None
+    lower, upper = folded
     lower, upper = np.ceil(lower - 1e-9), np.floor(upper + 1e-9)
     if (lower > upper).any() or (upper > 1).any():
         return None
@@ -294,14 +303,14 @@ def _knapsack(value: np.ndarray, tie: np.ndarray, sizes: np.ndarray, steps: int,
     return chosen.astype(float)
 
 
-def _folded(shape: Shape, bounds: Bounds) -> tuple[np.ndarray, np.ndarray] | tuple[None, None]:
-    """Column bounds with the rows on one column folded in; (None, None) if they contradict."""
+def _folded(shape: Shape, bounds: Bounds) -> tuple[np.ndarray, np.ndarray] | None:
+    """Column bounds with the rows on one column folded in; None if they contradict."""
     lower, upper = bounds.col_lower.copy(), bounds.col_upper.copy()
     cols, coefs = shape.bound_cols, shape.bound_coefs
     lower[cols] = np.maximum(lower[cols], bounds.row_lower[shape.bound_rows] / coefs)
     upper[cols] = np.minimum(upper[cols], bounds.row_upper[shape.bound_rows] / coefs)
     if (lower > upper + ROW_TOL * np.maximum(1.0, np.abs(upper))).any():
-        return None, None
+        return None
     return lower, np.maximum(lower, upper)
 
 
@@ -328,8 +337,11 @@ def _rows_hold(model: LinearModel, shape: Shape, values: np.ndarray, bounds: Bou
     tol = ROW_TOL * np.maximum(1.0, np.maximum(np.abs(np.nan_to_num(low, posinf=0, neginf=0)),
                                                 np.abs(np.nan_to_num(high, posinf=0, neginf=0))))  # fmt: skip
     if strictly:
-        return ((activity > low + tol) & (activity < high - tol)).all(axis=1)
-    return ((activity >= low - tol) & (activity <= high + tol)).all(axis=1)
+        inside = (activity > low + tol) & (activity < high - tol)
+    else:
+        inside = (activity >= low - tol) & (activity <= high + tol)
+    holds: np.ndarray = inside.all(axis=1)
+    return holds
 
 
 def _bound_duals(shape: Shape, objective: np.ndarray, duals: np.ndarray, values: np.ndarray, bounds: Bounds,

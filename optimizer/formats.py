@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 from enum import Enum
+from typing import TypeGuard
 
 MISSING_TEXT = "–"  # what a missing number reads as in text (the Excel writer leaves the cell empty)
 
@@ -80,8 +82,11 @@ def column_kind(key: object, column: object = None) -> Kind:
     kind = kind_of(key)
     if kind is not None:
         return kind
-    dtype_kind = getattr(getattr(column, "dtype", None), "kind", None)  # numpy's codes; pandas' dtypes have them
-    return {"f": Kind.VALUE, "i": Kind.COUNT, "u": Kind.COUNT}.get(dtype_kind, Kind.TEXT)
+    dtype_kind: object = getattr(getattr(column, "dtype", None), "kind", None)  # numpy's codes; pandas' have them
+    return _DTYPE_KINDS.get(dtype_kind, Kind.TEXT)
+
+
+_DTYPE_KINDS: dict[object, Kind] = {"f": Kind.VALUE, "i": Kind.COUNT, "u": Kind.COUNT}
 
 
 def is_missing(value: object) -> bool:
@@ -92,6 +97,11 @@ def is_missing(value: object) -> bool:
         return bool(value != value)  # NaN and NaT differ from themselves
     except TypeError:  # pandas.NA: a comparison gives NA, which has no truth value
         return True
+
+
+def _present(value: float | None) -> TypeGuard[float]:
+    """Not missing, so a number (NaN counts as missing); tells the type checker so too."""
+    return not is_missing(value)
 
 
 def _grouped(number: float, decimals: int) -> str:
@@ -109,7 +119,7 @@ def _rounded(value: float, decimals: int) -> float:
 
 def format_kr(amount: float | None, *, unit: str = " kr.") -> str:
     """Kroner the Danish way, to the whole krone: 1234567 -> "1.234.567 kr."; missing -> "–"."""
-    if is_missing(amount):
+    if not _present(amount):
         return MISSING_TEXT
     return _grouped(_rounded(amount, 0), 0) + unit
 
@@ -117,7 +127,7 @@ def format_kr(amount: float | None, *, unit: str = " kr.") -> str:
 def format_number(value: float | None, decimals: int = 2, *, trim: bool = False) -> str:
     """A value the Danish way: 4786.1294 -> "4.786,13" (a Danish reader takes "4,786.13" for about 4,8);
     with `trim`, without trailing zeros (a weight of 1.5 -> "1,5", of 3 -> "3")."""
-    if is_missing(value):
+    if not _present(value):
         return MISSING_TEXT
     text = _grouped(_rounded(value, decimals), decimals)
     return text.rstrip("0").rstrip(",") if trim and "," in text else text
@@ -125,7 +135,7 @@ def format_number(value: float | None, decimals: int = 2, *, trim: bool = False)
 
 def format_share(share: float | None, decimals: int = 0) -> str:
     """A fraction as a Danish percentage: 0.4 -> "40 %"."""
-    return MISSING_TEXT if is_missing(share) else f"{format_number(float(share) * 100, decimals)} %"
+    return f"{format_number(float(share) * 100, decimals)} %" if _present(share) else MISSING_TEXT
 
 
 def format_percent(percent: float | None) -> str:
@@ -145,7 +155,7 @@ def format_year(year: object) -> str:
     return str(int(year)) if _is_number(year) else str(year)
 
 
-_TEXT_FORMATS = {
+_TEXT_FORMATS: dict[Kind, Callable[[float], str]] = {
     Kind.KRONER: lambda v: format_kr(v, unit=""),
     Kind.VALUE: format_number,
     Kind.SHARE: format_share,
@@ -167,6 +177,6 @@ def format_as(value: object, kind: Kind | None, *, unit: bool = False) -> str:
     return str(value)
 
 
-def _is_number(value: object) -> bool:
-    """A real number, numpy's included; a yes/no value is not one."""
+def _is_number(value: object) -> TypeGuard[float]:
+    """A real number, numpy's included (typed as float: each converts to one); a yes/no value is not one."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool)

@@ -124,7 +124,8 @@ class CompiledModel:
         lp.a_matrix_.value_ = value
         lp.sense_ = highspy.ObjSense.kMaximize
         if model.is_mip and not self._is_relaxed:
-            lp.integrality_ = np.where(model.integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous)
+            kinds = highspy.HighsVarType
+            lp.integrality_ = [kinds.kInteger if integer else kinds.kContinuous for integer in model.integer]
         highs.passModel(lp)
         return highs
 
@@ -157,7 +158,10 @@ class CompiledModel:
         rows = np.asarray(rows, dtype=np.int32)
         self._row_lower[rows], self._row_upper[rows] = lower, upper
         if self._highs is not None:
-            self._highs.changeRowsBounds(len(rows), rows, np.asarray(lower, float), np.asarray(upper, float))
+            # highspy has changeRowsBounds (this code relies on it), but its type stubs leave it out
+            self._highs.changeRowsBounds(  # type: ignore[attr-defined]
+                len(rows), rows, np.asarray(lower, float), np.asarray(upper, float)
+            )
 
     def row_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """The rows' current bounds (copies)."""
@@ -249,19 +253,21 @@ class CompiledModel:
             return None
         bounds = Bounds(self._lower, self._upper, self._row_lower, self._row_upper)
         scaled = self._scaled(self.objective)[None, :]
+        values: np.ndarray | None = None
+        duals: np.ndarray | None = None
         if integer.all():
-            found = solve_knapsack(self.model, shape, scaled, bounds)
-            answered = found is not None and found[1][0]
+            knapsack = solve_knapsack(self.model, shape, scaled, bounds)
+            if knapsack is not None and knapsack[1][0]:
+                values = knapsack[0][0]
         elif not integer.any() and (any_size or (self.model.n_cols >= SORTED_LP and shape.other_rows.size == 0)):
-            found = solve_lp(self.model, shape, scaled, bounds)
-            answered = found is not None and found[2][0] and not np.isnan(found[1][0]).any()
+            lp = solve_lp(self.model, shape, scaled, bounds)
+            if lp is not None and lp[2][0] and not np.isnan(lp[1][0]).any():
+                values, duals = lp[0][0], lp[1][0] * self._scale
         else:
             return None
-        if not answered:
+        if values is None:
             self._shape = None  # another row binds: the re-solves of this model go straight to the solver
             return None
-        values = found[0][0]
-        duals = None if integer.all() else found[1][0] * self._scale
         return RawSolution(Status.OPTIMAL, values, float(self.objective @ values), duals)
 
     def _run(self, *, duals: bool = False) -> RawSolution:
@@ -399,9 +405,14 @@ class CompiledModel:
 
 def _at_a_bound(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
     """Which values sit on their lower or upper bound (within 1e-9, relative)."""
-    near = lambda bound: np.abs(values - bound) <= 1e-9 * np.maximum(1.0, np.abs(bound))  # noqa: E731
     with np.errstate(invalid="ignore"):
-        return near(lower) | near(upper)
+        at_bound: np.ndarray = _near(values, lower) | _near(values, upper)
+    return at_bound
+
+
+def _near(values: np.ndarray, bound: np.ndarray) -> np.ndarray:
+    near: np.ndarray = np.abs(values - bound) <= 1e-9 * np.maximum(1.0, np.abs(bound))
+    return near
 
 
 def solve_cvar(model: LinearModel, draw_objectives: np.ndarray, alpha: float, time_limit: float) -> RawSolution:

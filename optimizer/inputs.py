@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import pandas as pd
 
@@ -27,12 +28,15 @@ Budget = float | Mapping[Year, float]
 Path = tuple[str | int, ...]
 
 
-def _numbers(values: object, path: Path, high: float, problems: list[InputProblem], *, positive: bool = False) -> dict:
-    """A {key: number} table with every value finite and in [0, high] (numpy numbers accepted)."""
+def _numbers(
+    values: object, path: Path, high: float, problems: list[InputProblem], *, positive: bool = False
+) -> dict[Any, float]:
+    """A {key: number} table with every value finite and in [0, high] (numpy numbers accepted); the keys are
+    kept as given (ids, udvalg, goals or years)."""
     if not isinstance(values, Mapping):
         problems.append(InputProblem(path, f"expected a table of numbers, got {values!r}"))
         return {}
-    result = {}
+    result: dict[Any, float] = {}
     for key, value in values.items():
         try:
             number = check_number(value, "the value", high=high)
@@ -135,10 +139,13 @@ class _Checked:
     """A catalog these Inputs checked already and own (passed on by `replace`), with the names it holds."""
 
     catalog: pd.DataFrame
-    names: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # ids, udvalg, goals
+    names: _Names
 
 
-def _names(catalog: pd.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+_Names = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # ids, udvalg, goals
+
+
+def _names(catalog: pd.DataFrame) -> _Names:
     """The ids, the udvalg (sorted) and the goal keys of a validated catalog."""
     udvalg = {u for combination in pd.unique(catalog["udvalg"].to_numpy(dtype=object)) for u in combination}
     return tuple(catalog["id"].to_numpy(dtype=object)), tuple(sorted(udvalg)), tuple(goal_titles(catalog))
@@ -168,6 +175,7 @@ class Inputs:
     evidence_weight: float = DEFAULT_EVIDENCE_WEIGHT
     constraints: tuple[Constraint, ...] = ()
     assumptions: Assumptions = field(default_factory=Assumptions)
+    _names: _Names = field(init=False, repr=False, compare=False)  # set by __post_init__, passed on by replace()
 
     def __post_init__(self) -> None:
         problems: list[InputProblem] = []
@@ -204,7 +212,8 @@ class Inputs:
                                  self.assumptions) == (other.budget, dict(other.goal_weights), other.evidence_weight,
                                                        other.constraints, other.assumptions)  # fmt: skip
 
-    __hash__ = None  # type: ignore[assignment]  # a DataFrame inside: equal by value, not hashable
+    # unhashable on purpose (a DataFrame inside, equal by value); mypy wants a method in this slot
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def years(self) -> tuple[Year, ...]:
@@ -216,13 +225,13 @@ class Inputs:
         """The pulje per year, in the order of `years`."""
         return tuple(self.budget.values()) if isinstance(self.budget, Mapping) else (float(self.budget),)
 
-    def replace(self, **changes: object) -> Inputs:
+    def replace(self, **changes: Any) -> Inputs:
         """A copy with some fields changed (checked again; the catalog only when it is among them)."""
-        changes.setdefault("catalog", _Checked(self.catalog, self._names))  # type: ignore[attr-defined]
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        changes.setdefault("catalog", _Checked(self.catalog, self._names))
+        return dataclasses.replace(self, **changes)
 
     def known(self) -> Known:
-        ids, udvalg, goals = self._names  # type: ignore[attr-defined]
+        ids, udvalg, goals = self._names
         return Known(ids=ids, udvalg=udvalg, goals=goals, years=self.years)
 
     def _meaning_problems(self) -> Iterator[InputProblem]:
@@ -255,7 +264,7 @@ def _budget(budget: object, problems: list[InputProblem]) -> Budget:
     if isinstance(budget, Mapping):
         if not budget:
             problems.append(InputProblem(("budget",), "the budget has no years"))
-        result = {}
+        result: dict[Year, float] = {}
         for year, amount in budget.items():
             label = year if isinstance(year, str) else int(year) if is_real(year) and float(year).is_integer() else None
             if label is None or (isinstance(label, str) and not label.strip()):

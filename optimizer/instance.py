@@ -14,24 +14,28 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from optimizer.catalog import goal_titles, goals_assumed
-from optimizer.cells import per_distinct
+from optimizer.cells import objects, per_distinct
 from optimizer.constraints import Exclude, MaxFunding, MinFunding, Year, application_order
 from optimizer.errors import InputProblem, MissingDataError, SpecError
 from optimizer.inputs import Assumptions, Inputs
 from optimizer.notes import Note, kroner, number, why
 
+_Cell = TypeVar("_Cell", bound=Hashable)
+_Value = TypeVar("_Value")
 
-def _texts(values: tuple, text: object) -> pd.api.extensions.ExtensionArray:
+
+def _texts(values: tuple[_Cell, ...], text: Callable[[_Cell], str]) -> pd.api.extensions.ExtensionArray:
     """A text column from values that repeat (udvalg, goals, units): each distinct one written once."""
-    written = {value: text(value) for value in set(values)}  # type: ignore[operator]
+    written = {value: text(value) for value in set(values)}
     return pd.array([written[value] for value in values], dtype="str")
 
 
@@ -140,20 +144,24 @@ class Instance:
         """n × goals: the value of one person reached at full scale, per goal (goal weight, evidence, intensity)."""
         weights = np.array([self.goal_weights.get(g, 1.0) for g in self.goal_keys])
         evidence = (1.0 + self.evidence_weight * self.stars) * self.intensity
-        return self.member * weights[None, :] * evidence[:, None]
+        value: np.ndarray = self.member * weights[None, :] * evidence[:, None]
+        return value
 
     def value_by_goal(self, reach: np.ndarray | None = None) -> np.ndarray:
         """n × goals: each indsats's value per year at full scale, credited to each goal it serves."""
-        return (self.reach if reach is None else reach)[:, None] * self.value_per_reach()
+        value: np.ndarray = (self.reach if reach is None else reach)[:, None] * self.value_per_reach()
+        return value
 
     def full_value(self, reach: np.ndarray | None = None) -> np.ndarray:
         """Value per year at full scale: reach × weighted goal coverage × evidence factor × intensity."""
-        return self.value_by_goal(reach).sum(axis=1)
+        value: np.ndarray = self.value_by_goal(reach).sum(axis=1)
+        return value
 
     def value_per_kr(self) -> np.ndarray:
         """n × years: value per krone in each year (0 where the indsats asks for nothing)."""
         cost = np.where(self.cost > 0, self.cost, np.inf)
-        return self.full_value()[:, None] / cost
+        value: np.ndarray = self.full_value()[:, None] / cost
+        return value
 
     def reference_value_per_kr(self) -> np.ndarray:
         """Value per krone over the plan: value at full scale in every year it asks / what it asks in all."""
@@ -192,7 +200,9 @@ class Draft:
         if indsats_id == "*" and not binary:
             self.notes.append(Note("scalable_all"))
 
-    def set_funding_bound(self, rule: MinFunding | MaxFunding, *, low: float | None = None, high: float | None = None):
+    def set_funding_bound(
+        self, rule: MinFunding | MaxFunding, *, low: float | None = None, high: float | None = None
+    ) -> None:
         i = self.ids.index(rule.id)
         name = type(rule).__name__
         if self.binary[i]:
@@ -315,7 +325,7 @@ def _columns(catalog: pd.DataFrame, is_fixed: np.ndarray) -> tuple[Table, Table]
         table[column] = bare[column].to_numpy(dtype=object)
     for column in ("cost_kr", "min_kr", "max_kr", "setup_kr", "reach", "reach_min", "reach_max", "stars", "intensity"):
         table[column] = bare[column].to_numpy(dtype=float)
-    table["scalable"] = bare["scalable"].to_numpy(dtype=object, na_value=None)
+    table["scalable"] = objects(bare["scalable"])
     if not is_fixed.any():
         return table, {column: values[:0] for column, values in table.items()}
     return ({column: values[~is_fixed] for column, values in table.items()},
@@ -332,7 +342,7 @@ class _Index:
     def of(self) -> dict[str, int]:
         return {indsats_id: i for i, indsats_id in enumerate(self.ids)}
 
-    def named(self, mapping: Mapping[str, object]) -> list[tuple[int, str, object]]:
+    def named(self, mapping: Mapping[str, _Value]) -> list[tuple[int, str, _Value]]:
         """(position, id, value) for the indsatser `mapping` names (fixed lines and others left out)."""
         return [(self.of[key], key, value) for key, value in mapping.items() if key in self.of]
 
@@ -382,11 +392,11 @@ def _yearly_asks(
     if years == (None,):
         return cost
     asking = 0
-    for i in np.flatnonzero(per_distinct(rows["asks"], bool).astype(bool)):
-        by_year = dict(rows["asks"][i])
+    for k in np.flatnonzero(per_distinct(rows["asks"], bool).astype(bool)):
+        by_year = dict(rows["asks"][k])
         listed = [t for t, year in enumerate(years) if year in by_year]
         for t in listed:
-            cost[i, t] = by_year[years[t]]
+            cost[k, t] = by_year[years[t]]
         asking += bool(listed)
     a = inputs.assumptions
     for i, indsats_id, extensions in index.named(a.extend):

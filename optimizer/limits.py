@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import TypeGuard
 
 from optimizer.numbers import format_whole
 
@@ -34,8 +35,9 @@ MAX_FRONTIER_POINTS = 1_000  # ε-steps of one frontier (`pulje frontier --max-p
 MAX_DRAWS = 100_000  # Monte Carlo draws of one robustness run (`pulje robustness --max-draws`)
 
 
-def is_real(value: object) -> bool:
-    """True for an int or float (numpy numbers included) that is not a bool."""
+def is_real(value: object) -> TypeGuard[float]:
+    """True for an int or float (numpy numbers included, typed as float: each converts to one) that is not a
+    bool."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
@@ -45,12 +47,12 @@ def check_number(value: object, what: str, *, high: float, low: float = 0.0, nou
     noun says what is expected ("amount in kroner", "share between 0 and 1"). numpy numbers are accepted;
     the message shows the value as given.
     """
-    shown = _shown(value.item() if hasattr(value, "item") and is_real(value) else value)
+    shown = _shown(value.item() if is_real(value) and hasattr(value, "item") else value)
     a = "an" if noun[:1] in "aeiou" else "a"
     if not is_real(value):
         raise ValueError(f"{what} must be a non-negative {noun}, got {shown}")
     try:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
     except OverflowError:  # an int with hundreds of digits
         raise ValueError(
             f"{what} must be {a} {noun} of at most {_limit(high)}, got a number too large to compute with"
@@ -67,13 +69,13 @@ def check_number(value: object, what: str, *, high: float, low: float = 0.0, nou
 
 def check_year(value: object, what: str) -> int:
     """`value` as a year if it is a whole number (or a string of ASCII digits) from MIN_YEAR to MAX_YEAR."""
-    number = value
+    number: object = value
     if isinstance(value, str):
         text = value.strip()
         number = int(text) if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_YEAR)) else None
-    if not is_real(number) or not MIN_YEAR <= number <= MAX_YEAR or number != int(number):  # type: ignore[operator]
+    if not is_real(number) or not MIN_YEAR <= number <= MAX_YEAR or number != int(number):
         raise ValueError(f"{what} must be a year ({MIN_YEAR}-{MAX_YEAR}), got {_shown(value)}")
-    return int(number)  # type: ignore[call-overload]
+    return int(number)
 
 
 def check_count(value: int, what: str, *, cap: int, flag: str = "") -> int:

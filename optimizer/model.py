@@ -23,7 +23,7 @@ from functools import cached_property
 
 import numpy as np
 
-from optimizer.constraints import Constraint, Requires, RowRule, Year
+from optimizer.constraints import Constraint, Continuity, Requires, RowRule, Year
 from optimizer.errors import SpecError
 from optimizer.formats import format_kr
 from optimizer.instance import Instance
@@ -95,7 +95,8 @@ class LinearModel:
 
     def kroner(self, values: np.ndarray) -> np.ndarray:
         """n × years: the kroner allocated, from a column vector."""
-        return values[self.share_cols] * self.instance.cost
+        kroner: np.ndarray = values[self.share_cols] * self.instance.cost
+        return kroner
 
     def objective_for(self, full_value: np.ndarray) -> np.ndarray:
         """An objective over the columns from a value per year at full scale per indsats (n, or n × years)."""
@@ -234,18 +235,20 @@ class ModelBuilder:
         coefs = weight[keep] * cost[keep] / SCALE
         if extra is not None:
             cols, coefs = np.concatenate([cols, extra[0]]), np.concatenate([coefs, extra[1] / SCALE])
+        if not kind:
+            assert constraint is not None, "a row without a constraint (the budget) names its kind"
+            kind = constraint.kind
         self._row(
-            Row(self._name(kind or constraint.kind, label, t), kind or constraint.kind, label, t, about, True, "kr",
-                SCALE, constraint, pulje_share),
+            Row(self._name(kind, label, t), kind, label, t, about, True, "kr", SCALE, constraint, pulje_share),
             cols, coefs, lower / SCALE, upper / SCALE,
         )  # fmt: skip
 
-    def continuity_row(self, constraint: RowRule, i: int, t: int) -> None:
+    def continuity_row(self, constraint: Continuity, i: int, t: int) -> None:
         """s[i,t] ≥ share · s[i,t-1], where i asks for something in both years."""
         cost = self.inst.cost
         if cost[i, t] <= 0 or cost[i, t - 1] <= 0:
             return
-        share = float(constraint.share)  # type: ignore[attr-defined]
+        share = float(constraint.share)
         indsats_id = self.inst.ids[i]
         self._row(
             Row(self._name("continuity", indsats_id, t), "continuity", indsats_id, t,
@@ -370,9 +373,9 @@ class ModelBuilder:
 
     def _setup_columns(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         """Binary "starts" columns for indsatser with a set-up cost; their cost enters the budget rows."""
-        inst, terms = self.inst, {}
-        for i in np.flatnonzero(inst.setup > 0):
-            i = int(i)
+        inst = self.inst
+        terms: dict[int, tuple[list[int], list[float]]] = {}
+        for i in map(int, np.flatnonzero(inst.setup > 0)):
             for t in range(self.n_years):
                 u = int(self._add_cols(np.zeros(1), np.ones(1), np.ones(1, dtype=bool))[0])
                 self.starts[(i, t)] = u

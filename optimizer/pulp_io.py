@@ -70,7 +70,9 @@ def cbc_command() -> pulp.PULP_CBC_CMD:
         return pulp.PULP_CBC_CMD(msg=False)
 
 
-def _run(problem: pulp.LpProblem, variables: list[pulp.LpVariable], model: LinearModel, time_limit: float):
+def _run(
+    problem: pulp.LpProblem, variables: list[pulp.LpVariable], model: LinearModel, time_limit: float
+) -> RawSolution:
     with warnings.catch_warnings():  # PuLP 3 warns that its bundled CBC goes away in PuLP 4 (pinned < 4)
         warnings.simplefilter("ignore", DeprecationWarning)
         engine = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=MIP_REL_GAP)

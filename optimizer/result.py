@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -172,12 +173,13 @@ class Result:
     def outcome_lines(self, next_100k: dict[Year, float] | None = None) -> list[str]:
         """The pulje's use per year, the total value and, given `next_100k` (explain.budget_next_100k), what
         another 100.000 kr. buys, with the rate at the margin beside it; in plain words."""
-        lines = [
-            f"Pulje{'' if use.year is None else f' {use.year}'}: {format_kr(use.pulje_kr)}, "
-            f"fixed lines {format_kr(use.fixed_kr)}, allocated {format_kr(use.allocated_kr)}, "
-            f"unused {format_kr(use.unused_kr)}"
-            for use in self.budget_use.itertuples(index=False)
-        ]
+        lines = []
+        for use in self.budget_use.to_dict("records"):
+            label = "" if use["year"] is None else f" {use['year']}"
+            lines.append(
+                f"Pulje{label}: {format_kr(use['pulje_kr'])}, fixed lines {format_kr(use['fixed_kr'])}, "
+                f"allocated {format_kr(use['allocated_kr'])}, unused {format_kr(use['unused_kr'])}"
+            )
         lines.append(f"Total value (objective): {format_number(self.objective)}.")
         source = "LP relaxation's rate" if self.rates_from_relaxation else "rate at the margin"
         for year, rate in self.budget_rate_per_100k.items():
@@ -203,16 +205,20 @@ class Result:
             lines.extend(f"  - {note}" for note in self.notes)
         return "\n".join(lines)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary: status, objective, allocation [{id, amount_kr, share}], what 100.000 kr.
         more buys, binding limits, the conflict (when infeasible) and the assumptions."""
         rows = []
         if self.is_ok:
-            for row in self.allocation.itertuples(index=False):
-                entry = {"id": row.id, "amount_kr": _round(row.amount_kr), "share": _round(row.funded_share, 6)}
+            for row in self.allocation.to_dict("records"):
+                entry = {
+                    "id": row["id"],
+                    "amount_kr": _round(row["amount_kr"]),
+                    "share": _round(row["funded_share"], 6),
+                }
                 if len(self.years) > 1:
-                    entry["by_year"] = {str(y): _round(getattr(row, year_column(y))) for y in self.years}
-                    entry["ask_by_year"] = {str(y): _round(getattr(row, ask_column(y))) for y in self.years}
+                    entry["by_year"] = {str(y): _round(row[year_column(y)]) for y in self.years}
+                    entry["ask_by_year"] = {str(y): _round(row[ask_column(y)]) for y in self.years}
                 rows.append(entry)
         return {
             "status": self.status.value,
@@ -232,7 +238,7 @@ class Result:
         }
 
 
-def conflict_dict(conflict: Conflict) -> dict:
+def conflict_dict(conflict: Conflict) -> dict[str, Any]:
     """A conflict as JSON: the minimal sets, the smallest fix and its total."""
     return {
         "constraints": [list(group) for group in conflict.sets],
@@ -319,7 +325,7 @@ def ask_column(year: Year) -> str:
     return "cost_kr" if year is None else f"ask_kr_{year}"
 
 
-def by_year(values: dict[Year, float]) -> float | dict[str, float] | None:
+def by_year(values: dict[Year, float]) -> float | dict[str, float | None] | None:
     """A per-year figure for JSON: a number for a single-year pulje, an object by year otherwise."""
     if not values:
         return None
@@ -332,9 +338,9 @@ def _round(value: float, digits: int = 2) -> float:
     return round(float(value), digits)
 
 
-def json_number(value: object) -> float | None:
+def json_number(value: float | None) -> float | None:
     """A float for JSON: None for missing and non-finite values."""
     if value is None:
         return None
-    number = float(value)  # type: ignore[arg-type]
+    number = float(value)
     return None if math.isnan(number) or math.isinf(number) else round(number, 9)

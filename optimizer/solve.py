@@ -11,12 +11,13 @@ import dataclasses
 import time
 from collections.abc import Iterable, Mapping
 from enum import Enum
+from typing import TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
 
 from optimizer.conflict import diagnose
-from optimizer.constraints import Constraint
+from optimizer.constraints import Constraint, Year
 from optimizer.errors import SpecError
 from optimizer.explain import binding_limits, budget_rates
 from optimizer.highs import DEFAULT_TIME_LIMIT, CompiledModel, RawSolution
@@ -24,7 +25,7 @@ from optimizer.inputs import DEFAULT_EVIDENCE_WEIGHT, Assumptions, Budget, Input
 from optimizer.instance import Instance, prepare
 from optimizer.model import LinearModel, build_model
 from optimizer.notes import Note, kroner
-from optimizer.result import Result, tabulate
+from optimizer.result import Binding, Conflict, Result, tabulate
 from optimizer.status import Status
 
 
@@ -180,6 +181,17 @@ def _same_catalog(new: pd.DataFrame, old: pd.DataFrame) -> bool:
     return new is old or (list(new.columns) == list(old.columns) and new.attrs == old.attrs and bool(new.equals(old)))
 
 
+class _Solved(TypedDict, total=False):
+    """What a solve adds to a Result beyond the tables (an evaluation adds none of it)."""
+
+    values: np.ndarray
+    binding: tuple[Binding, ...]
+    budget_rate_per_100k: dict[Year, float]
+    rates_from_relaxation: bool
+    conflict: Conflict | None
+    message: str
+
+
 def _result(
     inst: Instance,
     model: LinearModel | None,
@@ -189,7 +201,7 @@ def _result(
     solver: str,
     started: float,
     notes: tuple[Note, ...] = (),
-    **fields: object,
+    **fields: Unpack[_Solved],
 ) -> Result:
     frame, by_udvalg, by_goal = tabulate(inst, amounts)
     return Result(
@@ -206,7 +218,7 @@ def _result(
         seconds=time.perf_counter() - started,
         instance=inst,
         model=model,
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
 
 

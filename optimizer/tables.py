@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +36,7 @@ class RawTable:
     origin: str
     header: list[str]
     numbers: list[int]
-    cells: list[list[object]]
+    cells: Sequence[Sequence[object]]
 
     @property
     def rows(self) -> list[tuple[int, dict[str, object]]]:
@@ -66,7 +67,7 @@ def read_table(path: str | Path, *, sheet: str | None = None, preferred: tuple[s
     return _to_table(origin, grid)
 
 
-def check_header(origin: str, cells: list[object], *, row: int = 1) -> None:
+def check_header(origin: str, cells: Sequence[object], *, row: int = 1) -> None:
     """Refuse a header that names a column twice (case and surrounding spaces do not count), naming both."""
     first: dict[str, tuple[int, object]] = {}
     problems = []
@@ -150,5 +151,5 @@ def _name(cell: object) -> str:
     return str(cell).strip().lower() if cell is not None else ""
 
 
-def _blank(row: list[object]) -> bool:
+def _blank(row: Sequence[object]) -> bool:
     return all(cell is None or str(cell).strip() == "" for cell in row)

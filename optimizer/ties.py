@@ -26,7 +26,8 @@ def id_preference(model: LinearModel) -> np.ndarray:
     """
     inst = model.instance
     roots = np.sqrt(_primes(max(inst.n, 1)))
-    return 1.0 + roots[::-1][inst.id_rank] / roots[-1]
+    weights: np.ndarray = 1.0 + roots[::-1][inst.id_rank] / roots[-1]
+    return weights
 
 
 @lru_cache(maxsize=4)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
+from typing import NoReturn
+from xml.etree.ElementTree import Element, ParseError
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import WorkSheetParser  # openpyxl's own cell decoding, one row at a time
 from openpyxl.xml.constants import SHEET_MAIN_NS
@@ -25,7 +26,7 @@ from optimizer.files import Kind, file_kind
 from optimizer.limits import MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_BYTES
 from optimizer.numbers import format_whole
 
-Grid = list[tuple[int, list[object]]]  # (spreadsheet row number, cell values) for each row present
+Grid = list[tuple[int, Sequence[object]]]  # (spreadsheet row number, cell values) for each row present
 
 _ROW, _CELL = f"{{{SHEET_MAIN_NS}}}row", f"{{{SHEET_MAIN_NS}}}c"
 _VALUE, _FORMULA = f"{{{SHEET_MAIN_NS}}}v", f"{{{SHEET_MAIN_NS}}}f"
@@ -67,7 +68,7 @@ def read_sheet(path: Path, sheet: str | None, preferred: tuple[str, ...]) -> Gri
 
 
 @contextlib.contextmanager
-def _open(path: Path) -> Iterator[object]:
+def _open(path: Path) -> Iterator[Workbook]:
     """The workbook in read-only mode, after checking it is one and that it unpacks to a bounded size."""
     try:
         kind = file_kind(path)
@@ -122,7 +123,7 @@ def _choose_sheet(origin: str, names: list[str], sheet: str | None, preferred: t
 class _SheetReader:
     """One pass over a sheet's XML: the rows' values (decoded by openpyxl), merged ranges, uncomputed formulas."""
 
-    def __init__(self, origin: str, name: str, workbook: object):
+    def __init__(self, origin: str, name: str, workbook: Workbook):
         self.origin, self.name = origin, name
         self.worksheet = workbook[name]
         self.parser = WorkSheetParser(
@@ -161,7 +162,7 @@ class _SheetReader:
                     self.merged.append(element.get("ref", "?"))
         return grid
 
-    def _row(self, element: object) -> tuple[int, list[object]]:
+    def _row(self, element: Element) -> tuple[int, list[object]]:
         try:
             number, cells = self.parser.parse_row(element)
         except (ValueError, TypeError, IndexError, KeyError) as exc:  # a cell openpyxl cannot decode
@@ -207,7 +208,7 @@ class _SheetReader:
         if problems:
             raise CatalogError(self.origin, problems)
 
-    def _refuse(self, what: str) -> None:
+    def _refuse(self, what: str) -> NoReturn:
         raise CatalogError(self.origin, [Problem(f"sheet {self.name!r} {what}")])
 
 
@@ -220,5 +221,5 @@ def _header(grid: Grid) -> tuple[int, list[str]]:
     return 0, []
 
 
-def _more(items: list) -> str:
+def _more(items: Sequence[object]) -> str:
     return f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else ""

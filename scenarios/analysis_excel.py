@@ -3,6 +3,7 @@ named tables; in Danish, with a summary sheet where a reader needs one. Written 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -128,13 +129,13 @@ def write_tables_excel(tables: dict[str, pd.DataFrame], path: str | Path) -> Pat
     return book.save(path, notes_sheet=T["sheet_notes"])
 
 
-def _summary(book: Book, head: str, rows: list[tuple[str, object, Kind | None]]) -> None:
+def _summary(book: Book, head: str, rows: Sequence[tuple[str, object, Kind | None]]) -> None:
     sheet = book.sheet(T["sheet_summary"])
     book.title(sheet, head)
     book.pairs(sheet, [row for row in rows if row[1] is not None])
 
 
-def _table_sheet(book: Book, title: str, frame: pd.DataFrame, labels: dict) -> Worksheet:
+def _table_sheet(book: Book, title: str, frame: pd.DataFrame, labels: dict[str, str]) -> Worksheet:
     sheet = book.sheet(title)
     book.table(sheet, frame, labels)
     return sheet

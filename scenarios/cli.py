@@ -42,8 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _command(args: argparse.Namespace) -> int:
     """Run the chosen command; a PuljeError or an OSError becomes one line on stderr and exit code 2 (1 for a
     solver without a proven answer)."""
+    command: Callable[[argparse.Namespace], int] = args.command  # set by each subparser
     try:
-        return args.command(args)
+        return command(args)
     except BrokenPipeError:  # e.g. `pulje ... | head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
@@ -62,7 +63,8 @@ def _on_use(name: str) -> Callable[[argparse.Namespace], int]:
     """The command `name` of scenarios/commands.py, imported when it runs."""
 
     def command(args: argparse.Namespace) -> int:
-        return getattr(importlib.import_module("scenarios.commands"), name)(args)
+        run: Callable[[argparse.Namespace], int] = getattr(importlib.import_module("scenarios.commands"), name)
+        return run(args)
 
     return command
 

@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -24,7 +25,7 @@ from scenarios.analysis_excel import (
     write_sweep_excel,
     write_tables_excel,
 )
-from scenarios.compare import compare
+from scenarios.compare import Comparison, compare
 from scenarios.export import write_csv, write_excel
 from scenarios.flags import KRONER, UsageError, budget, checked_count, constraints, extensions, money, number, pairs
 from scenarios.frontier import frontier
@@ -162,7 +163,7 @@ def validate_command(args: argparse.Namespace) -> int:
 # --- output -------------------------------------------------------------------------------------
 
 
-def _emit_run(result: ScenarioRun, args: argparse.Namespace, *, comparison=None) -> int:
+def _emit_run(result: ScenarioRun, args: argparse.Namespace, *, comparison: Comparison | None = None) -> int:
     """Print the run in the chosen format, then write --excel if asked (a failure to write exits 2 after it)."""
     explanation = None
     if result.result.status.is_proven and result.result.model is not None:
@@ -200,22 +201,22 @@ def _emit(
     text: Callable[[], str],
     table: pd.DataFrame,
     tables: dict[str, pd.DataFrame] | None = None,
-    data: Callable[[], dict] | None = None,
+    data: Callable[[], dict[str, Any]] | None = None,
     excel: Callable[[str], object] | None = None,
 ) -> int:
     """Print in the chosen format (JSON defaults to the tables as records), then write --excel if asked."""
     if args.format == "json":
-        _print_json(data() if data else report.frames_dict(tables))
+        _print_json(data() if data else report.frames_dict(tables or {}))
     elif args.format == "csv":
         write_csv(table, sys.stdout)
     else:
         print(text())
     sys.stdout.flush()
     if args.excel:
-        (excel or (lambda path: write_tables_excel(tables, path)))(args.excel)
+        (excel or (lambda path: write_tables_excel(tables or {}, path)))(args.excel)
     return 0
 
 
-def _print_json(data: dict) -> None:
+def _print_json(data: dict[str, Any]) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")

@@ -7,6 +7,7 @@ valued with the same weights, so the comparison keeps the weights and says where
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -80,7 +81,7 @@ class Comparison:
         """Indsatser that get less in the last run than in the first."""
         return self._changed(lambda change: change < -AMOUNT_TOL)
 
-    def _changed(self, keep) -> pd.DataFrame:
+    def _changed(self, keep: Callable[[pd.Series], pd.Series]) -> pd.DataFrame:
         first, last = self.labels[0], self.labels[-1]
         change = self.by_indsats[last] - self.by_indsats[first]
         frame = self.by_indsats.assign(change=change)
@@ -132,10 +133,13 @@ def _weights(runs: tuple[ScenarioRun, ...], labels: list[str]) -> pd.DataFrame:
 def _side_by_side(
     runs: tuple[ScenarioRun, ...], labels: list[str], table: str, keys: list[str], column: str
 ) -> pd.DataFrame:
-    merged = None
-    for label, run in zip(labels, runs, strict=True):
-        frame = getattr(run.result, table)[[*keys, column]].rename(columns={column: label})
-        merged = frame if merged is None else merged.merge(frame, on=keys, how="outer")
+    frames: list[pd.DataFrame] = [
+        getattr(run.result, table)[[*keys, column]].rename(columns={column: label})
+        for label, run in zip(labels, runs, strict=True)
+    ]
+    merged = frames[0]
+    for frame in frames[1:]:
+        merged = merged.merge(frame, on=keys, how="outer")
     merged[labels] = merged[labels].fillna(0.0)
     merged["change"] = merged[labels[-1]] - merged[labels[0]]
     return merged.reset_index(drop=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from optimizer.constraints import Constraint
 from optimizer.errors import CatalogError, InputProblem, Problem, SpecError
 from scenarios.export import constraint_text
 from ui_text import PROBLEMS, WORDS
@@ -104,14 +105,14 @@ def catalog_problems(exc: CatalogError, file_name: str) -> tuple[str, list[str]]
     return head, [problem_line(p) for p in exc.problems]
 
 
-def input_problems(exc: SpecError, constraints: tuple = ()) -> Iterator[str]:
+def input_problems(exc: SpecError, constraints: tuple[Constraint, ...] = ()) -> Iterator[str]:
     """Problems with the settings in Danish, each constraint named in words as the workbook writes it
     (`constraints`: the ones the problems' key paths count in)."""
     for problem in exc.problems:
         yield _input_line(problem, constraints)
 
 
-def _input_line(problem: InputProblem, constraints: tuple) -> str:
+def _input_line(problem: InputProblem, constraints: tuple[Constraint, ...]) -> str:
     path = problem.path
     text = detail(problem.message)
     if len(path) >= 2 and path[0] == "constraints" and isinstance(path[1], int) and path[1] < len(constraints):

@@ -5,12 +5,13 @@ allocation chart (optimizer.display, which a result and a run also show as thems
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 import altair as alt
 import pandas as pd
 
 from optimizer import display as core
-from optimizer.display import KRONER_AXIS, VALUE_AXIS, danish_locale
+from optimizer.display import KRONER_AXIS, VALUE_AXIS, Shown, danish_locale
 from scenarios.frontier import Frontier
 from scenarios.run import ScenarioRun
 from scenarios.sweep import Sweep
@@ -18,16 +19,16 @@ from scenarios.sweep import Sweep
 Reference = object  # a run, a result, a Series or {id: kroner}
 
 
-def html(item: object) -> str:
+def html(item: ScenarioRun | Shown) -> str:
     """A run (or a bare solve result) as HTML: its name, status, the pulje's use, the allocation table."""
     if isinstance(item, ScenarioRun):
         return core.html(item.result, item.name)
     return core.html(item)
 
 
-def allocation_chart(item: object, reference: Reference | None = None) -> alt.LayerChart:
+def allocation_chart(item: ScenarioRun | Shown, reference: Reference | None = None) -> alt.LayerChart:
     """Bars of the amount per indsats with the reference's amount (e.g. the decided plan) marked on each bar."""
-    return core.allocation_chart(getattr(item, "result", item), reference)
+    return core.allocation_chart(item.result if isinstance(item, ScenarioRun) else item, reference)
 
 
 def sweep_chart(sweep: Sweep | Mapping[str, Sweep]) -> alt.Chart:
@@ -49,7 +50,8 @@ def sweep_chart(sweep: Sweep | Mapping[str, Sweep]) -> alt.Chart:
     if len(sweeps) > 1:
         encoding["color"] = alt.Color("sweep:N", title=None)
     chart = alt.Chart(data).mark_line(point=True).encode(**encoding)
-    return chart.properties(title="Value against the pulje", width=420).configure(locale=danish_locale())
+    configured = chart.properties(title="Value against the pulje", width=420).configure(locale=danish_locale())
+    return cast(alt.Chart, configured)  # altair types configure() as Any; it returns a copy of the chart
 
 
 def frontier_chart(frontier: Frontier) -> alt.Chart:
@@ -71,4 +73,5 @@ def frontier_chart(frontier: Frontier) -> alt.Chart:
             ],
         )
     )
-    return chart.properties(title=f"Frontier between {a} and {b}", width=420).configure(locale=danish_locale())
+    configured = chart.properties(title=f"Frontier between {a} and {b}", width=420).configure(locale=danish_locale())
+    return cast(alt.Chart, configured)  # altair types configure() as Any; it returns a copy of the chart

@@ -13,9 +13,11 @@ from typing import TextIO
 
 import pandas as pd
 
+from optimizer.constraints import Constraint
 from optimizer.explain import binding_gains, budget_next_100k
 from optimizer.files import atomic_path
 from optimizer.formats import Kind, format_kr, format_number, format_share
+from optimizer.limits import is_real
 from optimizer.notes import Note
 from optimizer.result import Binding, Result, ask_column, year_column
 from scenarios.compare import Comparison
@@ -95,13 +97,13 @@ def _summary(book: Book, run: ScenarioRun, comparison: Comparison | None) -> Non
     if result.conflict is not None:  # why there is no allocation (the core's words)
         rows.append((T["conflict"], result.conflict.message, None))
     rows.append((T["objective"], result.objective, Kind.VALUE))
-    for use in result.budget_use.itertuples(index=False):
-        suffix = "" if use.year is None else f" {use.year}"
+    for use in result.budget_use.to_dict("records"):
+        suffix = "" if use["year"] is None else f" {use['year']}"
         rows += [
-            (T["pulje"] + suffix, use.pulje_kr, Kind.KRONER),
-            (T["fixed_lines"] + suffix, use.fixed_kr, Kind.KRONER),
-            (T["allocated"] + suffix, use.allocated_kr, Kind.KRONER),
-            (T["unused"] + suffix, use.unused_kr, Kind.KRONER),
+            (T["pulje"] + suffix, use["pulje_kr"], Kind.KRONER),
+            (T["fixed_lines"] + suffix, use["fixed_kr"], Kind.KRONER),
+            (T["allocated"] + suffix, use["allocated_kr"], Kind.KRONER),
+            (T["unused"] + suffix, use["unused_kr"], Kind.KRONER),
         ]
     gains = budget_next_100k(result) if result.status.is_proven and result.model is not None else {}
     for year, value in gains.items():
@@ -168,11 +170,9 @@ def _assumptions(run: ScenarioRun) -> list[str]:
 def _constraints(book: Book, run: ScenarioRun) -> None:
     sheet = book.sheet(T["sheet_constraints"])
     book.heading(sheet, T["constraints_head"])
+    files: list[str | None] = [_in_file(c) for c in run.scenario.constraints] or [None]
     listed = pd.DataFrame(
-        {
-            "text": [constraint_text(c) for c in run.scenario.constraints] or [T["none"]],
-            "file": [_in_file(c) for c in run.scenario.constraints] or [None],
-        }
+        {"text": [constraint_text(c) for c in run.scenario.constraints] or [T["none"]], "file": files}
     )
     book.table(sheet, listed, {"text": T["constraint_text"], "file": T["constraint_file"]})
     result = run.result
@@ -201,7 +201,7 @@ def _constraints(book: Book, run: ScenarioRun) -> None:
         book.note(sheet, T["shadow_relaxation"])
 
 
-def constraint_text(constraint: object) -> str:
+def constraint_text(constraint: Constraint) -> str:
     """A scenario constraint in Danish words, e.g. "Højst 50 % af puljen til udvalget AUU"."""
     template = CONSTRAINTS.get(getattr(constraint, "kind", ""))
     if template is None or not dataclasses.is_dataclass(constraint):
@@ -219,16 +219,16 @@ def constraint_text(constraint: object) -> str:
 def _constraint_value(key: str, value: object) -> str:
     if key in ("id", "ids") and value in ("*", ()):
         return CONSTRAINT_WORDS["every_indsats"]
-    if key == "kr" and value is not None:
+    if key == "kr" and is_real(value):  # a number, as every constraint checks its kr and share
         return format_kr(value)
-    if key == "share" and value is not None:
+    if key == "share" and is_real(value):
         return format_share(value)
     if isinstance(value, tuple):
         return ", ".join(map(str, value))
     return "" if value is None else str(value)
 
 
-def _in_file(constraint: object) -> str:
+def _in_file(constraint: Constraint) -> str:
     """The constraint as the scenario file writes it: kind, then its fields."""
     fields = constraint_to_dict(constraint)
     return f"{fields.pop('kind')}: " + ", ".join(f"{key} = {value}" for key, value in fields.items())

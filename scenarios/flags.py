@@ -4,10 +4,15 @@ each, budgets per year and the constraints the flags name. Imported when a comma
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, TypedDict
 
 from optimizer import Exclude, GoalMin, Lock, PuljeError, Scalable, UdvalgMax, UdvalgMin
+from optimizer.constraints import Constraint, Year
 from optimizer.limits import MAX_KR, check_count, check_number, check_year
 from optimizer.numbers import NumberFormatError, parse_number
+
+if TYPE_CHECKING:
+    from optimizer.inputs import Budget
 
 KRONER = "amount in kroner"
 
@@ -20,10 +25,10 @@ def money(text: str, flag: str) -> float:
     return number(text, flag, high=MAX_KR, what=KRONER)
 
 
-def budget(values: list[str]) -> float | dict[int, float]:
+def budget(values: list[str]) -> Budget:
     if len(values) == 1 and "=" not in values[0]:
         return money(values[0], "--budget")
-    by_year = {}
+    by_year: dict[Year, float] = {}
     for key, amount in _keyed(values, "--budget", form="KR, or YEAR=KR for each year"):
         try:
             year = check_year(key, "--budget: YEAR")
@@ -80,10 +85,10 @@ def number(text: str, flag: str, *, high: float, what: str = "number") -> float:
         raise UsageError(str(exc)) from None
 
 
-def extensions(values: list[str] | None) -> dict[str, dict[int, float]]:
+def extensions(values: list[str] | None) -> dict[str, dict[Year, float]]:
     """--extend ID:YEAR=KR (repeatable; an ID:YEAR given twice is an error): the most an indsats may get in a year
     instead of its ask that year (counted as full funding)."""
-    result: dict[str, dict[int, float]] = {}
+    result: dict[str, dict[Year, float]] = {}
     for key, amount in _keyed(values, "--extend", form="ID:YEAR=KR"):
         indsats_id, colon, year = key.partition(":")
         if not (colon and indsats_id.strip()):
@@ -103,7 +108,12 @@ def checked_count(value: int, what: str, *, cap: int, flag: str) -> None:
         raise UsageError(str(exc)) from None
 
 
-def _limit(amount: str, flag: str) -> dict[str, float]:
+class _Limit(TypedDict, total=False):
+    kr: float
+    share: float
+
+
+def _limit(amount: str, flag: str) -> _Limit:
     """The limit of --udvalg-min/--udvalg-max/--goal-min: kroner, or a percentage of the pulje."""
     amount = amount.strip()
     if amount.endswith("%"):
@@ -111,17 +121,18 @@ def _limit(amount: str, flag: str) -> dict[str, float]:
     return {"kr": money(amount, flag)}
 
 
-def constraints(args: argparse.Namespace) -> list[object]:
+def constraints(args: argparse.Namespace) -> list[Constraint]:
     """The constraints given by flags; each flag names an id, udvalg or goal at most once."""
-    found: list[object] = [Scalable(i) for i in _ids(args.scalable, "--scalable")]
+    found: list[Constraint] = [Scalable(i) for i in _ids(args.scalable, "--scalable")]
     found += [Lock(key, kr) for key, kr in pairs(args.lock, "--lock", high=MAX_KR, what=KRONER).items()]
     found += [Exclude(i) for i in _ids(args.exclude, "--exclude")]
-    for values, cls, field in (
-        (args.udvalg_min, UdvalgMin, "udvalg"),
-        (args.udvalg_max, UdvalgMax, "udvalg"),
-        (args.goal_min, GoalMin, "goal"),
-    ):
+    limits: tuple[tuple[list[str] | None, type[UdvalgMin | UdvalgMax | GoalMin]], ...] = (
+        (args.udvalg_min, UdvalgMin),
+        (args.udvalg_max, UdvalgMax),
+        (args.goal_min, GoalMin),
+    )
+    for values, cls in limits:
         flag = f"--{cls.kind.replace('_', '-')}"
         for name, amount in _keyed(values, flag, form="NAME=KR or NAME=PCT%"):
-            found.append(cls(**{field: name}, **_limit(amount, flag)))
+            found.append(cls(name, **_limit(amount, flag)))  # the udvalg or the goal first
     return found

@@ -74,7 +74,7 @@ def frontier(
     if top_a is None or top_b is None:
         raise SpecError("the scenario has no feasible allocation, so there is no frontier")
     low, high = float(value_b @ top_a), float(value_b @ top_b)
-    found = []
+    found: list[_Point] = []
     for epsilon in progress_bar(np.linspace(low, high, points), enabled=progress, desc="frontier"):
         values = best(augmented_a, epsilon - 1e-9 * max(1.0, abs(epsilon)))
         if values is not None:
@@ -90,9 +90,12 @@ def frontier(
     return Frontier(goal_a, goal_b, table, amounts)
 
 
-def _non_dominated(found: list[tuple]) -> list[tuple]:
+_Point = tuple[float, float, float, np.ndarray]  # epsilon, goal A's value, goal B's value, the column values
+
+
+def _non_dominated(found: list[_Point]) -> list[_Point]:
     """Drop points another point beats on both goals (and repeats), sorted by goal B."""
-    kept = []
+    kept: list[_Point] = []
     for point in found:
         _, a, b, _ = point
         tol = 1e-7 * max(1.0, abs(a), abs(b))

@@ -17,14 +17,15 @@ REPORTS = 100  # how often a callback hears of a run's progress
 def progress_bar(items: Iterable[T], *, enabled: Progress, desc: str, total: int | None = None) -> Iterator[T]:
     """Iterate over items, showing a bar on stderr when enabled is True, or telling a callback how far."""
     if callable(enabled):
-        listed = items if total is not None else list(items)
-        count = total if total is not None else len(listed)  # type: ignore[arg-type]
-        every = max(1, count // REPORTS)
-        for done, item in enumerate(listed):
+        if total is None:
+            items = list(items)  # counted first
+            total = len(items)
+        every = max(1, total // REPORTS)
+        for done, item in enumerate(items):
             if done % every == 0:
-                enabled(done, count)
+                enabled(done, total)
             yield item
-        enabled(count, count)
+        enabled(total, total)
         return
     if not enabled:
         yield from items

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from optimizer.constraints import Year
 from optimizer.explain import Explanation
 from optimizer.formats import Kind, column_kind, format_as, format_count, format_kr, format_number, is_missing
 from optimizer.result import Result
@@ -65,7 +67,7 @@ def run_text(run: ScenarioRun, *, explanation: Explanation | None = None) -> str
     return terminal_text("\n".join(parts))
 
 
-def _goes_to(result: Result, goes_to: dict) -> list[str]:
+def _goes_to(result: Result, goes_to: dict[Year, dict[str, float]]) -> list[str]:
     """Where another 100.000 kr. in the pulje goes, per year, as the re-solve moves it (over all years)."""
     names = dict(zip(result.allocation["id"], result.allocation["name"], strict=True))
     lines = []
@@ -128,7 +130,7 @@ def weight_warning(comparison: Comparison) -> str | None:
     )
 
 
-def comparison_dict(comparison: Comparison) -> dict:
+def comparison_dict(comparison: Comparison) -> dict[str, Any]:
     """A comparison as JSON-ready data; the tables' run columns are headed by the labels in `legend`."""
     return {
         "runs": comparison.names,
@@ -178,7 +180,7 @@ def robustness_text(result: Robustness) -> str:
     return terminal_text("\n".join([head, objective, robust, "", table]))
 
 
-def robustness_dict(result: Robustness) -> dict:
+def robustness_dict(result: Robustness) -> dict[str, Any]:
     """Robustness as JSON-ready data."""
     return {
         "draws": result.draws,
@@ -205,12 +207,12 @@ def validate_text(path: str | Path, catalog: pd.DataFrame) -> str:
     return terminal_text(f"{path}: {format_count(len(catalog))} rows, no problems.")
 
 
-def frames_dict(frames: dict[str, pd.DataFrame]) -> dict:
+def frames_dict(frames: dict[str, pd.DataFrame]) -> dict[str, Any]:
     """Several tables as JSON-ready data."""
     return {name: _records(frame) for name, frame in frames.items()}
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     return [{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 

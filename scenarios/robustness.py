@@ -79,7 +79,7 @@ def robustness(
     expected = compiled.highs
     expected.set_objective(model.objective_for(mean_value))
     plan = expected.solve()
-    if not plan.status.is_proven:
+    if not plan.status.is_proven or plan.values is None:
         raise SolverError(f"the expected-value plan has no proven optimum: {plan.status.describe()} {plan.message}")
     expected.set_objective(model.objective)
     sample = _objectives(model, values[:CVAR_DRAWS])
@@ -156,7 +156,7 @@ def _compiled(compiled: Compiled, values: np.ndarray, progress: Progress) -> tup
     for d in progress_bar(range(draws), enabled=progress, desc="robustness", total=draws):
         highs.set_objective(model.objective_for(values[d]))
         solution = highs.solve()
-        if not solution.status.is_proven:
+        if not solution.status.is_proven or solution.values is None:
             raise SolverError(f"draw {d} has no proven optimum: {solution.status.describe()} {solution.message}")
         amounts[d] = model.kroner(solution.values).sum(axis=1)
         objectives[d] = solution.objective

@@ -34,7 +34,9 @@ from scenarios.library.store import Library
 from scenarios.run import ScenarioRun
 from scenarios.settings import Settings
 from scenarios.settings_file import settings_from_scenario, settings_scenario
-from ui_text import LIBRARY as T
+from ui_text import LIBRARY
+
+T = {key: text for key, text in LIBRARY.items() if isinstance(text, str)}  # the texts, not the tables' headers
 
 STORED_PREFIX = "upload:"  # a catalog kept in the library, named by content: upload:<sha256>/<file name>
 _STORED_KEY = re.compile(r"upload:(?P<sha256>[0-9a-f]{64})/(?P<name>.+)\Z", re.DOTALL)
@@ -139,7 +141,12 @@ def open_version(library: Library, name: str, version: int | None = None) -> Ope
         files = CatalogFiles(BUNDLED[bundled].path)
         key = bundled
     else:
-        files = CatalogFiles(*(getattr(scenario, f"{role}_path") if role in stored else None for role in CATALOG_ROLES))
+        assert scenario.catalog_path is not None  # a saved version always stores its catalog
+        files = CatalogFiles(
+            scenario.catalog_path,
+            scenario.goals_path if "goals" in stored else None,
+            scenario.asks_path if "asks" in stored else None,
+        )
         key = stored_key(stored["catalog"], next(f.file_name for f in info.files if f.role == "catalog"))
     return Opened(info, settings_from_scenario(scenario, key), files, bundled)
 

@@ -12,6 +12,7 @@ import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -29,6 +30,9 @@ from optimizer import (
 from optimizer.constraints import Constraint, Year
 from optimizer.inputs import DEFAULT_EVIDENCE_WEIGHT
 from optimizer.result import Result, year_column
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 Pairs = tuple[tuple[str, float], ...]
 YearAmounts = tuple[tuple[Year, float], ...]  # ((None, kr),) for a single-year pulje
@@ -54,14 +58,15 @@ class RowEdit:
     extend: YearAmounts = ()
     reason: str = ""
 
-    def with_year(self, field: str, year: Year, kr: float | None) -> RowEdit:
+    def with_year(self, field: Literal["lock", "extend"], year: Year, kr: float | None) -> RowEdit:
         """The row with one year's lock or extension ("lock" or "extend") set, or removed with kr=None."""
         table = dict(getattr(self, field))
         if kr is None:
             table.pop(year, None)
         else:
             table[year] = float(kr)
-        return dataclasses.replace(self, **{field: tuple(sorted(table.items(), key=lambda kv: str(kv[0])))})
+        amounts = tuple(sorted(table.items(), key=lambda kv: str(kv[0])))
+        return dataclasses.replace(self, lock=amounts) if field == "lock" else dataclasses.replace(self, extend=amounts)
 
     @property
     def is_empty(self) -> bool:
@@ -116,8 +121,8 @@ class Settings:
         return json.dumps(_plain(self), sort_keys=True, ensure_ascii=False, default=str)
 
     # --- changing ------------------------------------------------------------------------------
-    def replace(self, **changes: object) -> Settings:
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
 
     def with_budget(self, year: Year, kr: float) -> Settings:
         return self.replace(budget=tuple((y, float(kr) if y == year else v) for y, v in self.budget))
@@ -193,7 +198,7 @@ class Settings:
 
     def structure_key(self) -> str:
         """What a compiled model depends on besides the pulje and the weights (the constraints and figures)."""
-        plain = _plain(self)
+        plain = _fields(self)
         return json.dumps(
             {
                 k: plain[k]
@@ -227,14 +232,19 @@ def _set_pair(pairs: Pairs, key: str, value: float | None, *, default: float | N
 def _plain(value: object) -> object:
     """A JSON-ready form of settings (constraints by kind and fields, mappings sorted)."""
     if isinstance(value, Constraint) and dataclasses.is_dataclass(value):
-        return {"kind": value.kind, **{f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+        return {"kind": value.kind, **_fields(value)}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return _fields(value)
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     return value
+
+
+def _fields(value: DataclassInstance) -> dict[str, object]:
+    """A dataclass's fields in their JSON-ready form, by name."""
+    return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -153,7 +154,7 @@ def settings_from_scenario(scenario: Scenario, catalog_key: str) -> Settings:
     budget = inputs.budget
     years: tuple[Year, ...] = tuple(budget) if isinstance(budget, Mapping) else (None,)
     amounts = tuple(budget.items()) if isinstance(budget, Mapping) else ((None, float(budget)),)
-    rows: dict[str, dict] = {}
+    rows: dict[str, dict[str, Any]] = {}  # id -> RowEdit's keyword arguments
     limits: dict[str, dict[str, float]] = {"udvalg_min": {}, "udvalg_max": {}, "goal_min": {}}
     extra: list[Constraint] = []
     for c in inputs.constraints:
@@ -183,7 +184,9 @@ def settings_from_scenario(scenario: Scenario, catalog_key: str) -> Settings:
         budget=tuple((year, float(kr)) for year, kr in amounts),
         goal_weights=tuple(sorted((g, float(w)) for g, w in inputs.goal_weights.items() if w != 1.0)),
         evidence_weight=float(inputs.evidence_weight),
-        **{kind: tuple(sorted(values.items())) for kind, values in limits.items()},
+        udvalg_min=tuple(sorted(limits["udvalg_min"].items())),
+        udvalg_max=tuple(sorted(limits["udvalg_max"].items())),
+        goal_min=tuple(sorted(limits["goal_min"].items())),
         extra_constraints=tuple(extra),
         extra_assumptions=Assumptions(
             intensity=a.intensity, udvalg_split=a.udvalg_split, range_reach=a.range_reach, reasons=reasons
@@ -194,7 +197,9 @@ def settings_from_scenario(scenario: Scenario, catalog_key: str) -> Settings:
     return settings
 
 
-def _to_controls(c: Constraint, years: tuple[Year, ...], rows: dict[str, dict], limits: dict) -> bool:
+def _to_controls(
+    c: Constraint, years: tuple[Year, ...], rows: dict[str, dict[str, Any]], limits: dict[str, dict[str, float]]
+) -> bool:
     """Put a constraint where the app's controls hold it; False when they cannot (it stays an extra)."""
     if isinstance(c, UdvalgMin | UdvalgMax | GoalMin) and c.kr is not None and c.year is None:
         limits[c.kind][c.label] = float(c.kr)

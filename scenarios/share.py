@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from optimizer.constraints import Year
 from optimizer.inputs import Assumptions, Known
 from scenarios import share_items as items
-from scenarios.settings import Pairs, RowEdit, Settings, YearAmounts
+from scenarios.settings import Pairs, ReferenceAmounts, RowEdit, Settings, YearAmounts
 from scenarios.share_items import PAIR_KEYS, PARTIAL
 from scenarios.spec import constraint_to_dict
 from ui_text import LIBRARY
+
+_TEXTS = {key: text for key, text in LIBRARY.items() if isinstance(text, str)}  # the texts, not the tables' headers
 
 CATALOG_KEY = "katalog"
 VIEW_KEY = "visning"  # the app's own (committee view); not part of the settings
@@ -69,7 +72,7 @@ def version_of(params: Mapping[str, str | list[str]]) -> tuple[str, int | None, 
         return name, None, []
     if number.isascii() and number.isdigit() and 0 < int(number) < 2**31:
         return name, int(number), []
-    return name, None, [LIBRARY["bad_version"].format(value=number)]
+    return name, None, [_TEXTS["bad_version"].format(value=number)]
 
 
 def _last(raw: str | list[str]) -> str:
@@ -124,13 +127,13 @@ def _row_params(edit: RowEdit, start: RowEdit) -> Iterator[tuple[str, str]]:
         yield f"grund.{i}", edit.reason
 
 
-def _reference_text(reference: tuple | None) -> str:
+def _reference_text(reference: ReferenceAmounts | None) -> str:
     if reference is None:
         return ""
     return ";".join(":".join([i, *([] if y is None else [str(y)]), _number(kr)]) for i, y, kr in reference)
 
 
-def _assumptions_dict(a: Assumptions) -> dict:
+def _assumptions_dict(a: Assumptions) -> dict[str, Any]:
     return {
         "intensity": dict(a.intensity),
         "udvalg_split": {k: dict(v) for k, v in a.udvalg_split.items()},

@@ -7,6 +7,7 @@ import dataclasses
 import json
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from optimizer.constraints import CONSTRAINTS, Constraint, Year
 from optimizer.errors import PuljeError
@@ -132,7 +133,7 @@ def _changed_row(r: Reader, key: str, prefix: str, edit: RowEdit, year: Year, te
     if text != "" and value is None:
         return None
     if prefix in ("omk", "rv"):
-        return dataclasses.replace(edit, **{"cost_kr" if prefix == "omk" else "reach": value})
+        return dataclasses.replace(edit, cost_kr=value) if prefix == "omk" else dataclasses.replace(edit, reach=value)
     return edit.with_year("lock" if prefix == "laas" else "extend", year, value)
 
 
@@ -146,7 +147,7 @@ def read_extra(r: Reader, key: str, rest: str, text: str) -> None:
     r.settings = r.settings.replace(extra_constraints=constraints)
 
 
-def _constraint(item: dict) -> Constraint:
+def _constraint(item: dict[str, Any]) -> Constraint:
     fields = {k: tuple(v) if isinstance(v, list) else v for k, v in item.items() if k != "kind"}
     return CONSTRAINTS[item["kind"]](**fields)
 

@@ -16,12 +16,13 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import tomli_w
 
 from optimizer.catalog import load_catalog
-from optimizer.constraints import CONSTRAINTS, Constraint
+from optimizer.constraints import CONSTRAINTS, Constraint, Year
 from optimizer.errors import CatalogError, InputFileError, InputProblem, PuljeError, SpecError
 from optimizer.files import read_text
 from optimizer.inputs import DEFAULT_EVIDENCE_WEIGHT, RANGE_POLICIES, Assumptions, Budget, Inputs
@@ -102,7 +103,7 @@ class Scenario:
         goals: str | Path | None = None,
         asks: str | Path | None = None,
         baseline: str | Path | None = None,
-        **fields: object,
+        **fields: Any,
     ) -> Scenario:
         """A scenario whose catalog (and goals, per-year asks) are read from files; other fields as keywords."""
         path = Path(catalog).resolve()
@@ -110,9 +111,9 @@ class Scenario:
                                                 for p in (goals, asks, baseline))  # fmt: skip
         input_fields = {k: fields.pop(k) for k in list(fields) if k in INPUT_FIELDS}
         catalog_frame = load_catalog(path, goals=goals_path, asks=asks_path)
-        inputs = Inputs(catalog_frame, budget, **input_fields)  # type: ignore[arg-type]
+        inputs = Inputs(catalog_frame, budget, **input_fields)
         return cls(name, inputs, catalog_path=path, goals_path=goals_path, asks_path=asks_path,
-                   baseline_path=baseline_path, **fields)  # type: ignore[arg-type]  # fmt: skip
+                   baseline_path=baseline_path, **fields)  # fmt: skip
 
     @property
     def catalog(self) -> pd.DataFrame:
@@ -138,10 +139,10 @@ class Scenario:
     def assumptions(self) -> Assumptions:
         return self.inputs.assumptions
 
-    def replace(self, **changes: object) -> Scenario:
+    def replace(self, **changes: Any) -> Scenario:
         """A copy with some fields changed; the Inputs' fields (budget=, constraints=, catalog= ...) too."""
         input_changes = {k: changes.pop(k) for k in list(changes) if k in INPUT_FIELDS}
-        scenario = dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        scenario = dataclasses.replace(self, **changes)
         if input_changes:
             scenario = dataclasses.replace(scenario, inputs=scenario.inputs.replace(**input_changes))
         return scenario
@@ -177,7 +178,7 @@ def scenario_toml(scenario: Scenario, *, base: Path | None = Path(".")) -> str:
     """The scenario as TOML text: stable key order, whole kroner without decimals, and every
     constraint as its own [[constraints]] table, so that one added constraint is one added block.
     Paths are written relative to `base`, or absolute with base=None (a file saved anywhere on this machine)."""
-    data = _whole(scenario_to_dict(scenario, base=base))
+    data: dict[str, Any] = {key: _whole(value) for key, value in scenario_to_dict(scenario, base=base).items()}
     for key in ("budget", "weights", "assumptions", "uncertainty"):
         if isinstance(data.get(key), dict):
             data[key] = _sorted(data[key])
@@ -186,7 +187,7 @@ def scenario_toml(scenario: Scenario, *, base: Path | None = Path(".")) -> str:
     return "\n".join([*blocks, tomli_w.dumps({"uncertainty": uncertainty})])
 
 
-def _sorted(table: dict) -> dict:
+def _sorted(table: dict[Any, Any]) -> dict[Any, Any]:
     """A table with its keys (and its sub-tables' keys) sorted, years numerically; empty sub-tables left out."""
     keys = sorted(table, key=lambda k: (0, int(k), "") if str(k).isdigit() else (1, 0, str(k)))
     return {
@@ -205,7 +206,7 @@ def _whole(value: object) -> object:
     return value
 
 
-def scenario_from_dict(data: dict, *, base: Path = Path("."), origin: str = "scenario") -> Scenario:
+def scenario_from_dict(data: dict[str, Any], *, base: Path = Path("."), origin: str = "scenario") -> Scenario:
     """Build a Scenario from parsed TOML, loading its catalog and collecting every problem."""
     problems: list[str] = []
     reader = _Reader(data, problems)
@@ -238,7 +239,7 @@ def scenario_from_dict(data: dict, *, base: Path = Path("."), origin: str = "sce
         problems.append("optimize: false needs a baseline allocation file to value")
     if problems:
         raise ScenarioError(origin, problems)
-    assert catalog is not None
+    assert catalog is not None and evidence is not None  # else a problem above
     try:
         frame = load_catalog(catalog, goals=goals, asks=asks)
         inputs = Inputs(frame, budget, goal_weights, evidence, tuple(constraints), assumptions)
@@ -272,11 +273,11 @@ def toml_problem(problem: InputProblem) -> str:
     return str(InputProblem(tuple(path), problem.message))
 
 
-def scenario_to_dict(scenario: Scenario, *, base: Path | None = Path(".")) -> dict:
+def scenario_to_dict(scenario: Scenario, *, base: Path | None = Path(".")) -> dict[str, Any]:
     """The TOML form of a scenario (the inverse of scenario_from_dict)."""
     if scenario.catalog_path is None:
         raise SpecError(f"scenario {scenario.name!r} has no catalog file: save its catalog first (e.g. as CSV)")
-    data: dict = {"name": scenario.name}
+    data: dict[str, Any] = {"name": scenario.name}
     if scenario.description:
         data["description"] = scenario.description
     data["catalog"] = _relative(scenario.catalog_path, base)
@@ -306,7 +307,7 @@ def scenario_to_dict(scenario: Scenario, *, base: Path | None = Path(".")) -> di
 
 
 class _Reader:
-    def __init__(self, data: dict, problems: list[str]):
+    def __init__(self, data: dict[str, Any], problems: list[str]):
         self.data, self.problems = data, problems
 
     def text(self, key: str, *, required: bool = False) -> str:
@@ -335,7 +336,7 @@ class _Reader:
         return path
 
 
-def _table(data: dict, key: str, where: str, problems: list[str]) -> dict:
+def _table(data: dict[str, Any], key: str, where: str, problems: list[str]) -> dict[str, Any]:
     """data[key] if it is a table (missing: empty); anything else is a problem at `where`."""
     value = data.get(key, {})
     if not isinstance(value, dict):
@@ -344,7 +345,7 @@ def _table(data: dict, key: str, where: str, problems: list[str]) -> dict:
     return value
 
 
-def _unknown_keys(table: dict, known: set[str], where: str) -> list[str]:
+def _unknown_keys(table: dict[str, Any], known: set[str], where: str) -> list[str]:
     prefix = f"{where}." if where else ""
     return [f"{prefix}{key}: unknown key (known: {', '.join(sorted(known))})" for key in table if key not in known]
 
@@ -358,20 +359,22 @@ def _number(value: object, where: str, problems: list[str], *, high: float) -> f
         return None
 
 
-def _budget(value: object, problems: list[str]) -> float | dict[int, float]:
+def _budget(value: object, problems: list[str]) -> Budget:
     if value is None:
         problems.append("budget: missing (kroner, or a table of kroner per year)")
         return 0.0
     if not isinstance(value, dict):
         return _number(value, "budget", problems, high=MAX_KR) or 0.0
-    budget = {}
+    budget: dict[Year, float] = {}
     for year, amount in value.items():
         try:
             key = check_year(year, "a key")
         except ValueError as exc:
             problems.append(f"budget.{year}: the keys of a budget table are years: {exc}")
             continue
-        budget[key] = _number(amount, f"budget.{year}", problems, high=MAX_KR)
+        number = _number(amount, f"budget.{year}", problems, high=MAX_KR)
+        if number is not None:  # else a problem, and no scenario
+            budget[key] = number
     if not value:
         problems.append("budget: the table has no years")
     return budget
@@ -382,7 +385,7 @@ def _numbers(table: object, where: str, problems: list[str], high: float) -> dic
     if not isinstance(table, dict):
         problems.append(f"{where}: expected a table of numbers")
         return {}
-    result = {}
+    result: dict[str, float] = {}
     for key, value in table.items():
         if isinstance(value, dict):  # {value = 40, why = "..."}
             value = value.get("value")
@@ -392,7 +395,7 @@ def _numbers(table: object, where: str, problems: list[str], high: float) -> dic
     return result
 
 
-def _assumptions(table: dict, problems: list[str]) -> Assumptions:
+def _assumptions(table: dict[str, Any], problems: list[str]) -> Assumptions:
     known = {"reach", "cost", "intensity", "udvalg_split", "extend", "range_reach"}
     problems.extend(_unknown_keys(table, known, "assumptions"))
     reasons = {
@@ -401,7 +404,7 @@ def _assumptions(table: dict, problems: list[str]) -> Assumptions:
         for key, value in _table(table, what, f"assumptions.{what}", []).items()
         if isinstance(value, dict) and "why" in value
     }
-    extend = {}
+    extend: dict[str, dict[Year, float]] = {}
     for key, years in _table(table, "extend", "assumptions.extend", problems).items():
         where = f"assumptions.extend.{key}"
         if not isinstance(years, dict):
@@ -411,7 +414,7 @@ def _assumptions(table: dict, problems: list[str]) -> Assumptions:
         bad = [year for year in amounts if not str(year).isdigit()]
         problems.extend(f"{where}.{year}: the keys are years (and why)" for year in bad)
         extend[key] = {int(y): v for y, v in _numbers(amounts, where, problems, MAX_KR).items() if str(y).isdigit()}
-    splits = {}
+    splits: dict[str, dict[str, float]] = {}
     for key, split in _table(table, "udvalg_split", "assumptions.udvalg_split", problems).items():
         splits[key] = _numbers(split, f"assumptions.udvalg_split.{key}", problems, MAX_SHARE)
     range_reach = table.get("range_reach", "low")
@@ -435,7 +438,7 @@ def _assumptions(table: dict, problems: list[str]) -> Assumptions:
 _FIELD_WORDS = {str: "text", float: "a number"}
 
 
-def _constraints(items: object, problems: list[str]) -> list:
+def _constraints(items: object, problems: list[str]) -> list[Constraint]:
     if not isinstance(items, list):
         problems.append("constraints: expected a list of tables ([[constraints]])")
         return []
@@ -443,7 +446,7 @@ def _constraints(items: object, problems: list[str]) -> list:
     return [constraint for constraint in constraints if constraint is not None]
 
 
-def _constraint(item: object, where: str, problems: list[str]) -> object | None:
+def _constraint(item: object, where: str, problems: list[str]) -> Constraint | None:
     """One [[constraints]] table as its constraint, or None with each problem added at its key path."""
     if not isinstance(item, dict) or "kind" not in item:
         problems.append(f"{where}: expected a table with a kind (one of {', '.join(CONSTRAINTS)})")
@@ -500,7 +503,7 @@ def _field_problem(name: str, value: object, expected: object) -> str | None:
     return None
 
 
-def _uncertainty(table: dict, problems: list[str]) -> Uncertainty:
+def _uncertainty(table: dict[str, Any], problems: list[str]) -> Uncertainty:
     problems.extend(_unknown_keys(table, {"goal_weight_sd", "reach_ranges", "reach"}, "uncertainty"))
     sd = _number(
         table.get("goal_weight_sd", Uncertainty.goal_weight_sd), "uncertainty.goal_weight_sd", problems, high=MAX_SPREAD
@@ -509,7 +512,7 @@ def _uncertainty(table: dict, problems: list[str]) -> Uncertainty:
     if not isinstance(ranges, bool):
         problems.append("uncertainty.reach_ranges: expected true or false")
         ranges = True
-    reach = {}
+    reach: dict[str, tuple[float, float]] = {}
     for key, pair in _table(table, "reach", "uncertainty.reach", problems).items():
         where = f"uncertainty.reach.{key}"
         if not (isinstance(pair, list) and len(pair) == 2):
@@ -526,9 +529,9 @@ def _uncertainty(table: dict, problems: list[str]) -> Uncertainty:
 # --- writers ---------------------------------------------------------------------------------------
 
 
-def _assumptions_to_dict(assumptions: Assumptions) -> dict:
+def _assumptions_to_dict(assumptions: Assumptions) -> dict[str, Any]:
     reasons = assumptions.reasons
-    data: dict = {"range_reach": assumptions.range_reach}
+    data: dict[str, Any] = {"range_reach": assumptions.range_reach}
     for what in ("reach", "cost", "intensity"):
         values = getattr(assumptions, what)
         data[what] = {
@@ -544,9 +547,9 @@ def _assumptions_to_dict(assumptions: Assumptions) -> dict:
     return data
 
 
-def constraint_to_dict(constraint: object) -> dict:
+def constraint_to_dict(constraint: Constraint) -> dict[str, Any]:
     """A constraint as its TOML table: kind first, then the fields that differ from their defaults."""
-    data = {"kind": constraint.kind}
+    data: dict[str, Any] = {"kind": constraint.kind}
     for f in dataclasses.fields(constraint):
         value = getattr(constraint, f.name)
         if value is None or value == f.default:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer import compile_inputs
+from optimizer.constraints import Year
 from optimizer.errors import SpecError
 from optimizer.highs import RawSolution
 from optimizer.limits import MAX_KR
@@ -29,12 +30,12 @@ class Sweep:
     points: pd.DataFrame  # budget_per_year_kr, status, objective, allocated_kr, next_100k_value, entered, left
     amounts: pd.DataFrame  # one row per indsats, one column per budget (total over the years)
     entries: pd.DataFrame  # id, name, enters_at_kr: the smallest budget swept at which it is funded
-    years: tuple
+    years: tuple[Year, ...]
 
     @property
     def best_step(self) -> pd.Series:
         """The budget at which another 100.000 kr. buys the most value."""
-        return self.points.loc[self.points["next_100k_value"].idxmax()]
+        return self.points.iloc[self.points["next_100k_value"].argmax()]
 
 
 def sweep_budget(
@@ -63,8 +64,7 @@ def sweep_budget(
     previous = np.zeros(inst.n)
     for budget in progress_bar(budgets, enabled=progress, desc="sweep"):
         solution = at(budget)
-        ok = solution.values is not None
-        amounts = model.kroner(solution.values).sum(axis=1) if ok else np.full(inst.n, np.nan)
+        amounts = model.kroner(solution.values).sum(axis=1) if solution.values is not None else np.full(inst.n, np.nan)
         more = at(budget + STEP_KR)
         proven = solution.status.is_proven and more.status.is_proven
         funded, was = amounts > FUNDED_EPS, previous > FUNDED_EPS

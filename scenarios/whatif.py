@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from optimizer import Inputs, MissingDataError, PuljeError, Result, SpecError, evaluate, solve
-from optimizer.constraints import Year
+from optimizer.constraints import Constraint, Year
 from optimizer.instance import prepare
 from optimizer.result import FUNDED_EPS, ask_column, year_column
 from scenarios.danish import detail, input_problems
@@ -119,7 +120,7 @@ def analyse(
     )
 
 
-def _constraints(settings: Settings) -> tuple:
+def _constraints(settings: Settings) -> tuple[Constraint, ...]:
     try:
         return settings.constraints()
     except SpecError:
@@ -130,7 +131,7 @@ def missing_figures(inputs: Inputs) -> tuple[tuple[str, str], ...]:
     """Every (id, "cost" or "reach") the model needs and neither the catalog nor an assumption gives: the core
     refuses one kind at a time, so each refusal is answered with a stand-in figure until none is left."""
     found: list[tuple[str, str]] = []
-    catalog = inputs.catalog.set_index("id")
+    cost_kr = inputs.catalog.set_index("id")["cost_kr"]
     probe = inputs
     for _ in range(3):
         try:
@@ -138,8 +139,7 @@ def missing_figures(inputs: Inputs) -> tuple[tuple[str, str], ...]:
             break
         except MissingDataError as exc:
             kinds = [
-                "cost" if math.isnan(catalog.loc[i, "cost_kr"]) and i not in probe.assumptions.cost else "reach"
-                for i in exc.ids
+                "cost" if math.isnan(cost_kr.loc[i]) and i not in probe.assumptions.cost else "reach" for i in exc.ids
             ]
             found += list(zip(exc.ids, kinds, strict=True))
             stand_in = {i for i, kind in zip(exc.ids, kinds, strict=True) if kind == "cost"}
@@ -159,7 +159,7 @@ def value_reference(inputs: Inputs, amounts: pd.DataFrame | None) -> tuple[Resul
     years = inputs.years
     spent = amounts.groupby(amounts["year"].astype(str))["amount_kr"].sum() if "year" in amounts else None
     if years == (None,) or spent is None:
-        budget: float | dict = float(amounts["amount_kr"].sum())
+        budget: float | dict[Year, float] = float(amounts["amount_kr"].sum())
     else:
         budget = {year: float(spent.get(str(year), 0.0)) for year in years}
     try:
@@ -203,15 +203,26 @@ def _valued(inputs: Inputs, amounts: pd.DataFrame) -> tuple[Result | None, str]:
 def _without(inputs: Inputs, ids: set[str]) -> Inputs:
     """The inputs without some indsatser (and the constraints and assumptions that name them)."""
     a = inputs.assumptions
-    kept = {
-        what: {k: v for k, v in getattr(a, what).items() if k not in ids}
-        for what in ("reach", "cost", "intensity", "udvalg_split", "extend")
-    }
+    kept = dataclasses.replace(
+        a,
+        reach=_without_ids(a.reach, ids),
+        cost=_without_ids(a.cost, ids),
+        intensity=_without_ids(a.intensity, ids),
+        udvalg_split=_without_ids(a.udvalg_split, ids),
+        extend=_without_ids(a.extend, ids),
+    )
     return inputs.replace(
         catalog=inputs.catalog[~inputs.catalog["id"].isin(ids)].reset_index(drop=True),
         constraints=(),
-        assumptions=dataclasses.replace(a, **kept),
+        assumptions=kept,
     )
+
+
+_V = TypeVar("_V")
+
+
+def _without_ids(table: Mapping[str, _V], ids: set[str]) -> dict[str, _V]:
+    return {k: v for k, v in table.items() if k not in ids}
 
 
 def side_by_side(result: Result, reference: Result | None) -> pd.DataFrame:
@@ -282,7 +293,7 @@ def limit_use(whatif: WhatIf, settings: Settings) -> pd.DataFrame:
     goals = result.allocation["goals"].str.split(";")
     for udvalg in sorted(set(mins) | set(maxes)):
         for year in result.years:
-            spent = float(by_udvalg.loc[udvalg, year_column(year)]) if udvalg in by_udvalg.index else 0.0
+            spent = float(by_udvalg[year_column(year)].loc[udvalg]) if udvalg in by_udvalg.index else 0.0
             high = maxes.get(udvalg, math.nan)
             records.append(("udvalg", udvalg, year, spent, mins.get(udvalg, math.nan), high, high - spent))
     for goal, low in sorted(goal_mins.items()):

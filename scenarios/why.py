@@ -12,7 +12,9 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -43,8 +45,8 @@ def statuses(result: Result, settings: Settings) -> Why:
     blocked = blocked_by_udvalg_max(result) if unfunded.any() else {}
     binding_kinds = {(b.kind, b.label) for b in result.binding}
     found_status, found_reason = [], []
-    for row in allocation.itertuples(index=False):
-        edit = settings.edit(row.id)
+    for row in allocation.to_dict("records"):
+        edit = settings.edit(row["id"])
         status, reason = _status(row, edit, thresholds, blocked, binding_kinds, result.years)
         found_status.append(status)
         found_reason.append(reason)
@@ -52,15 +54,15 @@ def statuses(result: Result, settings: Settings) -> Why:
 
 
 def _status(
-    row: object,
+    row: Mapping[Hashable, Any],
     edit: RowEdit,
     thresholds: pd.DataFrame,
     blocked: dict[str, Binding],
     binding_kinds: set[tuple[str, str]],
     years: tuple[Year, ...],
 ) -> tuple[str, str]:
-    amount, share = float(row.amount_kr), float(row.funded_share)  # type: ignore[attr-defined]
-    udvalg = [u for u in str(row.udvalg).split("/") if u]  # type: ignore[attr-defined]
+    amount, share = float(row["amount_kr"]), float(row["funded_share"])
+    udvalg = [u for u in str(row["udvalg"]).split("/") if u]
     if edit.lock:
         locked = ", ".join(format_kr(kr) + (f" ({year})" if year is not None else "") for year, kr in edit.lock)
         return "locked", REASONS["locked"].format(amount=locked) + _because(edit.reason)
@@ -71,8 +73,8 @@ def _status(
             return "funded", ""
         if years != (None,):  # over several years: what it gets of each year's ask says more than a share
             return "partly", "; ".join(
-                REASONS["partly_year"].format(year=y, got=format_kr(getattr(row, year_column(y))),
-                                              ask=format_kr(getattr(row, ask_column(y))))
+                REASONS["partly_year"].format(year=y, got=format_kr(row[year_column(y)]),
+                                              ask=format_kr(row[ask_column(y)]))
                 for y in years
             )  # fmt: skip
         limit = next((u for u in udvalg if ("udvalg_max", u) in binding_kinds), None)
@@ -82,7 +84,7 @@ def _status(
             else (REASONS["partly_budget"] if any(kind == "budget" for kind, _ in binding_kinds) else "")
         )
         return "partly", REASONS["partly"].format(share=format_share(share)) + why
-    indsats_id = row.id  # type: ignore[attr-defined]
+    indsats_id = row["id"]
     if indsats_id in blocked:
         return "blocked_udvalg", REASONS["blocked_udvalg"].format(limit=render_binding(blocked[indsats_id]))
     if indsats_id not in thresholds.index or math.isnan(thresholds.loc[indsats_id, "needed_value_per_100k"]):

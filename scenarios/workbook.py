@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,7 +131,7 @@ class Book:
         labels: dict[str, str],
         *,
         kinds: dict[str, Kind] | None = None,
-        widths: dict[str, float] | None = None,
+        widths: Mapping[str, float] | None = None,
     ) -> int:
         """The frame's columns in `labels` (in that order) under bold headers, below what is on the sheet
         (a table that starts the sheet gets its header frozen and repeated on every printed page).
@@ -146,7 +146,7 @@ class Book:
             cell.alignment = WRAP if kind is Kind.TEXT else WRAP_RIGHT  # over the numbers, aligned as they are
             if kind is Kind.TEXT and column > 1 and column_kinds[column - 2] is not Kind.TEXT:
                 cell.alignment = Alignment(wrap_text=True, horizontal="left", vertical="top", indent=1)
-            if key in (widths or {}):
+            if widths and key in widths:
                 self.caps[(sheet.title, column)] = widths[key]
         for r, record in enumerate(frame[keys].itertuples(index=False), start=first + 1):
             for column, (value, kind) in enumerate(zip(record, column_kinds, strict=True), start=1):
@@ -160,7 +160,7 @@ class Book:
 
     def total_row(self, sheet: Worksheet, values: dict[int, tuple[float, Kind]]) -> int:
         """A bold "I alt" row below the table: {column: (total, kind)}. Returns its row."""
-        row = sheet.max_row + 1
+        row: int = sheet.max_row + 1
         self.put(sheet.cell(row, 1), T["total"], font=BOLD)
         for column, (total, kind) in values.items():
             self.put(sheet.cell(row, column), total, kind, font=BOLD)

@@ -13,8 +13,9 @@ import dataclasses
 import json
 import math
 import sys
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from optimizer.formats import format_kr
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `library` and its subcommands to the `pulje` parser."""
     library = commands.add_parser("library", help="the shared scenario library: save, list, show, compare, share")
     sub = library.add_subparsers(required=True, metavar="LIBRARY_COMMAND")
@@ -61,7 +62,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     p.add_argument("folder")
 
 
-def _command(sub: argparse._SubParsersAction, name: str, run, help: str) -> argparse.ArgumentParser:
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    run: Callable[[argparse.Namespace], int],
+    help: str,
+) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help, description=help)
     parser.add_argument(
         "--database",
@@ -176,7 +182,7 @@ def _summary_text(saved: VersionSummary) -> str:
     return "\n".join([*lines, "Scenario:", saved.scenario_toml.rstrip()])
 
 
-def _summary_dict(saved: VersionSummary) -> dict:
+def _summary_dict(saved: VersionSummary) -> dict[str, Any]:
     info = saved.info
     return {
         **_info_dict(info),
@@ -186,7 +192,7 @@ def _summary_dict(saved: VersionSummary) -> dict:
     }
 
 
-def _info_dict(info: VersionInfo) -> dict:
+def _info_dict(info: VersionInfo) -> dict[str, Any]:
     keys = ("name", "version", "author", "note", "status", "objective")
     return {**{key: getattr(info, key) for key in keys}, "created_at": info.created_at.isoformat()}
 

@@ -22,7 +22,7 @@ def database_url(url: str | URL | None = None) -> URL:
         parsed = make_url(text)  # a URL object passes through
     except ArgumentError:
         raise BadDatabaseUrl(
-            f"not a database URL: {mask_password(text)!r} (expected e.g. sqlite:///path/library.db "
+            f"not a database URL: {mask_password(str(text))!r} (expected e.g. sqlite:///path/library.db "
             "or postgresql+psycopg://user:password@host/database)"
         ) from None
     if parsed.get_backend_name() not in BACKENDS:

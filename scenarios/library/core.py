@@ -3,13 +3,13 @@ load and write scenario TOML, find the files a scenario uses, run it, summarize 
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import os
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from optimizer.catalog import files_beside
 from optimizer.errors import SpecError
@@ -45,7 +45,7 @@ def scenario_files(scenario: Scenario) -> dict[str, Path]:
 
 def with_files(scenario: Scenario, paths: Mapping[str, Path]) -> Scenario:
     """The scenario naming its files (by role) at other paths (for writing it; the loaded figures stay)."""
-    return dataclasses.replace(scenario, **{f"{role}_path": Path(path) for role, path in paths.items()})
+    return scenario.replace(**{f"{role}_path": Path(path) for role, path in paths.items()})
 
 
 def stored_toml(scenario: Scenario, file_names: Mapping[str, str]) -> str:
@@ -97,9 +97,9 @@ def comparison_text(comparison: Comparison) -> str:
     return report.comparison_text(comparison)
 
 
-def comparison_dict(comparison: Comparison) -> dict:
+def comparison_dict(comparison: Comparison) -> dict[str, Any]:
     return report.comparison_dict(comparison)
 
 
-def _amounts(ids: list[str], amounts: Sequence[float]) -> dict[str, float]:
+def _amounts(ids: list[str], amounts: Iterable[float]) -> dict[str, float]:
     return {key: float(amount) for key, amount in zip(ids, amounts, strict=True)}

@@ -7,6 +7,8 @@ the library does not hold.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from optimizer.errors import PuljeError
 
 
@@ -31,7 +33,12 @@ class VersionNotFound(LibraryError, LookupError):
     versions the name has (none: an unknown name) and the close names there are."""
 
     def __init__(
-        self, message: str, name: str = "", version: int | None = None, versions: tuple[int, ...] = (), close=()
+        self,
+        message: str,
+        name: str = "",
+        version: int | None = None,
+        versions: tuple[int, ...] = (),
+        close: Iterable[str] = (),
     ):
         super().__init__(message)
         self.name, self.version, self.versions, self.close = name, version, tuple(versions), tuple(close)

@@ -87,8 +87,9 @@ class VersionRow(Base):
     scenario_toml: Mapped[str] = mapped_column(Text, deferred=True)
     status: Mapped[str] = mapped_column(String(32))
     objective: Mapped[float | None] = mapped_column(Double)
-    allocation: Mapped[dict] = mapped_column(JSON, deferred=True)  # {id: kroner}
-    allocation_by_year: Mapped[dict] = mapped_column(JSON, deferred=True)  # {year: {id: kroner}}; empty for one year
+    allocation: Mapped[dict[str, float]] = mapped_column(JSON, deferred=True)  # {id: kroner}
+    # {year: {id: kroner}}; empty for one year
+    allocation_by_year: Mapped[dict[str, dict[str, float]]] = mapped_column(JSON, deferred=True)
     files: Mapped[list[VersionFileRow]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="VersionFileRow.role"
     )

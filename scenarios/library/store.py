@@ -16,14 +16,17 @@ import difflib
 import logging
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
 from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
@@ -55,7 +58,10 @@ LIST_COLUMNS = ["name", "version", "author", "created_at", "objective", "status"
 FileT = TypeVar("FileT", FileContent, VersionFileRow)
 NAME_LOCKS = 0x70756C6A  # PostgreSQL advisory lock space of the per-name save locks ("pulj")
 _log = logging.getLogger(__name__)
-INSERT = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
+INSERT: dict[str, Callable[[type[FileRow]], SqliteInsert | PostgresqlInsert]] = {
+    "sqlite": sqlite_insert,
+    "postgresql": postgresql_insert,
+}
 
 
 class Library:
@@ -93,7 +99,7 @@ class Library:
             scenario = core.load_scenario(scenario)
         files = tuple(_read(role, path) for role, path in core.scenario_files(scenario).items())
         if result is None:
-            cached = {f.role: self.cache.ensure(f.sha256, f.file_name, lambda f=f: f.content) for f in files}
+            cached = {f.role: self.cache.ensure(f.sha256, f.file_name, _given(f.content)) for f in files}
             result = core.run(core.with_files(scenario, cached))
         toml = core.stored_toml(scenario, {f.role: f.file_name for f in files})
         return self._add(NewVersion(name, author, _now(), note, toml, files, core.summarize(result)))
@@ -206,7 +212,7 @@ class Library:
 
     def _scenario(self, old: VersionSummary) -> core.Scenario:
         fetch = self.file_content
-        paths = {f.role: self.cache.ensure(f.sha256, f.file_name, lambda f=f: fetch(f.sha256)) for f in old.info.files}
+        paths = {f.role: self.cache.ensure(f.sha256, f.file_name, partial(fetch, f.sha256)) for f in old.info.files}
         return core.from_stored_toml(old.scenario_toml, paths, origin=old.info.ref)
 
 
@@ -286,6 +292,11 @@ def _missing(current: Session, name: str, version: int | None) -> VersionNotFoun
     close = difflib.get_close_matches(name, names, n=3)
     hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
     return VersionNotFound(f"the library holds no scenario named {name!r}{hint}", name, version, (), tuple(close))
+
+
+def _given(content: bytes) -> Callable[[], bytes]:
+    """A fetch for the file cache that returns bytes already read."""
+    return lambda: content
 
 
 def _read(role: str, path: Path) -> FileContent:

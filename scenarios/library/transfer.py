@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from optimizer.files import atomic_path
 from scenarios.library import core
@@ -93,7 +94,7 @@ def import_library(library: Library, folder: str | Path) -> ImportReport:
 # --- export --------------------------------------------------------------------------------------
 
 
-def _export_version(library: Library, old: VersionSummary, folder: Path, slug: str) -> dict:
+def _export_version(library: Library, old: VersionSummary, folder: Path, slug: str) -> dict[str, Any]:
     info = old.info
     paths, files = {}, []
     for f in info.files:
@@ -145,7 +146,7 @@ class _Slugs:
 # --- import --------------------------------------------------------------------------------------
 
 
-def _manifest(folder: Path) -> list[dict]:
+def _manifest(folder: Path) -> list[dict[str, Any]]:
     path = folder / MANIFEST
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -157,10 +158,11 @@ def _manifest(folder: Path) -> list[dict]:
         raise LibraryError(f"{path}: not a pulje library manifest")
     if data.get("format_version") != FORMAT_VERSION:
         raise LibraryError(f"{path}: format version {data.get('format_version')!r}; this pulje reads {FORMAT_VERSION}")
-    return data["versions"]
+    versions: list[dict[str, Any]] = data["versions"]  # JSON: each entry is checked as it is imported
+    return versions
 
 
-def _import_version(folder: Path, entry: dict, where: str) -> NewVersion:
+def _import_version(folder: Path, entry: dict[str, Any], where: str) -> NewVersion:
     """The version an entry describes, after checking every file against its hash."""
     try:
         name, author = one_line(entry["name"], "name"), one_line(entry["author"], "author")
@@ -183,14 +185,14 @@ def _import_version(folder: Path, entry: dict, where: str) -> NewVersion:
     return NewVersion(name, author, created_at, note, toml, tuple(f for f, _ in files), result)
 
 
-def _file(folder: Path, item: dict) -> tuple[FileContent, Path]:
+def _file(folder: Path, item: dict[str, Any]) -> tuple[FileContent, Path]:
     if item["role"] not in ROLES:
         raise ValueError(f"role: expected one of {', '.join(ROLES)}, got {item['role']!r}")
     path = _inside(folder, item["path"], item["sha256"])
     return FileContent(item["role"], safe_file_name(str(item["file_name"])), path.read_bytes()), path
 
 
-def _result(data: dict) -> ResultSummary:
+def _result(data: dict[str, Any]) -> ResultSummary:
     """The result summary of a manifest entry, its types checked (kroner are numbers)."""
     objective, allocation, by_year = data["objective"], data["allocation"], data["allocation_by_year"]
     tables = [allocation, *by_year.values()]
