@@ -185,16 +185,14 @@ class Settings:
     def to_inputs(self, catalog: pd.DataFrame | Inputs) -> Inputs:
         """The Inputs of a solve over `catalog` (raises SpecError when a name does not fit the catalog). Given
         Inputs over the catalog (checked once, as the app keeps them), only these settings are checked."""
-        settings = {
-            "budget": self.budget_value,
-            "goal_weights": dict(self.goal_weights),
-            "evidence_weight": self.evidence_weight,
-            "constraints": self.constraints(),
-            "assumptions": self.assumptions(),
-        }
-        if isinstance(catalog, Inputs):
-            return catalog.replace(**settings)
-        return Inputs(catalog, **settings)
+        base = catalog if isinstance(catalog, Inputs) else Inputs(catalog, 0.0)  # the settings are checked together
+        return base.replace(
+            budget=self.budget_value,
+            goal_weights=dict(self.goal_weights),
+            evidence_weight=self.evidence_weight,
+            constraints=self.constraints(),
+            assumptions=self.assumptions(),
+        )
 
     def structure_key(self) -> str:
         """What a compiled model depends on besides the pulje and the weights (the constraints and figures)."""
