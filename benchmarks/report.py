@@ -53,7 +53,10 @@ def write_readme(report: dict, path: Path) -> None:
         lines.append(f"| {n} | {_time(entry['pulje_s'])} | {_time(entry['direct_s'])} | {_time(entry['sort_s'])} | "
                      f"{ratio} | {memory} MB |")  # fmt: skip
     lines += ["", "![time against n, log axes](growth.png)", ""]
-    lines += _app_section(report.get("app", [])) + _load_section(report.get("sessions"))
+    lines += _app_section(report.get("app", []))
+    loads = report.get("sessions") or []
+    for load in [loads] if isinstance(loads, dict) else loads:  # one run per number of app processes
+        lines += _load_section(load)
     path.write_text("\n".join(lines), encoding="utf-8")
 
 

@@ -4,8 +4,8 @@ benchmarks/results/latest.json, the tables of benchmarks/README.md and the chart
 Speed is measured here, never asserted in `make test`. `--quick` (under a minute) skips the national-scale
 runs, the app and the load test, and times fewer repeats, for development; only the full run rewrites the
 README and the chart. The full run ends with the app's slider moves (benchmarks/app.py) and, in a process of
-its own, 20 sessions on one server (benchmarks/load.py: clients of Streamlit's websocket protocol, two Chromium
-pages beside them).
+its own, 20 sessions on one app process and then on two sharing one library (benchmarks/load.py: clients of
+Streamlit's websocket protocol, two Chromium pages beside them).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     if not quick:
         from benchmarks.app import bench_app
 
-        report |= {"app": bench_app(), "sessions": _load_test()}
+        report |= {"app": bench_app(), "sessions": [_load_test(servers) for servers in (1, 2)]}
     report |= {"quick": quick, "seconds": time.perf_counter() - started, "results": rows, "growth": growth}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / ("quick.json" if quick else "latest.json")).write_text(json.dumps(report, indent=2), encoding="utf-8")
@@ -71,9 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _load_test() -> dict:
-    """benchmarks/load.py's figures, run in a process of its own (it lowers Chromium's CPU priority)."""
-    subprocess.run([sys.executable, "-m", "benchmarks.load", "--quiet"], check=True, cwd=HERE.parent)
+def _load_test(servers: int) -> dict:
+    """benchmarks/load.py's figures with this many app processes, run in a process of its own (it lowers
+    Chromium's CPU priority)."""
+    command = [sys.executable, "-m", "benchmarks.load", "--quiet", "--servers", str(servers)]
+    subprocess.run(command, check=True, cwd=HERE.parent)
     return json.loads((RESULTS / "load.json").read_text(encoding="utf-8"))
 
 
