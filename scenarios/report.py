@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from optimizer.constraints import Year
 from optimizer.explain import Explanation
 from optimizer.formats import Kind, column_kind, format_as, format_count, format_kr, format_number, is_missing
 from optimizer.result import Result
@@ -41,7 +40,7 @@ def run_text(run: ScenarioRun, *, explanation: Explanation | None = None) -> str
     if result.is_ok:
         parts.extend(result.outcome_lines(explanation.budget_next_100k if explanation is not None else None))
         if explanation is not None and explanation.next_100k_goes_to is not None:
-            parts.extend(_goes_to(result, explanation.next_100k_goes_to))
+            parts.extend(_goes_to(result, explanation))
         columns = ["id", "udvalg", "cost_kr", "amount_kr"]
         columns += [c for c in result.allocation.columns if c.startswith(("amount_kr_", "ask_kr_"))]
         columns += ["funded_share", "value", "value_per_100k"]
@@ -67,18 +66,18 @@ def run_text(run: ScenarioRun, *, explanation: Explanation | None = None) -> str
     return terminal_text("\n".join(parts))
 
 
-def _goes_to(result: Result, goes_to: dict[Year, dict[str, float]]) -> list[str]:
+def _goes_to(result: Result, explanation: Explanation) -> list[str]:
     """Where another 100.000 kr. in the pulje goes, per year, as the re-solve moves it (over all years)."""
     names = dict(zip(result.allocation["id"], result.allocation["name"], strict=True))
     lines = []
-    for year, change in goes_to.items():
+    for year, change in (explanation.next_100k_goes_to or {}).items():
         label = "" if year is None else f" {year}"
         moved = "; ".join(
             f"{names.get(i, i)} ({i}) {'+' if kr > 0 else '−'}{format_kr(abs(kr))}" for i, kr in change.items()
         )
-        lines.append(
-            f"  Another 100.000 kr. in the pulje{label} goes to: {moved or 'nothing (no allocation changes)'}."
-        )
+        if math.isnan(explanation.budget_next_100k.get(year, math.nan)):
+            moved = "not known (the re-solve with 100.000 kr. more has no proven answer)"
+        lines.append(f"  Another 100.000 kr. in the pulje{label} goes to: {moved or 'no change in the allocation'}")
     return lines
 
 
