@@ -23,7 +23,6 @@ from scenarios.analysis_excel import (
     write_frontier_excel,
     write_robustness_excel,
     write_sweep_excel,
-    write_tables_excel,
 )
 from scenarios.compare import Comparison, compare
 from scenarios.export import write_csv, write_excel
@@ -201,8 +200,8 @@ def _emit(
     text: Callable[[], str],
     table: pd.DataFrame,
     tables: dict[str, pd.DataFrame] | None = None,
+    excel: Callable[[str], object],
     data: Callable[[], dict[str, Any]] | None = None,
-    excel: Callable[[str], object] | None = None,
 ) -> int:
     """Print in the chosen format (JSON defaults to the tables as records), then write --excel if asked."""
     if args.format == "json":
@@ -213,7 +212,7 @@ def _emit(
         print(text())
     sys.stdout.flush()
     if args.excel:
-        (excel or (lambda path: write_tables_excel(tables or {}, path)))(args.excel)
+        excel(args.excel)
     return 0
 
 
