@@ -83,8 +83,8 @@ class CompiledModel:
     method without presolve (HiGHS's presolve and dual simplex are slow on many alike columns), the second
     stage the simplex method; a MILP runs without presolve (measured by benchmarks/: HiGHS's MIP presolve
     took half the time of a 1.000-indsats model with caps and more than it saved on the pabulib budgets);
-    smaller LPs HiGHS's defaults. The HiGHS object stays inside:
-    results keep plain arrays, so they can be pickled and cached.
+    smaller LPs HiGHS's defaults. The HiGHS object stays inside: results keep plain arrays, so they can be
+    pickled and cached.
     """
 
     def __init__(self, model: LinearModel, *, time_limit: float = DEFAULT_TIME_LIMIT):
