@@ -9,6 +9,7 @@ a positive number means loosening it (a higher budget or maximum, a lower minimu
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,13 +109,15 @@ def budget_next_100k(result: Result) -> dict[Year, float]:
     return {step.year: step.gain for step in next_100k_steps(result)}
 
 
-def binding_gains(result: Result) -> dict[str, float | None]:
+def binding_gains(result: Result, budget: Mapping[Year, float] | None = None) -> dict[str, float | None]:
     """For each binding limit: the value gained when it alone is loosened by 100.000 kr. (a maximum raised,
     a minimum lowered, a lock let move either way; a continuity share by 100.000 kr. of the year's ask),
-    re-solved. None where the limit is not about kroner (requires, exclusive, a goal's value)."""
+    re-solved. None where the limit is not about kroner (requires, exclusive, a goal's value). `budget`: the
+    pulje's gains per year where the caller re-solved them already (budget_next_100k), so they are not again."""
     model, _ = _solved(result)
     compiled = CompiledModel(model)
-    budget = budget_next_100k(result) if any(b.kind == "budget" for b in result.binding) else {}
+    if budget is None:
+        budget = budget_next_100k(result) if any(b.kind == "budget" for b in result.binding) else {}
     gains: dict[str, float | None] = {}
     for binding in result.binding:
         r = model.row_number(binding.name)
@@ -300,9 +303,10 @@ class Explanation:
 def explain(result: Result) -> Explanation:
     """Every explanation of a solved result (re-solves; cheap on the compiled model)."""
     steps = next_100k_steps(result)
+    gains = {step.year: step.gain for step in steps}
     return Explanation(
-        {step.year: step.gain for step in steps},
-        binding_gains(result),
+        gains,
+        binding_gains(result, gains),
         entry_thresholds(result),
         {step.year: step.change_kr for step in steps},
     )

@@ -13,7 +13,7 @@ from typing import TextIO
 
 import pandas as pd
 
-from optimizer.constraints import Constraint
+from optimizer.constraints import Constraint, Year
 from optimizer.explain import binding_gains, budget_next_100k
 from optimizer.files import atomic_path
 from optimizer.formats import Kind, format_kr, format_number, format_share
@@ -58,12 +58,14 @@ def render_binding(binding: Binding) -> str:
 def write_excel(run: ScenarioRun, path: str | Path, *, comparison: Comparison | None = None) -> Path:
     """Write the run as a workbook: summary, allocation, udvalg, goals, assumptions, constraints, comparison."""
     book = Book()
-    _summary(book, run, comparison)
+    result = run.result
+    gains = budget_next_100k(result) if result.status.is_proven and result.model is not None else {}
+    _summary(book, run, comparison, gains)
     _allocation(book, run)
     _udvalg(book, run)
     _goals(book, run)
     book.lines(book.sheet(T["sheet_assumptions"]), T["assumptions_head"], _assumptions(run))
-    _constraints(book, run)
+    _constraints(book, run, gains)
     if comparison is not None:
         _comparison(book, comparison)
     return book.save(path, notes_sheet=T["sheet_summary"])
@@ -84,7 +86,7 @@ def weight_warning(comparison: Comparison) -> str | None:
     return T["weights_differ"].format(differences="; ".join(parts)) if parts else None
 
 
-def _summary(book: Book, run: ScenarioRun, comparison: Comparison | None) -> None:
+def _summary(book: Book, run: ScenarioRun, comparison: Comparison | None, gains: dict[Year, float]) -> None:
     result, scenario = run.result, run.scenario
     sheet = book.sheet(T["sheet_summary"])
     book.title(sheet, T["summary_head"])
@@ -105,7 +107,6 @@ def _summary(book: Book, run: ScenarioRun, comparison: Comparison | None) -> Non
             (T["allocated"] + suffix, use["allocated_kr"], Kind.KRONER),
             (T["unused"] + suffix, use["unused_kr"], Kind.KRONER),
         ]
-    gains = budget_next_100k(result) if result.status.is_proven and result.model is not None else {}
     for year, value in gains.items():
         rows.append((T["next_100k"] + ("" if year is None else f" {year}"), value, Kind.VALUE))
     for year, value in result.budget_rate_per_100k.items():
@@ -167,7 +168,7 @@ def _assumptions(run: ScenarioRun) -> list[str]:
     return [render_assumption(note) for note in run.result.notes] or [T["none"]]
 
 
-def _constraints(book: Book, run: ScenarioRun) -> None:
+def _constraints(book: Book, run: ScenarioRun, budget: dict[Year, float]) -> None:
     sheet = book.sheet(T["sheet_constraints"])
     book.heading(sheet, T["constraints_head"])
     files: list[str | None] = [_in_file(c) for c in run.scenario.constraints] or [None]
@@ -179,7 +180,7 @@ def _constraints(book: Book, run: ScenarioRun) -> None:
     if not result.binding:
         return
     book.heading(sheet, T["binding_head"])
-    gains = binding_gains(result) if result.status.is_proven else {}
+    gains = binding_gains(result, budget) if result.status.is_proven else {}
     shown = pd.DataFrame(
         {
             "constraint": [b.name for b in result.binding],

@@ -161,10 +161,11 @@ def _signed_kr(amount: float) -> str:
     return ("+" if amount > 0 else "−") + format_kr(abs(amount))
 
 
-def binding_table(result: Result) -> pd.DataFrame:
+def binding_table(result: Result, budget: Mapping[Year, float] | None = None) -> pd.DataFrame:
     """Each binding limit in Danish, with what loosening it by 100.000 kr. buys (re-solved) and its rate at
-    the margin. Columns: name, kind, label, year, text, gain, rate."""
-    gains = binding_gains(result) if result.status.is_proven and result.model is not None else {}
+    the margin. Columns: name, kind, label, year, text, gain, rate. `budget`: the pulje's gains per year
+    where already re-solved (next_100k)."""
+    gains = binding_gains(result, budget) if result.status.is_proven and result.model is not None else {}
     names = names_of(result)
     return pd.DataFrame(
         [

@@ -122,7 +122,8 @@ def why(whatif: WhatIf, settings: Settings) -> None:
 def _binding(whatif: WhatIf) -> None:
     result = whatif.result
     assert result is not None
-    table = binding_table(result)
+    steps = whatif.next_100k
+    table = binding_table(result, None if steps is None else dict(zip(steps["year"], steps["gain"], strict=True)))
     if table.empty:
         st.caption(EXPLAIN["binding_none"])
         return
