@@ -10,7 +10,7 @@ import streamlit as st
 from ui import committee, data, state, style, topbar
 from ui.sharing import catalog_name
 from ui.tables import md
-from ui.workspace import workspace
+from ui.workspace import analysed, workspace
 from ui_text import APP
 
 st.set_page_config(page_title=APP["page_title"], layout="wide", initial_sidebar_state="collapsed")
@@ -26,7 +26,7 @@ def page() -> None:
     settings, source = state.settings(), state.source()
     if state.is_committee() and settings is not None:
         catalog, _ = data.catalog(source)
-        committee.draw(data.analysis(settings, source), catalog_name(source), catalog)
+        committee.draw(analysed(settings, source)[1], catalog_name(source), catalog)
         state.write_url()
         return
     topbar.draw()

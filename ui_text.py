@@ -36,7 +36,8 @@ APP = {
         "prøv en anden indstilling, eller start forfra på kataloget."
     ),
     "counts": "{indsatser} indsatser · {udvalg} udvalg · {goals} målsætninger",
-    "fixed_count": " · {fixed} fast(e) post(er) trækkes fra puljen",
+    "fixed_count": " · {fixed} fast post trækkes fra puljen",
+    "fixed_counts": " · {fixed} faste poster trækkes fra puljen",
     "source": "Kilde: {title}",
     "link_head": "Linket indeholdt indstillinger, der ikke kunne bruges; de er sprunget over, resten er brugt:",
     "no_catalog": "Vælg et katalog i menuen til venstre.",

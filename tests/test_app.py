@@ -201,6 +201,18 @@ def test_committee_view_shows_three_figures_and_no_controls() -> None:
     assert again.slider and "visning" not in again.query_params
 
 
+def test_a_committee_link_without_a_reference_compares_with_the_first_optimum_as_the_workspace_does() -> None:
+    """Copenhagen has no decided plan: opened straight in the committee view, the reference is the first optimum,
+    as in the workspace, so the table's reference column is filled and the link then carries it."""
+    committee_first = run_app({"katalog": "kk2019", "visning": "udvalg"})
+    assert_clean(committee_first)
+    workspace_first = run_app({"katalog": "kk2019"})
+    assert committee_first.session_state["settings"].reference == workspace_first.session_state["settings"].reference
+    assert committee_first.session_state["settings"].reference
+    assert "ref" in committee_first.query_params
+    assert committee_first.metric[2].value != "–"
+
+
 def test_pinning_the_shown_allocation_makes_it_the_reference() -> None:
     at = run_app({"pulje.2021": "500000"})
     next(b for b in at.button if b.label == ui_text.REFERENCE["pin"]).click().run()

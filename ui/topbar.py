@@ -71,7 +71,7 @@ def _about(source: data.Source) -> None:
     udvalg = {u for us in catalog["udvalg"] for u in us}
     parts = [
         APP["counts"].format(indsatser=len(catalog) - fixed, udvalg=len(udvalg), goals=len(goal_titles(catalog)))
-        + (APP["fixed_count"].format(fixed=fixed) if fixed else "")
+        + (APP["fixed_count" if fixed == 1 else "fixed_counts"].format(fixed=fixed) if fixed else "")
     ]
     if source.key in SOURCE_TITLES:
         parts.append(APP["source"].format(title=SOURCE_TITLES[source.key]))

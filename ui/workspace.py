@@ -8,12 +8,31 @@ import logging
 import streamlit as st
 
 from scenarios.bundled import BUNDLED
+from scenarios.settings import Settings
+from scenarios.whatif import WhatIf
 from ui import assumptions, controls, data, editor, explain, library, results, sharing, state, tradeoffs
 from ui.topbar import pulje_note_key
 from ui_text import APP, RESULTS
 
 TABS = "result_tabs"
 log = logging.getLogger(__name__)
+
+
+def has_decided_plan(source: data.Source) -> bool:
+    """Whether the catalog has a decided allocation (the reference where one exists)."""
+    return BUNDLED.get(source.key) is not None and BUNDLED[source.key].decided is not None
+
+
+def analysed(settings: Settings, source: data.Source) -> tuple[Settings, WhatIf]:
+    """The settings and their analysis; where the catalog has no decided plan and no reference is pinned, the
+    first optimum is pinned as the reference (in the workspace and the committee view alike)."""
+    whatif = data.analysis(settings, source)
+    if not has_decided_plan(source) and settings.reference is None and whatif.is_ok:
+        assert whatif.result is not None
+        settings = settings.pinned(whatif.result, "first")
+        state.set_settings(settings)
+        whatif = data.analysis(settings, source)
+    return settings, whatif
 
 
 @st.fragment
@@ -35,13 +54,8 @@ def _draw() -> None:
         return
     catalog, _ = data.catalog(source)
     start = state.start()
-    has_decided = BUNDLED.get(source.key) is not None and BUNDLED[source.key].decided is not None
-    whatif = data.analysis(settings, source)
-    if not has_decided and settings.reference is None and whatif.is_ok:
-        assert whatif.result is not None
-        settings = settings.pinned(whatif.result, "first")  # the first optimum is the reference
-        state.set_settings(settings)
-        whatif = data.analysis(settings, source)
+    has_decided = has_decided_plan(source)
+    settings, whatif = analysed(settings, source)
     left, right = st.columns([1, 3], gap="medium")
     with left:
         controls.draw(settings, catalog, start)
