@@ -410,10 +410,16 @@ def _assumptions(table: dict[str, Any], problems: list[str]) -> Assumptions:
         if not isinstance(years, dict):
             problems.append(f'{where}: expected a table of kroner by year, e.g. {{ 2022 = 150000, why = "..." }}')
             continue
-        amounts = {year: value for year, value in years.items() if year != "why"}
-        bad = [year for year in amounts if not str(year).isdigit()]
-        problems.extend(f"{where}.{year}: the keys are years (and why)" for year in bad)
-        extend[key] = {int(y): v for y, v in _numbers(amounts, where, problems, MAX_KR).items() if str(y).isdigit()}
+        years_of: dict[str, int] = {}
+        for year in years:
+            if year == "why":
+                continue
+            try:
+                years_of[year] = check_year(year, "a key")
+            except ValueError as exc:
+                problems.append(f"{where}.{year}: the keys are years (and why): {exc}")
+        amounts = {year: years[year] for year in years_of}
+        extend[key] = {years_of[y]: v for y, v in _numbers(amounts, where, problems, MAX_KR).items()}
     splits: dict[str, dict[str, float]] = {}
     for key, split in _table(table, "udvalg_split", "assumptions.udvalg_split", problems).items():
         splits[key] = _numbers(split, f"assumptions.udvalg_split.{key}", problems, MAX_SHARE)

@@ -148,6 +148,21 @@ def test_non_finite_or_absurd_number_is_refused_at_its_key_path(place: str, valu
 
 
 @pytest.mark.parametrize(
+    "key",
+    [
+        pytest.param('"²"', id="superscript-digit"),
+        pytest.param('"2022.5"', id="decimal"),
+        pytest.param("20221", id="five"),
+    ],
+)
+def test_extend_year_that_is_no_year_is_a_problem_of_the_file(key: str, tmp_path: Path) -> None:
+    """A year under [assumptions.extend] is read as the budget's years are: "²" is a digit to Python but no year."""
+    text = HEAD + f"[assumptions.extend]\nfb21-cricket = {{ {key} = 10000 }}\n"
+    problems = _problems(_write(tmp_path, text))
+    assert any(p.startswith("assumptions.extend.fb21-cricket.") and "must be a year" in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
     ("key", "pattern"),
     [
         pytest.param('"2021.5"', r"budget\.2021\.5: the keys of a budget table are years", id="decimal"),
