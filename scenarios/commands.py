@@ -190,7 +190,8 @@ def _emit_run(result: ScenarioRun, args: argparse.Namespace, *, comparison: Comp
             print(report.comparison_text(comparison))
     sys.stdout.flush()
     if args.excel:
-        write_excel(result, args.excel, comparison=comparison)
+        next_100k = explanation.budget_next_100k if explanation is not None else None
+        write_excel(result, args.excel, comparison=comparison, next_100k=next_100k)
     return 0 if result.result.status.is_proven else 1
 
 

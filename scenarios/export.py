@@ -8,6 +8,7 @@ front of such text. Every file is written atomically: a reader never sees half o
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
@@ -55,11 +56,20 @@ def render_binding(binding: Binding) -> str:
 # --- the committee workbook ---------------------------------------------------------------------
 
 
-def write_excel(run: ScenarioRun, path: str | Path, *, comparison: Comparison | None = None) -> Path:
-    """Write the run as a workbook: summary, allocation, udvalg, goals, assumptions, constraints, comparison."""
+def write_excel(
+    run: ScenarioRun,
+    path: str | Path,
+    *,
+    comparison: Comparison | None = None,
+    next_100k: Mapping[Year, float] | None = None,
+) -> Path:
+    """Write the run as a workbook: summary, allocation, udvalg, goals, assumptions, constraints, comparison.
+    `next_100k`: what 100.000 kr. more buys per year where the caller re-solved it already (budget_next_100k)."""
     book = Book()
     result = run.result
-    gains = budget_next_100k(result) if result.status.is_proven and result.model is not None else {}
+    gains: dict[Year, float] = {}
+    if result.status.is_proven and result.model is not None:
+        gains = dict(next_100k) if next_100k is not None else budget_next_100k(result)
     _summary(book, run, comparison, gains)
     _allocation(book, run)
     _udvalg(book, run)

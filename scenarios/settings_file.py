@@ -95,15 +95,16 @@ def committee_workbook(
     reference_name: str,
     catalog_path: Path | None,
     folder: Path,
+    next_100k: Mapping[Year, float] | None = None,
 ) -> bytes:
     """The committee workbook (scenarios.export.write_excel) of the shown allocation, compared with the
-    reference when there is one; written in `folder` and returned as bytes."""
+    reference when there is one; written in `folder` and returned as bytes. `next_100k`: as write_excel takes."""
     scenario = settings_scenario(settings, catalog, name=name, catalog_path=catalog_path)
     run = ScenarioRun(scenario, result)
     comparison = None
     if reference is not None:
         comparison = compare(ScenarioRun(scenario.replace(name=reference_name, optimize=False), reference), run)
-    path = write_excel(run, folder / "udvalg.xlsx", comparison=comparison)
+    path = write_excel(run, folder / "udvalg.xlsx", comparison=comparison, next_100k=next_100k)
     return path.read_bytes()
 
 

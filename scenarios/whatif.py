@@ -81,6 +81,11 @@ class WhatIf:
     def is_ok(self) -> bool:
         return self.result is not None and self.result.is_ok
 
+    def budget_gains(self) -> dict[Year, float] | None:
+        """What 100.000 kr. more in the pulje buys per year, as next_100k re-solved it (None: not computed)."""
+        steps = self.next_100k
+        return None if steps is None else dict(zip(steps["year"], steps["gain"], strict=True))
+
 
 def analyse(
     settings: Settings,

@@ -122,8 +122,7 @@ def why(whatif: WhatIf, settings: Settings) -> None:
 def _binding(whatif: WhatIf) -> None:
     result = whatif.result
     assert result is not None
-    steps = whatif.next_100k
-    table = binding_table(result, None if steps is None else dict(zip(steps["year"], steps["gain"], strict=True)))
+    table = binding_table(result, whatif.budget_gains())
     if table.empty:
         st.caption(EXPLAIN["binding_none"])
         return

@@ -103,6 +103,7 @@ def _workbook(settings: Settings, catalog: pd.DataFrame, whatif: WhatIf, source:
             reference_name=REFERENCE[origin].removesuffix("."),
             catalog_path=source.path if source.key in BUNDLED else None,
             folder=Path(folder),
+            next_100k=whatif.budget_gains(),
         )
 
 
