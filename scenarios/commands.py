@@ -106,11 +106,10 @@ def sweep_command(args: argparse.Namespace) -> int:
     checked_count(count, "the number of budgets (--from, --to, --step)", cap=args.max_points, flag="--max-points")
     budgets = [start + k * step for k in range(count)]
     result = sweep_budget(scenario, budgets, progress=not args.quiet)
-    tables = {"sweep": result.points, "entries": result.entries}
     return _emit(
         args,
         text=lambda: report.sweep_text(result),
-        tables=tables,
+        data=lambda: report.frames_dict({"sweep": result.points, "entries": result.entries}),
         table=result.points,
         excel=lambda path: write_sweep_excel(result, path, name=scenario.name),
     )
@@ -126,7 +125,6 @@ def robustness_command(args: argparse.Namespace) -> int:
         args,
         text=lambda: report.robustness_text(result),
         data=lambda: report.robustness_dict(result),
-        tables={"robusthed": result.table},
         table=result.table,
         excel=lambda path: write_robustness_excel(result, path, name=scenario.name),
     )
@@ -136,11 +134,10 @@ def frontier_command(args: argparse.Namespace) -> int:
     checked_count(args.points, "--points", cap=args.max_points, flag="--max-points")
     scenario = load_scenario(args.scenario)
     result = frontier(scenario, args.goal_a, args.goal_b, points=args.points, progress=not args.quiet)
-    tables = {"frontier": result.points, "amounts": result.amounts}
     return _emit(
         args,
         text=lambda: report.frontier_text(result),
-        tables=tables,
+        data=lambda: report.frames_dict({"frontier": result.points, "amounts": result.amounts}),
         table=result.points,
         excel=lambda path: write_frontier_excel(result, path, name=scenario.name),
     )
@@ -154,7 +151,6 @@ def validate_command(args: argparse.Namespace) -> int:
         text=lambda: report.validate_text(args.catalog, catalog),
         data=lambda: {"catalog": str(args.catalog), "rows": len(catalog), "problems": []},
         table=flat,
-        tables={"katalog": flat},
         excel=lambda path: write_catalog_excel(catalog, path),
     )
 
@@ -199,14 +195,13 @@ def _emit(
     args: argparse.Namespace,
     *,
     text: Callable[[], str],
+    data: Callable[[], dict[str, Any]],
     table: pd.DataFrame,
-    tables: dict[str, pd.DataFrame] | None = None,
     excel: Callable[[str], object],
-    data: Callable[[], dict[str, Any]] | None = None,
 ) -> int:
-    """Print in the chosen format (JSON defaults to the tables as records), then write --excel if asked."""
+    """Print in the chosen format (the text, `data` as JSON or `table` as CSV), then write --excel if asked."""
     if args.format == "json":
-        _print_json(data() if data else report.frames_dict(tables or {}))
+        _print_json(data())
     elif args.format == "csv":
         write_csv(table, sys.stdout)
     else:
