@@ -50,6 +50,20 @@ def listed(capsys, url: str) -> list[dict]:
     return json.loads(out)
 
 
+def test_list_and_show_write_danish_values_and_escape_what_anyone_saved(capsys, library_url: str, workspace: Path):
+    """A shared library holds text anyone typed: an escape sequence in an author is shown, not acted on; the
+    objective reads the Danish way (7.550,00), as in every other text output."""
+    saved(capsys, library_url, example(workspace, LABOUR), "Plan", author="Kim\x1b[2J")
+    objective = Library(library_url).versions("Plan")[0].objective
+    for argv in (("list",), ("show", "Plan")):
+        code, out, err = pulje(capsys, "library", *argv, "--database", library_url)
+        assert code == 0, err
+        assert "\x1b" not in out and "Kim\\x1b[2J" in out
+    code, out, _ = pulje(capsys, "library", "list", "--database", library_url)
+    whole, decimals = f"{objective:.2f}".split(".")
+    assert f"{int(whole):,}".replace(",", ".") + "," + decimals in out
+
+
 def test_save_then_list_shows_name_version_author_time_and_objective(capsys, library_url: str, workspace: Path):
     code, out, err = pulje(
         capsys,

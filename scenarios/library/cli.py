@@ -17,7 +17,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from optimizer.formats import format_kr
+from optimizer.formats import format_kr, format_number
+from scenarios.safe_text import terminal_text
 
 if TYPE_CHECKING:
     from scenarios.library.records import VersionInfo, VersionSummary
@@ -93,7 +94,7 @@ def _library(args: argparse.Namespace) -> Library:
 
 def _save(args: argparse.Namespace) -> int:
     info = _library(args).save(args.scenario, args.name, args.author, note=args.note)
-    print(f"Saved {info.ref} ({_outcome(info)}).")
+    _say(f"Saved {info.ref} ({_outcome(info)}).")
     return 0
 
 
@@ -110,7 +111,7 @@ def _list(args: argparse.Namespace) -> int:
             created_at=versions["created_at"].map(lambda t: t.strftime(TIME_FORMAT)),
             objective=versions["objective"].map(_number),
         ).rename(columns={"created_at": "saved (UTC)"})
-        print(table.to_string(index=False))
+        _say(table.to_string(index=False))
     return 0
 
 
@@ -121,7 +122,7 @@ def _show(args: argparse.Namespace) -> int:
     elif args.format == "json":
         _print_json(_summary_dict(saved))
     else:
-        print(_summary_text(saved))
+        _say(_summary_text(saved))
     return 0
 
 
@@ -138,7 +139,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     info = _library(args).restore(args.name, args.version, args.author)
-    print(f"Restored {args.name}@{args.version} as {info.ref} ({_outcome(info)}).")
+    _say(f"Restored {args.name}@{args.version} as {info.ref} ({_outcome(info)}).")
     return 0
 
 
@@ -202,7 +203,13 @@ def _outcome(info: VersionInfo) -> str:
 
 
 def _number(value: float | None) -> str:
-    return "" if value is None or math.isnan(value) else f"{value:,.2f}"
+    """A value the Danish way, as every text output writes it (4.786,13); empty where there is none."""
+    return "" if value is None or math.isnan(value) else format_number(value)
+
+
+def _say(text: str) -> None:
+    """Print text from the library (names, authors, notes anyone saved) with control characters escaped."""
+    print(terminal_text(text))
 
 
 def _print_json(data: object) -> None:
