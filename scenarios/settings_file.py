@@ -9,7 +9,6 @@ each, and are read back from there.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,15 +17,12 @@ import pandas as pd
 
 from optimizer import AllOrNothing, Assumptions, Exclude, GoalMin, Lock, Scalable, UdvalgMax, UdvalgMin
 from optimizer.constraints import Constraint, Year
-from optimizer.errors import InputFileError
-from optimizer.files import read_text
-from optimizer.limits import MAX_SCENARIO_BYTES
 from optimizer.result import Result
 from scenarios.compare import compare
 from scenarios.export import write_excel
 from scenarios.run import ScenarioRun
 from scenarios.settings import RowEdit, Settings
-from scenarios.spec import Scenario, ScenarioError, scenario_from_dict, scenario_toml
+from scenarios.spec import Scenario, read_scenario_toml, scenario_from_dict, scenario_toml
 from ui_text import TOML
 
 PATH_KEYS = ("catalog", "goals", "asks", "baseline")
@@ -120,14 +116,7 @@ def read_scenario(data: bytes, file_name: str, folder: Path, resolve: Callable[[
     """
     path = folder / (Path(file_name).name or "scenario.toml")
     path.write_bytes(data)
-    try:
-        text, _ = read_text(path, max_bytes=MAX_SCENARIO_BYTES)
-    except InputFileError as exc:
-        raise ScenarioError(file_name, [str(exc)]) from None
-    try:
-        parsed = tomllib.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise ScenarioError(file_name, [f"not valid TOML: {exc}"]) from None
+    parsed = read_scenario_toml(path, file_name)
     for key in PATH_KEYS:
         given = parsed.get(key)
         if not isinstance(given, str) or _exists(given):

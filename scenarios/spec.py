@@ -154,17 +154,21 @@ def load_scenario(path: str | Path) -> Scenario:
     The file may be UTF-8 (with or without a byte-order mark), UTF-16 or Windows-1252 (see read_text).
     """
     path = Path(path)
+    return scenario_from_dict(read_scenario_toml(path, path.name), base=path.parent, origin=path.name)
+
+
+def read_scenario_toml(path: Path, origin: str) -> dict[str, Any]:
+    """A scenario file's TOML as a table (its encoding and size checked); ScenarioError naming `origin` else."""
     try:
         text, _ = read_text(path, max_bytes=MAX_SCENARIO_BYTES)
     except InputFileError as exc:
-        raise ScenarioError(path.name, [str(exc)]) from None
+        raise ScenarioError(origin, [str(exc)]) from None
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except ValueError as exc:  # TOMLDecodeError, or an integer of more than 4300 digits
-        raise ScenarioError(path.name, [f"not valid TOML: {exc}"]) from None
+        raise ScenarioError(origin, [f"not valid TOML: {exc}"]) from None
     except RecursionError:
-        raise ScenarioError(path.name, ["not valid TOML for pulje: arrays or tables are nested too deeply"]) from None
-    return scenario_from_dict(data, base=path.parent, origin=path.name)
+        raise ScenarioError(origin, ["not valid TOML for pulje: arrays or tables are nested too deeply"]) from None
 
 
 def save_scenario(scenario: Scenario, path: str | Path) -> Path:
