@@ -100,11 +100,18 @@ class LinearModel:
 
     def objective_for(self, full_value: np.ndarray) -> np.ndarray:
         """An objective over the columns from a value per year at full scale per indsats (n, or n × years)."""
-        objective = np.zeros(self.n_cols)
         value = np.asarray(full_value, dtype=float)
-        value = value[:, None] if value.ndim == 1 else value
-        objective[self.share_cols] = np.where(self.instance.cost > 0, value, 0.0)
+        objective: np.ndarray = self.objectives_for(value[None, :, None] if value.ndim == 1 else value[None])[0]
         return objective
+
+    def objectives_for(self, full_values: np.ndarray) -> np.ndarray:
+        """Many objectives at once (robustness's draws): from draws × n (the same value every year) or
+        draws × n × years values per year at full scale, one objective over the columns per draw."""
+        values = np.asarray(full_values, dtype=float)
+        values = values[:, :, None] if values.ndim == 2 else values
+        objectives = np.zeros((len(values), self.n_cols))
+        objectives[:, self.share_cols] = np.where(self.instance.cost > 0, values, 0.0)
+        return objectives
 
     def row_bounds(self, pulje: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The rows' bounds; for another pulje per year, the budget rows and limits given as a share of the

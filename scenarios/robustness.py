@@ -30,7 +30,6 @@ from optimizer.errors import SolverError, SpecError
 from optimizer.fastpath import solve_many
 from optimizer.highs import DEFAULT_TIME_LIMIT, solve_cvar
 from optimizer.instance import Instance
-from optimizer.model import LinearModel
 from optimizer.notes import Note, number
 from optimizer.result import FUNDED_EPS
 from scenarios.progress import Progress, progress_bar
@@ -82,7 +81,7 @@ def robustness(
     if not plan.status.is_proven or plan.values is None:
         raise SolverError(f"the expected-value plan has no proven optimum: {plan.status.describe()} {plan.message}")
     expected.set_objective(model.objective)
-    sample = _objectives(model, values[:CVAR_DRAWS])
+    sample = model.objectives_for(values[:CVAR_DRAWS])
     robust = solve_cvar(model, sample, CVAR_ALPHA, compiled.time_limit)
     if robust.values is None:
         raise SolverError(f"the robust plan has no proven optimum ({robust.message}; time limit {time_limit:g} s)")
@@ -126,7 +125,7 @@ def _solve_draws(compiled: Compiled, values: np.ndarray, progress: Progress) -> 
     """Every draw's optimal amounts and value: all at once by a fast path where only the budget binds; the
     draws where another row binds by the enumeration (small all-or-nothing models) or by re-solves."""
     model = compiled.model
-    objectives = _objectives(model, values)
+    objectives = model.objectives_for(values)
     batch = solve_many(model, objectives)
     left = np.arange(len(values))
     amounts, optimum = np.zeros((len(values), model.instance.n)), np.zeros(len(values))
@@ -139,13 +138,6 @@ def _solve_draws(compiled: Compiled, values: np.ndarray, progress: Progress) -> 
         solve_rest = _enumerated if enumeration.applies(model) else _compiled
         amounts[left], optimum[left] = solve_rest(compiled, values[left], progress)
     return amounts, optimum
-
-
-def _objectives(model: LinearModel, values: np.ndarray) -> np.ndarray:
-    """Each draw's objective over the model's columns (draws × columns), as model.objective_for per draw."""
-    objectives = np.zeros((len(values), model.n_cols))
-    objectives[:, model.share_cols] = np.where(model.instance.cost > 0, values[:, :, None], 0.0)
-    return objectives
 
 
 def _compiled(compiled: Compiled, values: np.ndarray, progress: Progress) -> tuple[np.ndarray, np.ndarray]:
