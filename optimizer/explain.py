@@ -45,11 +45,18 @@ def binding_limits(model: LinearModel, values: np.ndarray, duals: np.ndarray | N
         if duals is not None and row.unit == "kr":
             dual = float(duals[r])  # HiGHS: d value / d bound, per row unit (100.000 kr.)
             rate = {"upper": dual, "lower": -dual, "both": abs(dual)}[side]
-        bound = upper if at_upper else lower
-        shown = bound * SCALE if row.unit == "kr" else bound
-        year = None if row.t is None else model.instance.years[row.t]
-        found.append(Binding(row.name, row.kind, row.label, year, row.about, shown, row.unit, side, rate))
+        found.append(row_binding(model, r, side, rate))
     return tuple(found)
+
+
+def row_binding(model: LinearModel, r: int, side: str, rate: float | None = None) -> Binding:
+    """Row r as a Binding at the bound of its `side` ("upper", "lower" or "both"), in kroner for a kroner row,
+    with its year and words; `rate`: the duals' rate per 100.000 kr. where known."""
+    row = model.rows[r]
+    bound = float(model.row_lower[r] if side == "lower" else model.row_upper[r])
+    shown = bound * SCALE if row.unit == "kr" else bound
+    year = None if row.t is None else model.instance.years[row.t]
+    return Binding(row.name, row.kind, row.label, year, row.about, shown, row.unit, side, rate)
 
 
 def budget_rates(model: LinearModel, duals: np.ndarray | None) -> dict[Year, float]:

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from optimizer.constraints import Year
-from optimizer.explain import binding_gains, entry_thresholds, next_100k_steps, udvalg_max_blocks
+from optimizer.explain import binding_gains, entry_thresholds, next_100k_steps, row_binding, udvalg_max_blocks
 from optimizer.formats import format_kr, format_number, format_share
 from optimizer.result import FULL_SHARE, FUNDED_EPS, Binding, Relaxation, Result, ask_column, year_column
 from scenarios.export import render_binding
@@ -195,14 +195,8 @@ def limit_of(result: Result, name: str) -> Binding:
     model = result.model
     assert model is not None
     r = model.row_number(name)
-    row = model.rows[r]
-    lower, upper = model.row_bounds()
-    low, high = float(lower[r]), float(upper[r])
-    side = "both" if low == high else ("lower" if math.isfinite(low) else "upper")
-    bound = low if side == "lower" else high
-    shown = bound * row.kr_per_unit if row.unit == "kr" else bound
-    year = None if row.t is None else model.instance.years[row.t]
-    return Binding(row.name, row.kind, row.label, year, row.about, shown, row.unit, side, None)
+    low, high = model.row_lower[r], model.row_upper[r]
+    return row_binding(model, r, "both" if low == high else ("lower" if math.isfinite(low) else "upper"))
 
 
 def conflict_view(result: Result, settings: Settings) -> ConflictView | None:
@@ -210,12 +204,12 @@ def conflict_view(result: Result, settings: Settings) -> ConflictView | None:
     conflict = result.conflict
     if conflict is None or result.model is None:
         return None
-    sets = tuple(tuple(_limit_text(result, name) for name in group) for group in conflict.sets)
     names = names_of(result)
-    fixes = tuple(_fix_text(limit_of(result, fix.constraint), fix, names) for fix in conflict.smallest_fix)
+    sets = tuple(tuple(_limit_text(limit_of(result, name), names) for name in group) for group in conflict.sets)
+    limits = [limit_of(result, fix.constraint) for fix in conflict.smallest_fix]
+    fixes = tuple(_fix_text(limit, fix, names) for limit, fix in zip(limits, conflict.smallest_fix, strict=True))
     steps: dict[tuple[str, str, Year], float] = {}
-    for fix in conflict.smallest_fix:
-        limit = limit_of(result, fix.constraint)
+    for limit, fix in zip(limits, conflict.smallest_fix, strict=True):
         step = fix.amount if fix.direction == "raise" else -fix.amount
         key = (limit.kind, limit.label, limit.year if limit.kind in ("budget", "lock") else None)
         steps[key] = step if abs(step) > abs(steps.get(key, 0.0)) else steps[key]  # one limit for every year
@@ -225,11 +219,10 @@ def conflict_view(result: Result, settings: Settings) -> ConflictView | None:
     return ConflictView(sets, fixes, conflict.total_kr, fixed if fixed != settings else None)
 
 
-def _limit_text(result: Result, name: str) -> str:
-    limit = limit_of(result, name)
+def _limit_text(limit: Binding, names: dict[str, str]) -> str:
     if limit.kind == "budget":
         return CONFLICT["budget"].format(year=_year(limit.year), bound=format_kr(limit.bound))
-    return in_words(limit, names_of(result))
+    return in_words(limit, names)
 
 
 def _year(year: Year) -> str:
