@@ -86,9 +86,10 @@ class NextStep:
     change_kr: dict[str, float]
 
 
-def next_100k_steps(result: Result) -> tuple[NextStep, ...]:
+def next_100k_steps(result: Result, *, where: bool = True) -> tuple[NextStep, ...]:
     """Per year: the pulje raised by 100.000 kr. in that year alone (limits given as a share of the pulje move
-    with it), re-solved with ties broken as any solve breaks them (also for all-or-nothing models)."""
+    with it), re-solved with ties broken as any solve breaks them (also for all-or-nothing models). where=False:
+    the gains only (change_kr empty), without the tie-break, which only picks among allocations of that value."""
     model, values = _solved(result)
     compiled = CompiledModel(model)
     inst = model.instance
@@ -98,14 +99,16 @@ def next_100k_steps(result: Result) -> tuple[NextStep, ...]:
         pulje = inst.pulje.copy()
         pulje[t] += STEP_KR
         compiled.set_pulje(pulje)
-        more = compiled.solve()
+        more = compiled.solve(break_ties=where)
         if not more.status.is_proven or more.values is None:
             steps.append(NextStep(year, math.nan, {}))
             continue
-        change = model.kroner(more.values).sum(axis=1) - now
-        moved = {
-            inst.ids[i]: float(change[i]) for i in np.argsort(-change, kind="stable") if abs(change[i]) > FUNDED_EPS
-        }
+        moved: dict[str, float] = {}
+        if where:
+            change = model.kroner(more.values).sum(axis=1) - now
+            moved = {
+                inst.ids[i]: float(change[i]) for i in np.argsort(-change, kind="stable") if abs(change[i]) > FUNDED_EPS
+            }
         steps.append(NextStep(year, more.objective - result.objective, moved))
     compiled.set_pulje(inst.pulje)
     return tuple(steps)
@@ -113,7 +116,7 @@ def next_100k_steps(result: Result) -> tuple[NextStep, ...]:
 
 def budget_next_100k(result: Result) -> dict[Year, float]:
     """What another 100.000 kr. in the pulje really buys, per year (next_100k_steps, the gains only)."""
-    return {step.year: step.gain for step in next_100k_steps(result)}
+    return {step.year: step.gain for step in next_100k_steps(result, where=False)}
 
 
 def binding_gains(result: Result, budget: Mapping[Year, float] | None = None) -> dict[str, float | None]:
