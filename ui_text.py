@@ -530,7 +530,6 @@ PROBLEMS = {
     "missing_column_hint": "kolonnen »{name}« mangler (er »{hint}« ment som »{name}«?)",
     "missing_column": "kolonnen »{name}« mangler",
     "unknown_column": "kolonnen »{name}« kendes ikke – mente du »{hint}«?",
-    "column_twice": "kolonnen »{name}« findes to gange (kolonne {a} og {b})",
     "columns_same_name": (
         "kolonnerne {a} og {b} hedder begge »{name}« (store og små bogstaver tæller ikke): omdøb eller fjern den ene"
     ),

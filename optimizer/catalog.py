@@ -83,9 +83,9 @@ def validate_catalog(
     if not isinstance(frame, pd.DataFrame):
         raise CatalogError(origin, [Problem(f"expected a DataFrame, got {type(frame).__name__}")])
     origin = frame.attrs.get("origin", origin)
-    check_header(origin, list(frame.columns))
     if "id" not in frame.columns and frame.index.name == "id":
         frame = frame.reset_index()
+    check_header(origin, list(frame.columns))  # after the index joined the columns: "ID" beside it is a twin
     titles = None
     if goals is not None:
         titles = _table_titles(_goals_frame(goals)) if isinstance(goals, pd.DataFrame) else dict(goals)
@@ -258,12 +258,8 @@ def _validate(
 
 
 def _column_problems(header: list[str]) -> list[Problem]:
+    """Missing required columns and unknown ones (a header naming a column twice is refused before: check_header)."""
     problems = []
-    seen: dict[str, int] = {}
-    for position, name in enumerate(header, start=1):
-        if name in seen:
-            problems.append(Problem(f"column {name!r} appears twice (columns {seen[name]} and {position})", row=1))
-        seen.setdefault(name, position)
     unknown = [c for c in header if c not in SCHEMA]
     for name in REQUIRED_COLUMNS:
         if name not in header:

@@ -21,7 +21,6 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (r"missing column '(?P<name>[^']+)' \(is '(?P<hint>[^']+)' meant to be '[^']+'\?\)", "missing_column_hint"),
     (r"missing column '(?P<name>[^']+)'", "missing_column"),
     (r"unknown column '(?P<name>.+)': did you mean '(?P<hint>.+)'\?", "unknown_column"),
-    (r"column '(?P<name>.+)' appears twice \(columns (?P<a>\d+) and (?P<b>\d+)\)", "column_twice"),
     (r"columns (?P<a>[A-Z]+) \(.*\) and (?P<b>[A-Z]+) \(.*\) are both named '(?P<name>.+)' .*", "columns_same_name"),
     (r"duplicate id '(?P<id>.+)' \(also row (?P<row>\d+)\)", "duplicate_id"),
     (r"empty id.*", "empty_id"),

@@ -623,3 +623,12 @@ def test_a_catalog_indexed_by_id_is_taken_with_its_index() -> None:
     indexed.loc["b", "reach"] = 40.0
     result = solve(indexed, 100_000, evidence_weight=0)
     assert result.allocation.set_index("id").at["b", "amount_kr"] == 100_000
+
+
+def test_an_id_index_beside_an_id_column_of_another_case_is_named_as_two_columns_of_one_name() -> None:
+    """The index joins the columns as "id"; a column "ID " beside it is the same name (case and spaces do not
+    count), refused the way a header naming a column twice is, with both columns named."""
+    indexed = frame(row(id="a", reach=10)).set_index("id")
+    indexed["ID "] = "b"
+    with pytest.raises(CatalogError, match=r"columns A \('id'\) and .* \('ID '\) are both named 'id'"):
+        validate_catalog(indexed, goals=GOALS)
