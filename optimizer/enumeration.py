@@ -36,10 +36,10 @@ class EnumeratedModel:
         self.model = model
         inst = model.instance
         self.free = np.flatnonzero((inst.cost > 0).ravel())  # the indsats-years that can be funded at all
-        valued = (model.objective[model.share_cols] > 0).ravel()[self.free]
+        positive = model.objective[model.share_cols] > 0  # n × years
         choices = _feasible_choices(model, self.free)  # choices × free, bool: every feasible choice
-        self._undominated = np.flatnonzero(_undominated(choices, valued))  # enough while valued items keep value
-        self._valued = (model.objective[model.share_cols] > 0).any(axis=1)
+        self._undominated = np.flatnonzero(_undominated(choices, positive.ravel()[self.free]))  # while valued stay so
+        self._valued = positive.any(axis=1)
         funded = np.zeros((len(choices), inst.n * inst.n_years), dtype=bool)
         funded[:, self.free] = choices
         self.funded = funded.reshape(len(choices), inst.n, inst.n_years)

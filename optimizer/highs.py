@@ -259,7 +259,7 @@ class CompiledModel:
             knapsack = solve_knapsack(self.model, shape, scaled, bounds)
             if knapsack is not None and knapsack[1][0]:
                 values = knapsack[0][0]
-        elif not integer.any() and (any_size or (self.model.n_cols >= SORTED_LP and shape.other_rows.size == 0)):
+        elif not integer.any() and (any_size or shape.other_rows.size == 0):  # small LPs returned above
             lp = solve_lp(self.model, shape, scaled, bounds)
             if lp is not None and lp[2][0] and not np.isnan(lp[1][0]).any():
                 values, duals = lp[0][0], lp[1][0] * self._scale
