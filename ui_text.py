@@ -5,7 +5,6 @@ of scenarios/why.py, danish.py, share.py) and the Excel export."""
 APP = {
     "title": "pulje",
     "page_title": "pulje – fordel puljen",
-    "tagline": "Hvad nu hvis? Flyt puljen, vægtene og grænserne, og se straks hvad det betyder – og hvorfor.",
     "catalog": "Katalog",
     "catalog_help": "De medfølgende kataloger er læst fra kildedokumenterne; eller upload jeres eget.",
     "upload_choice": "Upload eget katalog …",
@@ -320,7 +319,6 @@ TRADEOFFS = {
     "sweep": "Værdi mod pulje",
     "sweep_help": "Samme indstillinger løst for puljer fra 0 til det dobbelte; den stiplede linje er puljen nu.",
     "sweep_entries": "Hvornår hver indsats kommer med",
-    "sweep_never": "kommer ikke med",
     "frontier": "Afvejning mellem to målsætninger",
     "frontier_help": (
         "Hvert punkt er en fordeling, hvor den ene målsætning ikke kan få mere uden at den anden får mindre. "
@@ -671,7 +669,6 @@ EXCEL = {
     "about": "Betydning",
     "bound": "Grænse",
     "per_100k_kr": "Værdi af 100.000 kr. mere",
-    "shadow_price_col": "Skyggepris (pr. enhed af grænsen)",
     "none": "Ingen",
     "replaced_characters": (
         "{count} tegn, som Excel ikke kan gemme (kontroltegn, fx fra PDF eller Word), er erstattet: "

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pandas as pd
 
-from benchmarks.timing import alternating, in_fresh_process, summary
+from benchmarks.timing import alternating, in_fresh_process, seconds, summary
 from benchmarks.workloads import UDVALG, national_catalog, pulp_cbc
 from optimizer import AllOrNothing, Assumptions, Inputs, UdvalgMax, compile_inputs, load_catalog, solve
 from optimizer.explain import explain
+from optimizer.formats import format_count
 from optimizer.highs import CompiledModel
 from optimizer.instance import prepare
 from scenarios import load_scenario, robustness
@@ -53,7 +53,7 @@ def one_solve(repeat: int) -> list[dict]:
         assert abs(result.objective - baseline()) <= 1e-6 * max(1.0, result.objective), name
         keywords = {"budget": inputs.budget, "assumptions": inputs.assumptions, "constraints": inputs.constraints}
         timed = alternating(lambda i=inputs: solve(i), baseline, repeat)
-        explained = float(np.median([_seconds(lambda r=result: explain(r)) for _ in range(3)]))
+        explained = float(np.median([seconds(lambda r=result: explain(r)) for _ in range(3)]))
         met = timed["ratio"] <= 0.5 and timed["pulje_s"] <= 0.003
         rows.append({"workload": f"solve(): {name}", "baseline": "PuLP loops + CBC", **timed,
                      "target": "ratio ≤ 0,5 and ≤ 3 ms", "met": met, "explain_s": explained})  # fmt: skip
@@ -130,15 +130,15 @@ def robustness_runs(draws: int, sample: int) -> list[dict]:
     for label, case, limit in (("scalable", scenario, 0.1),
                                ("all-or-nothing", scenario.replace(constraints=(*scenario.constraints,
                                                                                AllOrNothing("*"))), 2.0)):  # fmt: skip
-        ours = [_seconds(lambda c=case: robustness(c, draws, seed=1)) for _ in range(3)]
+        ours = [seconds(lambda c=case: robustness(c, draws, seed=1)) for _ in range(3)]
         compiled = compile_inputs(case.inputs)
         compiled.highs._fast = lambda: None  # the general path: HiGHS for every draw
         values, _ = draw_values(case, compiled.instance, draws, np.random.default_rng(1))
         count = draws if label == "scalable" else sample
-        theirs = [_seconds(lambda v=values[:count], c=compiled: _compiled(c, v, False)) * draws / count]
+        theirs = [seconds(lambda v=values[:count], c=compiled: _compiled(c, v, False)) * draws / count]
         timed = summary(np.array(ours), np.array(theirs * len(ours)))
-        note = "" if count == draws else f" ({count} draws timed, scaled to {_danish(draws)})"
-        workload = f"robustness: Copenhagen {label}, {_danish(draws)} draws"
+        note = "" if count == draws else f" ({count} draws timed, scaled to {format_count(draws)})"
+        workload = f"robustness: Copenhagen {label}, {format_count(draws)} draws"
         target = f"≤ {limit:g} s".replace(".", ",")
         rows.append({"workload": workload, "met": timed["pulje_s"] <= limit, **timed,
                      "baseline": f"one HiGHS solve per draw{note}", "target": target})  # fmt: skip
@@ -163,7 +163,7 @@ def large(n: int, repeat: int) -> list[dict]:
         memory.append(run["peak_mb"])
         theirs.append(in_fresh_process("direct", str(n), "caps")["seconds"])
     timed = summary(np.array(ours), np.array(theirs))
-    return [{"workload": f"{_danish(n)} scalable indsatser, 20 udvalg caps, load excluded",
+    return [{"workload": f"{format_count(n)} scalable indsatser, 20 udvalg caps, load excluded",
              "baseline": "direct vectorised highspy (IPM)", **timed, "target": "ratio ≤ 3",
              "met": timed["ratio"] <= 3, "peak_mb": max(memory)}]  # fmt: skip
 
@@ -177,7 +177,7 @@ def national(n: int) -> list[dict]:
         ours = in_fresh_process("load", str(n), limits)
         theirs = in_fresh_process(baseline, str(n), limits)
         timed = summary(np.array([ours["seconds"]]), np.array([theirs["seconds"]]))
-        rows.append({"workload": f"{_danish(n)} indsatser from CSV, load + solve, {limits} ({method})",
+        rows.append({"workload": f"{format_count(n)} indsatser from CSV, load + solve, {limits} ({method})",
                      "baseline": f"{baseline} from arrays, no load", **timed, "target": "≤ 30 s and ≤ 3 GB",
                      "met": ours["seconds"] <= 30 and ours["peak_mb"] <= 3072, "peak_mb": ours["peak_mb"]})  # fmt: skip
     return rows
@@ -199,14 +199,3 @@ def load_generated(n: int, *, binary: bool) -> pd.DataFrame:
     from optimizer import validate_catalog
 
     return validate_catalog(national_catalog(n, binary=binary))
-
-
-def _seconds(function) -> float:
-    started = time.perf_counter()
-    function()
-    return time.perf_counter() - started
-
-
-def _danish(count: int) -> str:
-    """A whole number with Danish thousands separators (10.000)."""
-    return f"{count:,}".replace(",", ".")

@@ -23,13 +23,11 @@ from optimizer.files import EncodingNote
 from scenarios.bundled import BUNDLED, decided_amounts, start_settings
 from scenarios.frontier import Frontier
 from scenarios.library.store import Library
-from scenarios.saved import STORED_PREFIX, CatalogFiles, cache_catalog, stored_catalog
+from scenarios.saved import CatalogFiles, cache_catalog, stored_catalog
 from scenarios.settings import Settings
 from scenarios.sweep import Sweep
 from scenarios.tradeoffs import budget_sweep, evidence_price, goal_frontier
 from scenarios.whatif import WhatIf, analyse, reference_key, value_reference
-
-UPLOAD_PREFIX = STORED_PREFIX
 
 
 @dataclass(frozen=True)

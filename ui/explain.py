@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from optimizer.formats import Kind, format_kr, format_number
+from optimizer.result import FUNDED_EPS
 from scenarios.export import status_text
 from scenarios.settings import Settings
 from scenarios.whatif import WhatIf, limit_use
@@ -108,7 +109,7 @@ def why(whatif: WhatIf, settings: Settings) -> None:
             kinds=dict.fromkeys(("spent_kr", "min_kr", "max_kr", "room_kr"), Kind.KRONER),
         )
     st.subheader(EXPLAIN["unfunded_head"])
-    unfunded = whatif.table[whatif.table["amount_kr"] <= 0.5]
+    unfunded = whatif.table[whatif.table["amount_kr"] <= FUNDED_EPS]
     if unfunded.empty:
         st.caption(EXPLAIN["unfunded_none"])
     lines = [

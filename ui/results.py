@@ -37,7 +37,6 @@ def budget_bar(result: Result) -> None:
                 "available": format_kr(available),
                 "fixed": format_kr(use.fixed_kr),
                 "unused": format_kr(use.unused_kr),
-                "year": use.year,
             }
             words["year"] = "" if use.year is None else f" {use.year}"
             text = RESULTS["budget_line_fixed" if use.fixed_kr else "budget_line"].format(**words)
