@@ -9,6 +9,7 @@ limits as a result with its conflict explained.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from optimizer.instance import prepare
 from optimizer.result import FUNDED_EPS, ask_column, year_column
 from scenarios.danish import detail, input_problems
 from scenarios.settings import Settings
-from scenarios.why import ConflictView, conflict_view, next_100k, statuses
+from scenarios.why import ConflictView, Why, conflict_view, next_100k, statuses
 
 Solver = Callable[[Inputs], Result]
 Valuer = Callable[[Inputs, pd.DataFrame | None], tuple[Result | None, str]]
@@ -73,13 +74,22 @@ class WhatIf:
     table: pd.DataFrame | None = None
     by_udvalg: pd.DataFrame | None = None
     by_goal: pd.DataFrame | None = None
-    next_100k: pd.DataFrame | None = None
     conflict: ConflictView | None = None
     figures: KeyFigures | None = None
 
     @property
     def is_ok(self) -> bool:
         return self.result is not None and self.result.is_ok
+
+    @functools.cached_property
+    def next_100k(self) -> pd.DataFrame | None:
+        """Per year: what 100.000 kr. more in the pulje buys (why.next_100k), None without a proven result.
+        Re-solved when first read, as only the explanation and the exports read it: a slider move that
+        shows the allocation does not pay for it."""
+        result = self.result
+        if result is None or not result.is_ok or not result.status.is_proven:
+            return None
+        return next_100k(result)
 
     def budget_gains(self) -> dict[Year, float] | None:
         """What 100.000 kr. more in the pulje buys per year, as next_100k re-solved it (None: not computed)."""
@@ -111,8 +121,7 @@ def analyse(
     if not result.is_ok:
         return WhatIf(result, conflict=conflict_view(result, settings))
     valued, problem = (valuer or value_reference)(inputs, reference)
-    why = statuses(result, settings)
-    table = side_by_side(result, valued).assign(status=why.status, reason=why.reason)
+    table = side_by_side(result, valued, statuses(result, settings))
     return WhatIf(
         result,
         reference=valued,
@@ -120,7 +129,6 @@ def analyse(
         table=table,
         by_udvalg=totals(result.by_udvalg, valued.by_udvalg if valued else None, "udvalg"),
         by_goal=totals(result.by_goal, valued.by_goal if valued else None, "goal"),
-        next_100k=next_100k(result) if result.status.is_proven else None,
         figures=key_figures(result, valued, table),
     )
 
@@ -230,27 +238,39 @@ def _without_ids(table: Mapping[str, _V], ids: set[str]) -> dict[str, _V]:
     return {k: v for k, v in table.items() if k not in ids}
 
 
-def side_by_side(result: Result, reference: Result | None) -> pd.DataFrame:
-    """One row per indsats: the reference's and the current amount and value, and the differences; in
-    multi-year plans also each year's amount and ask."""
+def side_by_side(result: Result, reference: Result | None, why: Why | None = None) -> pd.DataFrame:
+    """One row per indsats: the reference's and the current amount and value, and the differences, with the
+    status and reason of `why` (empty without); in multi-year plans also each year's amount and ask. Built
+    from the columns' arrays in one frame: pandas' per-column assignment costs more than the arithmetic."""
     a = result.allocation
-    frame = a[
-        ["id", "name", "udvalg", "goals", "amount_kr", "value", "cost_kr", "funded_share", "stars", "value_per_100k"]
-    ].copy()
+    amount, value = a["amount_kr"].to_numpy(), a["value"].to_numpy()
     if reference is not None:
-        ref = reference.allocation.set_index("id")
-        frame["reference_kr"] = frame["id"].map(ref["amount_kr"]).fillna(0.0).to_numpy()
-        frame["reference_value"] = frame["id"].map(ref["value"]).fillna(0.0).to_numpy()
+        ref_kr, ref_value = _matched(a["id"], reference.allocation, "id", ["amount_kr", "value"], 0.0)
     else:
-        frame["reference_kr"] = frame["reference_value"] = math.nan
-    frame["change_kr"] = frame["amount_kr"] - frame["reference_kr"]
-    frame["change_value"] = frame["value"] - frame["reference_value"]
-    frame["status"] = frame["reason"] = ""
+        ref_kr = ref_value = np.full(len(a), math.nan)
+    blank = np.full(len(a), "", dtype=object)
+    computed = {
+        "status": blank if why is None else np.array(why.status, dtype=object),
+        "reason": blank if why is None else np.array(why.reason, dtype=object),
+        "reference_kr": ref_kr,
+        "change_kr": amount - ref_kr,
+        "reference_value": ref_value,
+        "change_value": value - ref_value,
+    }
     years = _years(result)
     per_year = [column for year in years for column in (year_column(year), ask_column(year))]
-    for column in per_year:
-        frame[column] = a[column].to_numpy()
-    return frame[[*TABLE_COLUMNS, *per_year]]
+    return pd.DataFrame(
+        {c: computed[c] if c in computed else a[c].array for c in [*TABLE_COLUMNS, *per_year]}, index=a.index
+    )
+
+
+def _matched(keys: pd.Series, other: pd.DataFrame, key: str, columns: list[str], missing: float) -> list[np.ndarray]:
+    """`other`'s columns in the order of `keys` (matched on its column `key`), `missing` where a key is not in
+    it."""
+    position = {k: row for row, k in enumerate(other[key].tolist())}
+    found = np.array([position.get(k, -1) for k in keys.tolist()], dtype=np.intp)
+    inside = found >= 0
+    return [np.where(inside, other[c].to_numpy()[np.where(inside, found, 0)], missing) for c in columns]
 
 
 def _years(result: Result) -> tuple[Year, ...]:
@@ -259,14 +279,18 @@ def _years(result: Result) -> tuple[Year, ...]:
 
 def totals(now: pd.DataFrame, reference: pd.DataFrame | None, key: str) -> pd.DataFrame:
     """Totals per udvalg or goal: the current and the reference amount and value (goals), and the change."""
-    frame = now.copy()
-    ref = reference.set_index(key) if reference is not None else None
-    frame["reference_kr"] = frame[key].map(ref["amount_kr"]).to_numpy() if ref is not None else math.nan
-    frame["change_kr"] = frame["amount_kr"] - frame["reference_kr"]
-    if "value" in frame.columns:
-        frame["reference_value"] = frame[key].map(ref["value"]).to_numpy() if ref is not None else math.nan
-        frame["change_value"] = frame["value"] - frame["reference_value"]
-    return frame
+    measures = ["amount_kr", "value"] if "value" in now.columns else ["amount_kr"]
+    if reference is not None:
+        matched = _matched(now[key], reference, key, measures, math.nan)
+    else:
+        matched = [np.full(len(now), math.nan) for _ in measures]
+    added: dict[str, np.ndarray] = {}
+    for measure, ref in zip(measures, matched, strict=True):
+        name = "kr" if measure == "amount_kr" else "value"
+        added[f"reference_{name}"] = ref
+        added[f"change_{name}"] = now[measure].to_numpy() - ref
+    frame = {c: now[c].array for c in now.columns}
+    return pd.DataFrame(frame | added, index=now.index)
 
 
 def key_figures(result: Result, reference: Result | None, table: pd.DataFrame) -> KeyFigures:

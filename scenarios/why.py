@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,11 +41,14 @@ def statuses(result: Result, settings: Settings) -> Why:
     """The status and reason of every indsats in a solved result."""
     allocation = result.allocation
     unfunded = allocation["amount_kr"].to_numpy() <= FUNDED_EPS
-    thresholds = entry_thresholds(result).set_index("id") if unfunded.any() else pd.DataFrame()
+    thresholds = _thresholds(result) if unfunded.any() else {}
     blocked = blocked_by_udvalg_max(result) if unfunded.any() else {}
     binding_kinds = {(b.kind, b.label) for b in result.binding}
+    years = [year for year in result.years if year is not None]
+    columns = ["id", "udvalg", "amount_kr", "funded_share", *(f(y) for y in years for f in (year_column, ask_column))]
     found_status, found_reason = [], []
-    for row in allocation.to_dict("records"):
+    for values in zip(*(allocation[c].tolist() for c in columns), strict=True):
+        row = dict(zip(columns, values, strict=True))
         edit = settings.edit(row["id"])
         status, reason = _status(row, edit, thresholds, blocked, binding_kinds, result.years)
         found_status.append(status)
@@ -53,10 +56,17 @@ def statuses(result: Result, settings: Settings) -> Why:
     return Why(tuple(found_status), tuple(found_reason))
 
 
+def _thresholds(result: Result) -> dict[str, tuple[float, float]]:
+    """Per unfunded indsats: its value per 100.000 kr. and the value it needs to get money (entry_thresholds)."""
+    found = entry_thresholds(result)
+    have, need = found["value_per_100k"].tolist(), found["needed_value_per_100k"].tolist()
+    return dict(zip(found["id"].tolist(), zip(have, need, strict=True), strict=True))
+
+
 def _status(
-    row: Mapping[Hashable, Any],
+    row: Mapping[str, Any],
     edit: RowEdit,
-    thresholds: pd.DataFrame,
+    thresholds: Mapping[str, tuple[float, float]],
     blocked: dict[str, Binding],
     binding_kinds: set[tuple[str, str]],
     years: tuple[Year, ...],
@@ -87,10 +97,9 @@ def _status(
     indsats_id = row["id"]
     if indsats_id in blocked:
         return "blocked_udvalg", REASONS["blocked_udvalg"].format(limit=render_binding(blocked[indsats_id]))
-    if indsats_id not in thresholds.index or math.isnan(thresholds.loc[indsats_id, "needed_value_per_100k"]):
+    have, need = thresholds.get(indsats_id, (math.nan, math.nan))
+    if math.isnan(need):
         return "not_afforded", REASONS["cannot_enter"]
-    have = float(thresholds.loc[indsats_id, "value_per_100k"])
-    need = float(thresholds.loc[indsats_id, "needed_value_per_100k"])
     if round(need - have, 2) <= 0:  # within rounding of the threshold: a tie the id order decides
         return "not_afforded", REASONS["tied"]
     return "not_afforded", REASONS["needs_value"].format(
