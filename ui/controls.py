@@ -15,7 +15,7 @@ from optimizer.formats import format_kr, format_number
 from optimizer.limits import MAX_KR, MAX_WEIGHT
 from optimizer.numbers import NumberFormatError, parse_number
 from scenarios.export import constraint_text
-from scenarios.settings import Ranges, Settings, control_ranges
+from scenarios.settings import Ranges, Settings
 from ui import state
 from ui.tables import label as as_label
 from ui.tables import md
@@ -26,9 +26,9 @@ BOX_PX = 112  # the number box beside a slider: room for "10.000.000"
 Apply = Callable[[Settings, float | None], Settings]
 
 
-def draw(settings: Settings, catalog: pd.DataFrame, start: Settings) -> None:
-    """Every control, in the order a committee thinks: money, what counts, then limits."""
-    ranges = control_ranges(catalog, start)
+def draw(settings: Settings, catalog: pd.DataFrame, ranges: Ranges) -> None:
+    """Every control, in the order a committee thinks: money, what counts, then limits (`ranges`: the
+    sliders' ranges for the catalog, data.ranges)."""
     st.subheader(T["head"])
     for year, kr in settings.budget:
         label = T["pulje"] if year is None else T["pulje_year"].format(year=year)

@@ -3,8 +3,10 @@ and the analysis of each set of settings.
 
 A catalog is loaded once per file version (st.cache_resource: one shared, read-only frame); a compiled
 model is kept per catalog and structure (constraints and figures) and re-solved when only the pulje or the
-weights move, under a lock, since sessions share it; the analysis is cached per settings (st.cache_data),
-so moving a slider back to where it was costs nothing.
+weights move, under a lock, since sessions share it; the analysis is cached per settings, so moving a slider
+back to where it was costs nothing. The analyses and the reference valuations are kept as shared objects
+(st.cache_resource), not copied in and out by pickling on every move as st.cache_data would: the page only
+reads them (pandas copies on write, and the UI's changes to a table go to a copy).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from scenarios.bundled import BUNDLED, decided_amounts, start_settings
 from scenarios.frontier import Frontier
 from scenarios.library.store import Library
 from scenarios.saved import CatalogFiles, cache_catalog, stored_catalog
-from scenarios.settings import Settings
+from scenarios.settings import Ranges, Settings, control_ranges
 from scenarios.sweep import Sweep
 from scenarios.tradeoffs import budget_sweep, evidence_price, goal_frontier
 from scenarios.whatif import WhatIf, analyse, reference_key, value_reference
@@ -123,6 +125,16 @@ def start(source: Source, version: str) -> Settings:
     return start_settings(source.key, catalog(source)[0])
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _ranges(files: CatalogFiles, version: str, start_key: str, _start: Settings) -> Ranges:
+    return control_ranges(_catalog(files, version)[0], _start)
+
+
+def ranges(source: Source, start: Settings) -> Ranges:
+    """The sliders' ranges on this catalog from where the app starts (computed once, not on every move)."""
+    return _ranges(source.files, source.version, start.key(), start)
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def decided(source: Source, version: str) -> pd.DataFrame | None:
     """The decided allocation of a bundled catalog, or None."""
@@ -146,7 +158,7 @@ def _compiled(version: str, structure: str, _inputs: Inputs) -> _Shared:
     return _Shared(_inputs)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _analysis(version: str, key: str, _settings: Settings, _source: Source) -> WhatIf:
     reference = _settings.reference
     amounts = (
@@ -164,7 +176,7 @@ def _analysis(version: str, key: str, _settings: Settings, _source: Source) -> W
     return analyse(_settings, checked(_source), reference=amounts, solver=solver, valuer=valuer)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@st.cache_resource(show_spinner=False, max_entries=128)
 def _reference(version: str, key: str, _inputs: Inputs, _amounts: pd.DataFrame | None) -> tuple[Result | None, str]:
     """The reference's valuation, kept while only the pulje moves (it does not depend on the pulje)."""
     return value_reference(_inputs, _amounts)

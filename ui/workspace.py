@@ -58,7 +58,7 @@ def _draw() -> None:
     settings, whatif = analysed(settings, source)
     left, right = st.columns([1, 3], gap="medium")
     with left:
-        controls.draw(settings, catalog, start)
+        controls.draw(settings, catalog, data.ranges(source, start))
     with right:
         if whatif.is_ok:
             assert whatif.result is not None
