@@ -128,7 +128,7 @@ def allocation(whatif: WhatIf) -> pd.DataFrame:
         RESULTS["sort"], list(options), format_func=options.get, default="udvalg", key=state.key("sort"), required=True
     )
     columns, ascending = SORTS[chosen or "udvalg"]
-    table = whatif.table.assign(status_text=whatif.table["status"].map(STATUS))
+    table = whatif.table.assign(status_text=[STATUS[status] for status in whatif.table["status"].tolist()])
     table = table.sort_values(columns, ascending=ascending, kind="stable")
     labels = {
         "name": COLUMNS["name"],

@@ -57,8 +57,10 @@ def show(
     }
     if sortable:
         formats = {labels[k]: (lambda v, kind=kinds[k]: format_as(v, kind)) for k in numeric}
-        shown = frame[list(labels)].rename(columns=labels).style.format(formats, na_rep="")
-        st.dataframe(shown, hide_index=True, height=height, column_config=sized)
+        # Streamlit writes the Styler's text into a frame cell by cell: a quarter quicker in Python's strings
+        with pd.option_context("mode.string_storage", "python"):
+            shown = frame[list(labels)].rename(columns=labels).style.format(formats, na_rep="")
+            st.dataframe(shown, hide_index=True, height=height, column_config=sized)
         return
     text = pa.table(
         {
