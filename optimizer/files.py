@@ -45,7 +45,12 @@ class Kind(enum.Enum):
 
 
 class EncodingNote(UserWarning):
-    """A text file was read in another encoding than UTF-8; the message says which, so a user can check."""
+    """A text file was read in another encoding than UTF-8; the message says which, so a user can check, and
+    `encoding` names it for a caller that words it itself (the app, in Danish)."""
+
+    def __init__(self, message: str, encoding: str):
+        super().__init__(message)
+        self.encoding = encoding
 
 
 def check_readable(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> int:
@@ -127,7 +132,7 @@ def read_text(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[str
         message = f"{path.name} is not UTF-8; it was read as {encoding}"
         if encoding == "Windows-1252":
             message += ": check that æ, ø and å came out right, or save the file as UTF-8"
-        warnings.warn(message, EncodingNote, stacklevel=2)
+        warnings.warn(EncodingNote(message, encoding), stacklevel=2)
     return text, encoding
 
 

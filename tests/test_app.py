@@ -29,7 +29,6 @@ from tests.app_helpers import (
     slider,
     start,
 )
-from ui.state import known
 
 VALUE = ui_text.RESULTS["value"]
 FUNDED = ui_text.RESULTS["funded"]
@@ -253,7 +252,8 @@ def test_contradicting_limits_are_explained_and_the_smallest_fix_is_one_click() 
     next(b for b in at.button if b.label == ui_text.EXPLAIN["conflict_apply"]).click().run()
     assert_clean(at)
     assert not shown_texts(at, "error")
-    fixed, problems = share.decode(dict(at.query_params), start("fb2021"), known(catalog("fb2021"), start("fb2021")))
+    known = start("fb2021").to_inputs(catalog("fb2021")).known()
+    fixed, problems = share.decode(dict(at.query_params), start("fb2021"), known)
     assert problems == []
     expected = independent(fixed, "fb2021")
     assert expected.is_ok

@@ -101,11 +101,12 @@ def _catalog(files: CatalogFiles, version: str) -> tuple[pd.DataFrame, tuple[str
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", EncodingNote)
         catalog = load_catalog(files.catalog, goals=files.goals, asks=files.asks)
-    return catalog, tuple(str(w.message) for w in caught if issubclass(w.category, EncodingNote))
+    return catalog, tuple(w.message.encoding for w in caught if isinstance(w.message, EncodingNote))
 
 
 def catalog(source: Source) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """The validated catalog and any encoding notes (raises CatalogError: an error is never cached)."""
+    """The validated catalog and the encodings its files were read in where not UTF-8 (raises CatalogError:
+    an error is never cached)."""
     return _catalog(source.files, source.version)
 
 

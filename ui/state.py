@@ -6,16 +6,13 @@ changed from outside a widget (another catalog, an uploaded scenario, a fix) sho
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from collections.abc import Mapping
 
-import pandas as pd
 import streamlit as st
 
 from optimizer import PuljeError
-from optimizer.catalog import goal_titles
 from optimizer.errors import CatalogError
-from optimizer.inputs import Known
 from scenarios import saved as saved_versions
 from scenarios import share
 from scenarios.danish import catalog_problems
@@ -101,19 +98,19 @@ def switch_to(
     """Open a catalog at its start settings (or `start`, a saved version's), a link's settings over them, or the
     given settings. On a catalog that cannot be read, keep what the session had and say why (False)."""
     try:
-        frame, encoding_notes = data.catalog(source)
+        _, encodings = data.catalog(source)
         base = start if start is not None else data.start(source, source.version)
     except PuljeError as exc:
         _say_unreadable(exc, source)
         _keep(source)
         return False
-    for message in encoding_notes:
-        read_as = re.search(r"read as ([\w-]+)", message)
-        notice(APP["encoding"].format(file=source.name, encoding=read_as.group(1) if read_as else "?"))
+    for encoding in encodings:
+        notice(APP["encoding"].format(file=source.name, encoding=encoding))
     if settings is None:
         settings = base
         if params:
-            settings, problems = share.decode(params, base, known(frame, base))
+            known = dataclasses.replace(data.checked(source).known(), years=base.years)
+            settings, problems = share.decode(params, base, known)
             if problems:
                 notice(APP["link_head"], problems)
     st.session_state[SOURCE] = source
@@ -155,16 +152,6 @@ def mark_saved(info: VersionInfo, settings: Settings) -> None:
     st.session_state[START] = settings.replace(reference=None, reference_origin="")
     st.session_state[SAVED] = info
     set_settings(settings, rebuild=True)
-
-
-def known(catalog: pd.DataFrame, settings: Settings) -> Known:
-    """The names a link may use on this catalog: its ids, udvalg and goals, and the pulje's years."""
-    return Known(
-        ids=tuple(catalog["id"]),
-        udvalg=tuple(sorted({u for us in catalog["udvalg"] for u in us})),
-        goals=tuple(goal_titles(catalog)),
-        years=settings.years,
-    )
 
 
 def settings() -> Settings | None:
