@@ -191,22 +191,23 @@ def analysis(settings: Settings, source: Source) -> WhatIf:
 # --- trade-offs, computed on request and cached per settings ---------------------------------------
 
 
-def _inputs(settings: Settings, source: Source) -> Inputs:
+def inputs(settings: Settings, source: Source) -> Inputs:
+    """The settings over the catalog checked once (data.checked): only the settings are checked again."""
     return settings.to_inputs(checked(source))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def sweep(version: str, key: str, _settings: Settings, _source: Source) -> Sweep:
-    return budget_sweep(_inputs(_settings, _source))
+    return budget_sweep(inputs(_settings, _source))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def frontier(version: str, key: str, goal_a: str, goal_b: str, _settings: Settings, _source: Source) -> Frontier:
-    return goal_frontier(_inputs(_settings, _source), goal_a, goal_b)
+    return goal_frontier(inputs(_settings, _source), goal_a, goal_b)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def evidence(version: str, key: str, _settings: Settings, _source: Source) -> pd.DataFrame:
-    inputs = _inputs(_settings, _source)
-    shared = _compiled(version, _settings.structure_key(), inputs)
-    return evidence_price(inputs, shared.solve)
+    checked_inputs = inputs(_settings, _source)
+    shared = _compiled(version, _settings.structure_key(), checked_inputs)
+    return evidence_price(checked_inputs, shared.solve)

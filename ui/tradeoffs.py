@@ -102,7 +102,7 @@ def _robustness(whatif: WhatIf, settings: Settings, source: data.Source, catalog
         def report(done: int, total: int) -> None:
             bar.progress(done / max(total, 1), text=T["robustness_running"].format(done=done, total=total))
 
-        ran = robust(settings.to_inputs(catalog), int(draws or DRAWS[1]), progress=report)
+        ran = robust(data.inputs(settings, source), int(draws or DRAWS[1]), progress=report)
         bar.empty()
         st.session_state[ROBUSTNESS] = (settings.key(), ran)
     stored = st.session_state.get(ROBUSTNESS)
