@@ -102,6 +102,12 @@ def half_the_asks(catalog: pd.DataFrame) -> float:
     return float(math.floor(total / 2 / 10_000) * 10_000)
 
 
+def has_decided(key: str) -> bool:
+    """Whether a catalog key names a bundled catalog with a decided allocation (the reference where one exists)."""
+    bundled = BUNDLED.get(key)
+    return bundled is not None and bundled.decided_path is not None
+
+
 def decided_amounts(key: str, catalog: pd.DataFrame) -> pd.DataFrame | None:
     """The decided allocation of a bundled catalog (long format: id, year, amount_kr), or None."""
     bundled = BUNDLED.get(key)

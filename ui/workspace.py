@@ -7,7 +7,7 @@ import logging
 
 import streamlit as st
 
-from scenarios.bundled import BUNDLED
+from scenarios.bundled import has_decided
 from scenarios.settings import Settings
 from scenarios.whatif import WhatIf
 from ui import assumptions, controls, data, editor, explain, library, results, sharing, state, tradeoffs
@@ -18,16 +18,11 @@ TABS = "result_tabs"
 log = logging.getLogger(__name__)
 
 
-def has_decided_plan(source: data.Source) -> bool:
-    """Whether the catalog has a decided allocation (the reference where one exists)."""
-    return BUNDLED.get(source.key) is not None and BUNDLED[source.key].decided is not None
-
-
 def analysed(settings: Settings, source: data.Source) -> tuple[Settings, WhatIf]:
     """The settings and their analysis; where the catalog has no decided plan and no reference is pinned, the
     first optimum is pinned as the reference (in the workspace and the committee view alike)."""
     whatif = data.analysis(settings, source)
-    if not has_decided_plan(source) and settings.reference is None and whatif.is_ok:
+    if not has_decided(source.key) and settings.reference is None and whatif.is_ok:
         assert whatif.result is not None
         settings = settings.pinned(whatif.result, "first")
         state.set_settings(settings)
@@ -54,7 +49,7 @@ def _draw() -> None:
         return
     catalog, _ = data.catalog(source)
     start = state.start()
-    has_decided = has_decided_plan(source)
+    decided = has_decided(source.key)
     settings, whatif = analysed(settings, source)
     left, right = st.columns([1, 3], gap="medium")
     with left:
@@ -64,7 +59,7 @@ def _draw() -> None:
             assert whatif.result is not None
             results.budget_bar(whatif.result)
             results.key_figures(whatif)
-            results.reference_line(settings, whatif, has_decided)
+            results.reference_line(settings, whatif, decided)
         explain.blockers(whatif, catalog)
         tabs = st.tabs(RESULTS["tabs"], key=TABS, on_change="rerun")
         with tabs[0]:
