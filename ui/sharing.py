@@ -108,17 +108,9 @@ def _workbook(settings: Settings, catalog: pd.DataFrame, whatif: WhatIf, source:
 
 
 def _resolve(key: str, given: str) -> Path | None:
-    """A scenario file's catalog (or companion file) found here: a bundled file by its name, or the uploaded
-    catalog by its name."""
+    """A scenario file's catalog (or companion file) found here: a catalog the app has, by its file's name."""
     wanted = Path(given).name
-    if key == "catalog":
-        for bundled in BUNDLED.values():
-            if bundled.path.name == wanted:
-                return bundled.path
-        current = state.source()
-        if current.name == wanted:
-            return current.path
-    return None
+    return next((s.path for s in _known_sources() if s.name == wanted), None) if key == "catalog" else None
 
 
 def _uploaded(key: str) -> None:
@@ -151,8 +143,10 @@ def _uploaded(key: str) -> None:
 def _source_of(path: Path | None) -> data.Source | None:
     if path is None:
         return None
-    for key, bundled in BUNDLED.items():
-        if bundled.path.resolve() == Path(path).resolve():
-            return data.source_of(key)
-    current = state.source()
-    return current if current.path.resolve() == Path(path).resolve() else None
+    return next((s for s in _known_sources() if s.path.resolve() == Path(path).resolve()), None)
+
+
+def _known_sources() -> list[data.Source]:
+    """The catalogs a scenario file may name here: the bundled ones, then the one on the screen."""
+    bundled = [data.source_of(key) for key in BUNDLED]
+    return [*(s for s in bundled if s is not None), state.source()]
