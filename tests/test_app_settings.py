@@ -19,7 +19,6 @@ from scenarios.bundled import BUNDLED, EXAMPLES, start_settings, stated_pulje
 from scenarios.settings import RowEdit, Settings, control_ranges
 from scenarios.settings_file import read_scenario, settings_from_scenario, settings_toml
 from tests.conftest import pulje
-from ui.state import known
 
 FB = load_catalog(BUNDLED["fb2021"].path)
 KK = load_catalog(BUNDLED["kk2019"].path)
@@ -84,7 +83,7 @@ def test_an_edit_back_to_nothing_drops_out() -> None:
 
 # --- links ---------------------------------------------------------------------------------------------------
 
-FB_KNOWN = known(FB, FB_START)
+FB_KNOWN = FB_START.to_inputs(FB).known()
 IDS = st.sampled_from(sorted(FB_KNOWN.ids))
 YEARS = st.sampled_from([2021, 2022])
 KR = st.integers(0, 2_000_000).map(float) | st.floats(0, 2e6, allow_nan=False).map(lambda x: round(x, 2))
