@@ -4,8 +4,6 @@ scenarios and their versions, open or restore one, and compare two or more side 
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import pandas as pd
 import streamlit as st
 
@@ -17,7 +15,7 @@ from scenarios.library.errors import LibraryError
 from scenarios.library.records import TEXT_LENGTH
 from scenarios.settings import Settings
 from scenarios.whatif import WhatIf
-from ui import data, state
+from ui import data, sharing, state
 from ui.library_compare import comparison
 from ui.tables import md, show
 from ui_text import LIBRARY as T
@@ -164,7 +162,7 @@ def _pick(listing: pd.DataFrame) -> None:
         T["restore"], help=T["restore_help"], on_click=_restore, args=(name, version), key="library_restore"
     )
     st.caption(T["version_link"])
-    st.code(f"{st.context.url or ''}?{urlencode(share.on_version({}, name, version))}", language=None)
+    st.code(sharing.url(share.on_version({}, name, version)), language=None)
 
 
 def _open(name: str, version: int) -> None:

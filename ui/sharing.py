@@ -25,8 +25,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def link(view: str | None = None) -> str:
-    """The link to what is on the screen (st.context.url is the page without its query)."""
-    return f"{st.context.url or ''}?{urlencode(state.link_params(view))}"
+    """The link to what is on the screen."""
+    return url(state.link_params(view))
+
+
+def url(params: dict[str, str]) -> str:
+    """This app's address with a query (st.context.url is the page without its query)."""
+    return f"{st.context.url or ''}?{urlencode(params)}"
 
 
 def catalog_name(source: data.Source) -> str:
