@@ -33,10 +33,10 @@ _Cell = TypeVar("_Cell", bound=Hashable)
 _Value = TypeVar("_Value")
 
 
-def _texts(values: tuple[_Cell, ...], text: Callable[[_Cell], str]) -> pd.api.extensions.ExtensionArray:
-    """A text column from values that repeat (udvalg, goals, units): each distinct one written once."""
+def _texts(values: tuple[_Cell, ...], text: Callable[[_Cell], str]) -> list[str]:
+    """The texts of values that repeat (udvalg, goals, units): each distinct one written once."""
     written = {value: text(value) for value in set(values)}
-    return pd.array([written[value] for value in values], dtype="str")
+    return [written[value] for value in values]
 
 
 def _frozen(array: np.ndarray, *, copy: bool = True) -> np.ndarray:
@@ -125,11 +125,12 @@ class Instance:
 
     @cached_property
     def labels(self) -> dict[str, pd.api.extensions.ExtensionArray]:
-        """The allocation table's text columns (id, name, udvalg, goals, reach_unit), made once per instance;
-        repeated texts are converted once each."""
-        return {"id": pd.array(self.ids, dtype="str"), "name": pd.array(self.names, dtype="str"),
-                "udvalg": _texts(self.udvalg, "/".join), "goals": _texts(self.goals, ";".join),
-                "reach_unit": _texts(self.reach_units, str)}  # fmt: skip
+        """The allocation table's text columns (id, name, udvalg, goals, reach_unit), made once per instance:
+        converted in one text array and sliced, as each conversion costs more than its strings on small tables."""
+        columns = {"id": list(self.ids), "name": list(self.names), "udvalg": _texts(self.udvalg, "/".join),
+                   "goals": _texts(self.goals, ";".join), "reach_unit": _texts(self.reach_units, str)}  # fmt: skip
+        texts = pd.array([text for column in columns.values() for text in column], dtype="str")
+        return {key: texts[k * self.n : (k + 1) * self.n] for k, key in enumerate(columns)}
 
     def reweighted(self, pulje: np.ndarray, goal_weights: dict[str, float], evidence_weight: float) -> Instance:
         """The same instance for another pulje and other weights (a slider moved); its tables carry over."""
