@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -93,8 +93,6 @@ class Result:
     status: Status
     objective: float
     allocation: pd.DataFrame
-    by_udvalg: pd.DataFrame
-    by_goal: pd.DataFrame
     years: tuple[Year, ...]
     pulje: dict[Year, float]
     fixed: dict[Year, float]
@@ -109,6 +107,23 @@ class Result:
     instance: Instance | None = field(default=None, repr=False)
     model: LinearModel | None = field(default=None, repr=False)
     values: np.ndarray | None = field(default=None, repr=False)
+
+    @cached_property
+    def by_udvalg(self) -> pd.DataFrame:
+        """Kroner per udvalg (a shared indsats by its split), per year where there are several; made when first
+        read, from the allocation (most solves, a slider's among them, never read it)."""
+        assert self.instance is not None
+        return _by_udvalg(self.instance, self._amounts())
+
+    @cached_property
+    def by_goal(self) -> pd.DataFrame:
+        """Kroner and value per goal (an indsats counts under every goal it serves); made when first read."""
+        assert self.instance is not None
+        return _by_goal(self.instance, self._amounts())
+
+    def _amounts(self) -> np.ndarray:
+        """n × years: the kroner allocated, as the allocation table holds them."""
+        return np.column_stack([self.allocation[year_column(year)].to_numpy(dtype=float) for year in self.years])
 
     @property
     def is_ok(self) -> bool:
@@ -252,8 +267,8 @@ def conflict_dict(conflict: Conflict) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def tabulate(inst: Instance, amounts: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The allocation table and the totals per udvalg and per goal for amounts in kroner (n × years)."""
+def tabulate(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
+    """The allocation table for amounts in kroner (n × years)."""
     asked = inst.cost.sum(axis=1)
     shares = np.divide(amounts, inst.cost, out=np.zeros_like(amounts), where=inst.cost > 0)
     value = shares * inst.full_value()[:, None]
@@ -277,8 +292,7 @@ def tabulate(inst: Instance, amounts: np.ndarray) -> tuple[pd.DataFrame, pd.Data
     columns["stars"] = inst.stars
     columns["value"] = value.sum(axis=1)
     columns["value_per_100k"] = inst.reference_value_per_kr() * STEP_KR  # every output reads values per 100.000 kr.
-    frame = pd.DataFrame(columns)  # built at once: a column added at a time costs more than the solve
-    return frame, _by_udvalg(inst, amounts), _by_goal(inst, shares, amounts)
+    return pd.DataFrame(columns)  # built at once: a column added at a time costs more than the solve
 
 
 def _by_udvalg(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
@@ -294,9 +308,10 @@ def _by_udvalg(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def _by_goal(inst: Instance, shares: np.ndarray, amounts: np.ndarray) -> pd.DataFrame:
+def _by_goal(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
     """Per goal: kroner to the indsatser serving it (an indsats counts under every goal it serves) and the
     value credited to the goal."""
+    shares = np.divide(amounts, inst.cost, out=np.zeros_like(amounts), where=inst.cost > 0)
     return pd.DataFrame(
         {
             "goal": _texts(inst.goal_keys),

@@ -203,13 +203,10 @@ def _result(
     notes: tuple[Note, ...] = (),
     **fields: Unpack[_Solved],
 ) -> Result:
-    frame, by_udvalg, by_goal = tabulate(inst, amounts)
     return Result(
         status=status,
         objective=objective,
-        allocation=frame,
-        by_udvalg=by_udvalg,
-        by_goal=by_goal,
+        allocation=tabulate(inst, amounts),
         years=inst.years,
         pulje={y: float(inst.pulje[t]) for t, y in enumerate(inst.years)},
         fixed={y: float(inst.fixed[t]) for t, y in enumerate(inst.years)},
