@@ -22,7 +22,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from optimizer.catalog import goal_titles, goals_assumed
+from optimizer.catalog import goals_assumed
 from optimizer.cells import objects, per_distinct
 from optimizer.constraints import Exclude, MaxFunding, MinFunding, Year, application_order
 from optimizer.errors import InputProblem, MissingDataError, SpecError
@@ -154,9 +154,17 @@ class Instance:
         return value
 
     def full_value(self, reach: np.ndarray | None = None) -> np.ndarray:
-        """Value per year at full scale: reach × weighted goal coverage × evidence factor × intensity."""
+        """Value per year at full scale: reach × weighted goal coverage × evidence factor × intensity (read-only
+        for the instance's own reach)."""
+        if reach is None:
+            return self._full_value
         value: np.ndarray = self.value_by_goal(reach).sum(axis=1)
         return value
+
+    @cached_property
+    def _full_value(self) -> np.ndarray:
+        """full_value() at the instance's reach, computed once: a solve reads it to build, tabulate and explain."""
+        return _frozen(self.value_by_goal().sum(axis=1), copy=False)
 
     def value_per_kr(self) -> np.ndarray:
         """n × years: value per krone in each year (0 where the indsats asks for nothing)."""
@@ -281,7 +289,8 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
     if optimizing:
         _note_unstated_scalability(draft)
     _note_assumptions(a, notes)
-    titles = goal_titles(catalog)
+    stated = catalog.attrs.get("goals", {})
+    titles = {key: stated.get(key, key) for key in inputs.known().goals}  # the goal keys Inputs read, in order
     udvalg_keys = tuple(sorted({u for combination in pd.unique(rows["udvalg"]) for u in combination}))
     return Instance(
         ids=tuple(ids),
