@@ -86,13 +86,15 @@ class Conflict:
 class Result:
     """The result of solve() or evaluate(). Read `allocation` only when `is_ok`.
 
+    amounts: n × years, the kroner allocated to each indsats (in the instance's order) in each year; the tables
+    (allocation, by_udvalg, by_goal) are made from it when first read.
     budget_rate_per_100k: the rate at the margin of another 100.000 kr. in the pulje, from the duals (per year);
     what 100.000 kr. more really buy is a re-solve, on request: optimizer.explain.budget_next_100k(result).
     """
 
     status: Status
     objective: float
-    allocation: pd.DataFrame
+    amounts: np.ndarray = field(repr=False)
     years: tuple[Year, ...]
     pulje: dict[Year, float]
     fixed: dict[Year, float]
@@ -109,21 +111,24 @@ class Result:
     values: np.ndarray | None = field(default=None, repr=False)
 
     @cached_property
+    def allocation(self) -> pd.DataFrame:
+        """Per indsats: its texts, ask, amount (per year where there are several), funded share, reach and value;
+        made when first read (a slider's re-solve, a sweep's points and the explanations' re-solves never do)."""
+        assert self.instance is not None
+        return tabulate(self.instance, self.amounts)
+
+    @cached_property
     def by_udvalg(self) -> pd.DataFrame:
         """Kroner per udvalg (a shared indsats by its split), per year where there are several; made when first
-        read, from the allocation (most solves, a slider's among them, never read it)."""
+        read."""
         assert self.instance is not None
-        return _by_udvalg(self.instance, self._amounts())
+        return _by_udvalg(self.instance, self.amounts)
 
     @cached_property
     def by_goal(self) -> pd.DataFrame:
         """Kroner and value per goal (an indsats counts under every goal it serves); made when first read."""
         assert self.instance is not None
-        return _by_goal(self.instance, self._amounts())
-
-    def _amounts(self) -> np.ndarray:
-        """n × years: the kroner allocated, as the allocation table holds them."""
-        return np.column_stack([self.allocation[year_column(year)].to_numpy(dtype=float) for year in self.years])
+        return _by_goal(self.instance, self.amounts)
 
     @property
     def is_ok(self) -> bool:
