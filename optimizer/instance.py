@@ -248,8 +248,7 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
     """
     catalog, a = inputs.catalog, inputs.assumptions
     years, pulje = inputs.years, np.array(inputs.pulje, dtype=float)
-    is_fixed = catalog["fixed"].to_numpy(dtype=bool)
-    rows, fixed_rows = _columns(catalog, is_fixed)
+    rows, fixed_rows = _columns(catalog)
     ids = list(rows["id"])
     index = _Index(ids)
     excluded = {c.id for c in inputs.constraints if isinstance(c, Exclude) and (c.year is None or len(years) == 1)}
@@ -270,7 +269,7 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
         binary=binary,
         low=np.where(binary | np.isnan(min_kr), 0.0, min_kr / safe_cost),
         high=np.where(binary | np.isnan(max_kr), 1.0, max_kr / safe_cost),
-        setup=np.nan_to_num(rows["setup_kr"], nan=0.0),
+        setup=_stated(rows["setup_kr"]),
         years=years,
         fixed=fixed,
         notes=notes,
@@ -309,7 +308,7 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
         reach=_frozen(reach),
         reach_low=_frozen(reach_low),
         reach_high=_frozen(reach_high),
-        stars=_frozen(np.nan_to_num(rows["stars"], nan=0.0)),
+        stars=_frozen(_stated(rows["stars"]), copy=False),
         intensity=_frozen(index.overridden(np.where(np.isnan(rows["intensity"]), 1.0, rows["intensity"]), a.intensity)),
         goal_keys=tuple(titles),
         goal_titles=titles,
@@ -325,7 +324,7 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
 Table = dict[str, np.ndarray]  # catalog columns as arrays, for some of its rows
 
 
-def _columns(catalog: pd.DataFrame, is_fixed: np.ndarray) -> tuple[Table, Table]:
+def _columns(catalog: pd.DataFrame) -> tuple[Table, Table]:
     """The catalog's columns as arrays (numbers as floats, scalable as True/False/None), for the indsatser and
     for the fixed lines."""
     bare = catalog.copy(deep=False)
@@ -336,6 +335,7 @@ def _columns(catalog: pd.DataFrame, is_fixed: np.ndarray) -> tuple[Table, Table]
     for column in ("cost_kr", "min_kr", "max_kr", "setup_kr", "reach", "reach_min", "reach_max", "stars", "intensity"):
         table[column] = bare[column].to_numpy(dtype=float)
     table["scalable"] = objects(bare["scalable"])
+    is_fixed = bare["fixed"].to_numpy(dtype=bool)
     if not is_fixed.any():
         return table, {column: values[:0] for column, values in table.items()}
     return ({column: values[~is_fixed] for column, values in table.items()},
@@ -398,7 +398,7 @@ def _yearly_asks(
     rows: Table, base_cost: np.ndarray, years: tuple[Year, ...], inputs: Inputs, notes: list[Note], index: _Index
 ) -> np.ndarray:
     """n × years: each year's ask (the per-year asks where stated, else cost_kr; an extension where assumed)."""
-    cost = np.tile(np.nan_to_num(base_cost, nan=0.0)[:, None], (1, len(years)))
+    cost = np.tile(_stated(base_cost)[:, None], (1, len(years)))
     if years == (None,):
         return cost
     asking = 0
@@ -437,9 +437,13 @@ def _reach(
     ranged = unread & ~(np.isnan(low) & np.isnan(high))
     reach[ranged] = _read_range(low[ranged], high[ranged], a.range_reach)
     unread &= ~ranged
-    prerequisites = {needed for needs in pd.unique(rows["requires"]) for needed in needs}
-    prerequisite = unread & np.isin(ids, list(prerequisites))
-    reach[unread & (prerequisite | np.isin(ids, list(excluded)))] = 0.0
+    prerequisite = np.zeros(len(ids), dtype=bool)
+    if unread.any():  # neither stated nor ranged: none for a prerequisite (or an excluded indsats)
+        prerequisites = {needed for needs in pd.unique(rows["requires"]) for needed in needs}
+        for k in np.flatnonzero(unread):
+            prerequisite[k] = ids[k] in prerequisites
+            if prerequisite[k] or ids[k] in excluded:
+                reach[k] = 0.0
     missing = np.flatnonzero(np.isnan(reach))
     if missing.size:
         raise MissingDataError(
@@ -460,6 +464,11 @@ def _requires(rows: Table) -> tuple[tuple[str, str], ...]:
     """(indsats, the indsats it requires) for every requirement the catalog states."""
     needing = np.flatnonzero(per_distinct(rows["requires"], bool).astype(bool))
     return tuple((rows["id"][k], needed) for k in needing for needed in rows["requires"][k])
+
+
+def _stated(values: np.ndarray) -> np.ndarray:
+    """Figures with the unstated ones (NaN) as 0 (the catalog's figures are finite: validated)."""
+    return np.where(np.isnan(values), 0.0, values)
 
 
 def _stated_range(low: float, high: float) -> str:
