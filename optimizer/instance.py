@@ -22,7 +22,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from optimizer.catalog import goal_titles, goals_assumed
+from optimizer.catalog import goals_assumed
 from optimizer.cells import objects, per_distinct
 from optimizer.constraints import Exclude, MaxFunding, MinFunding, Year, application_order
 from optimizer.errors import InputProblem, MissingDataError, SpecError
@@ -33,10 +33,10 @@ _Cell = TypeVar("_Cell", bound=Hashable)
 _Value = TypeVar("_Value")
 
 
-def _texts(values: tuple[_Cell, ...], text: Callable[[_Cell], str]) -> pd.api.extensions.ExtensionArray:
-    """A text column from values that repeat (udvalg, goals, units): each distinct one written once."""
+def _texts(values: tuple[_Cell, ...], text: Callable[[_Cell], str]) -> list[str]:
+    """The texts of values that repeat (udvalg, goals, units): each distinct one written once."""
     written = {value: text(value) for value in set(values)}
-    return pd.array([written[value] for value in values], dtype="str")
+    return [written[value] for value in values]
 
 
 def _frozen(array: np.ndarray, *, copy: bool = True) -> np.ndarray:
@@ -125,11 +125,12 @@ class Instance:
 
     @cached_property
     def labels(self) -> dict[str, pd.api.extensions.ExtensionArray]:
-        """The allocation table's text columns (id, name, udvalg, goals, reach_unit), made once per instance;
-        repeated texts are converted once each."""
-        return {"id": pd.array(self.ids, dtype="str"), "name": pd.array(self.names, dtype="str"),
-                "udvalg": _texts(self.udvalg, "/".join), "goals": _texts(self.goals, ";".join),
-                "reach_unit": _texts(self.reach_units, str)}  # fmt: skip
+        """The allocation table's text columns (id, name, udvalg, goals, reach_unit), made once per instance:
+        converted in one text array and sliced, as each conversion costs more than its strings on small tables."""
+        columns = {"id": list(self.ids), "name": list(self.names), "udvalg": _texts(self.udvalg, "/".join),
+                   "goals": _texts(self.goals, ";".join), "reach_unit": _texts(self.reach_units, str)}  # fmt: skip
+        texts = pd.array([text for column in columns.values() for text in column], dtype="str")
+        return {key: texts[k * self.n : (k + 1) * self.n] for k, key in enumerate(columns)}
 
     def reweighted(self, pulje: np.ndarray, goal_weights: dict[str, float], evidence_weight: float) -> Instance:
         """The same instance for another pulje and other weights (a slider moved); its tables carry over."""
@@ -153,9 +154,17 @@ class Instance:
         return value
 
     def full_value(self, reach: np.ndarray | None = None) -> np.ndarray:
-        """Value per year at full scale: reach × weighted goal coverage × evidence factor × intensity."""
+        """Value per year at full scale: reach × weighted goal coverage × evidence factor × intensity (read-only
+        for the instance's own reach)."""
+        if reach is None:
+            return self._full_value
         value: np.ndarray = self.value_by_goal(reach).sum(axis=1)
         return value
+
+    @cached_property
+    def _full_value(self) -> np.ndarray:
+        """full_value() at the instance's reach, computed once: a solve reads it to build, tabulate and explain."""
+        return _frozen(self.value_by_goal().sum(axis=1), copy=False)
 
     def value_per_kr(self) -> np.ndarray:
         """n × years: value per krone in each year (0 where the indsats asks for nothing)."""
@@ -239,8 +248,7 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
     """
     catalog, a = inputs.catalog, inputs.assumptions
     years, pulje = inputs.years, np.array(inputs.pulje, dtype=float)
-    is_fixed = catalog["fixed"].to_numpy(dtype=bool)
-    rows, fixed_rows = _columns(catalog, is_fixed)
+    rows, fixed_rows = _columns(catalog)
     ids = list(rows["id"])
     index = _Index(ids)
     excluded = {c.id for c in inputs.constraints if isinstance(c, Exclude) and (c.year is None or len(years) == 1)}
@@ -261,7 +269,7 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
         binary=binary,
         low=np.where(binary | np.isnan(min_kr), 0.0, min_kr / safe_cost),
         high=np.where(binary | np.isnan(max_kr), 1.0, max_kr / safe_cost),
-        setup=np.nan_to_num(rows["setup_kr"], nan=0.0),
+        setup=_stated(rows["setup_kr"]),
         years=years,
         fixed=fixed,
         notes=notes,
@@ -280,7 +288,8 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
     if optimizing:
         _note_unstated_scalability(draft)
     _note_assumptions(a, notes)
-    titles = goal_titles(catalog)
+    stated = catalog.attrs.get("goals", {})
+    titles = {key: stated.get(key, key) for key in inputs.known().goals}  # the goal keys Inputs read, in order
     udvalg_keys = tuple(sorted({u for combination in pd.unique(rows["udvalg"]) for u in combination}))
     return Instance(
         ids=tuple(ids),
@@ -299,7 +308,7 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
         reach=_frozen(reach),
         reach_low=_frozen(reach_low),
         reach_high=_frozen(reach_high),
-        stars=_frozen(np.nan_to_num(rows["stars"], nan=0.0)),
+        stars=_frozen(_stated(rows["stars"]), copy=False),
         intensity=_frozen(index.overridden(np.where(np.isnan(rows["intensity"]), 1.0, rows["intensity"]), a.intensity)),
         goal_keys=tuple(titles),
         goal_titles=titles,
@@ -315,7 +324,7 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
 Table = dict[str, np.ndarray]  # catalog columns as arrays, for some of its rows
 
 
-def _columns(catalog: pd.DataFrame, is_fixed: np.ndarray) -> tuple[Table, Table]:
+def _columns(catalog: pd.DataFrame) -> tuple[Table, Table]:
     """The catalog's columns as arrays (numbers as floats, scalable as True/False/None), for the indsatser and
     for the fixed lines."""
     bare = catalog.copy(deep=False)
@@ -326,6 +335,7 @@ def _columns(catalog: pd.DataFrame, is_fixed: np.ndarray) -> tuple[Table, Table]
     for column in ("cost_kr", "min_kr", "max_kr", "setup_kr", "reach", "reach_min", "reach_max", "stars", "intensity"):
         table[column] = bare[column].to_numpy(dtype=float)
     table["scalable"] = objects(bare["scalable"])
+    is_fixed = bare["fixed"].to_numpy(dtype=bool)
     if not is_fixed.any():
         return table, {column: values[:0] for column, values in table.items()}
     return ({column: values[~is_fixed] for column, values in table.items()},
@@ -388,7 +398,7 @@ def _yearly_asks(
     rows: Table, base_cost: np.ndarray, years: tuple[Year, ...], inputs: Inputs, notes: list[Note], index: _Index
 ) -> np.ndarray:
     """n × years: each year's ask (the per-year asks where stated, else cost_kr; an extension where assumed)."""
-    cost = np.tile(np.nan_to_num(base_cost, nan=0.0)[:, None], (1, len(years)))
+    cost = np.tile(_stated(base_cost)[:, None], (1, len(years)))
     if years == (None,):
         return cost
     asking = 0
@@ -427,9 +437,13 @@ def _reach(
     ranged = unread & ~(np.isnan(low) & np.isnan(high))
     reach[ranged] = _read_range(low[ranged], high[ranged], a.range_reach)
     unread &= ~ranged
-    prerequisites = {needed for needs in pd.unique(rows["requires"]) for needed in needs}
-    prerequisite = unread & np.isin(ids, list(prerequisites))
-    reach[unread & (prerequisite | np.isin(ids, list(excluded)))] = 0.0
+    prerequisite = np.zeros(len(ids), dtype=bool)
+    if unread.any():  # neither stated nor ranged: none for a prerequisite (or an excluded indsats)
+        prerequisites = {needed for needs in pd.unique(rows["requires"]) for needed in needs}
+        for k in np.flatnonzero(unread):
+            prerequisite[k] = ids[k] in prerequisites
+            if prerequisite[k] or ids[k] in excluded:
+                reach[k] = 0.0
     missing = np.flatnonzero(np.isnan(reach))
     if missing.size:
         raise MissingDataError(
@@ -450,6 +464,11 @@ def _requires(rows: Table) -> tuple[tuple[str, str], ...]:
     """(indsats, the indsats it requires) for every requirement the catalog states."""
     needing = np.flatnonzero(per_distinct(rows["requires"], bool).astype(bool))
     return tuple((rows["id"][k], needed) for k in needing for needed in rows["requires"][k])
+
+
+def _stated(values: np.ndarray) -> np.ndarray:
+    """Figures with the unstated ones (NaN) as 0 (the catalog's figures are finite: validated)."""
+    return np.where(np.isnan(values), 0.0, values)
 
 
 def _stated_range(low: float, high: float) -> str:

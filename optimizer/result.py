@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -86,15 +86,15 @@ class Conflict:
 class Result:
     """The result of solve() or evaluate(). Read `allocation` only when `is_ok`.
 
+    amounts: n × years, the kroner allocated to each indsats (in the instance's order) in each year; the tables
+    (allocation, by_udvalg, by_goal) are made from it when first read.
     budget_rate_per_100k: the rate at the margin of another 100.000 kr. in the pulje, from the duals (per year);
     what 100.000 kr. more really buy is a re-solve, on request: optimizer.explain.budget_next_100k(result).
     """
 
     status: Status
     objective: float
-    allocation: pd.DataFrame
-    by_udvalg: pd.DataFrame
-    by_goal: pd.DataFrame
+    amounts: np.ndarray = field(repr=False)
     years: tuple[Year, ...]
     pulje: dict[Year, float]
     fixed: dict[Year, float]
@@ -109,6 +109,26 @@ class Result:
     instance: Instance | None = field(default=None, repr=False)
     model: LinearModel | None = field(default=None, repr=False)
     values: np.ndarray | None = field(default=None, repr=False)
+
+    @cached_property
+    def allocation(self) -> pd.DataFrame:
+        """Per indsats: its texts, ask, amount (per year where there are several), funded share, reach and value;
+        made when first read (a slider's re-solve, a sweep's points and the explanations' re-solves never do)."""
+        assert self.instance is not None
+        return tabulate(self.instance, self.amounts)
+
+    @cached_property
+    def by_udvalg(self) -> pd.DataFrame:
+        """Kroner per udvalg (a shared indsats by its split), per year where there are several; made when first
+        read."""
+        assert self.instance is not None
+        return _by_udvalg(self.instance, self.amounts)
+
+    @cached_property
+    def by_goal(self) -> pd.DataFrame:
+        """Kroner and value per goal (an indsats counts under every goal it serves); made when first read."""
+        assert self.instance is not None
+        return _by_goal(self.instance, self.amounts)
 
     @property
     def is_ok(self) -> bool:
@@ -252,8 +272,8 @@ def conflict_dict(conflict: Conflict) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def tabulate(inst: Instance, amounts: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The allocation table and the totals per udvalg and per goal for amounts in kroner (n × years)."""
+def tabulate(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
+    """The allocation table for amounts in kroner (n × years)."""
     asked = inst.cost.sum(axis=1)
     shares = np.divide(amounts, inst.cost, out=np.zeros_like(amounts), where=inst.cost > 0)
     value = shares * inst.full_value()[:, None]
@@ -277,8 +297,7 @@ def tabulate(inst: Instance, amounts: np.ndarray) -> tuple[pd.DataFrame, pd.Data
     columns["stars"] = inst.stars
     columns["value"] = value.sum(axis=1)
     columns["value_per_100k"] = inst.reference_value_per_kr() * STEP_KR  # every output reads values per 100.000 kr.
-    frame = pd.DataFrame(columns)  # built at once: a column added at a time costs more than the solve
-    return frame, _by_udvalg(inst, amounts), _by_goal(inst, shares, amounts)
+    return pd.DataFrame(columns)  # built at once: a column added at a time costs more than the solve
 
 
 def _by_udvalg(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
@@ -294,9 +313,10 @@ def _by_udvalg(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def _by_goal(inst: Instance, shares: np.ndarray, amounts: np.ndarray) -> pd.DataFrame:
+def _by_goal(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
     """Per goal: kroner to the indsatser serving it (an indsats counts under every goal it serves) and the
     value credited to the goal."""
+    shares = np.divide(amounts, inst.cost, out=np.zeros_like(amounts), where=inst.cost > 0)
     return pd.DataFrame(
         {
             "goal": _texts(inst.goal_keys),

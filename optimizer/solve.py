@@ -25,7 +25,7 @@ from optimizer.inputs import DEFAULT_EVIDENCE_WEIGHT, Assumptions, Budget, Input
 from optimizer.instance import Instance, prepare
 from optimizer.model import LinearModel, build_model
 from optimizer.notes import Note, kroner
-from optimizer.result import Binding, Conflict, Result, tabulate
+from optimizer.result import Binding, Conflict, Result
 from optimizer.status import Status
 
 
@@ -203,13 +203,11 @@ def _result(
     notes: tuple[Note, ...] = (),
     **fields: Unpack[_Solved],
 ) -> Result:
-    frame, by_udvalg, by_goal = tabulate(inst, amounts)
+    amounts.setflags(write=False)  # the tables are made from it when first read
     return Result(
         status=status,
         objective=objective,
-        allocation=frame,
-        by_udvalg=by_udvalg,
-        by_goal=by_goal,
+        amounts=amounts,
         years=inst.years,
         pulje={y: float(inst.pulje[t]) for t, y in enumerate(inst.years)},
         fixed={y: float(inst.fixed[t]) for t, y in enumerate(inst.years)},
