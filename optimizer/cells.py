@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.limits import MAX_KR, MAX_REACH, MAX_WEIGHT
-from optimizer.numbers import NumberFormatError, parse_number
+from optimizer.numbers import NumberFormatError, brief, parse_number
 
 Problems = list[tuple[int, str]]  # (position in the column, message)
 Parsed = tuple[object, str]  # one cell's value and its problem ("" for none)
@@ -119,7 +119,7 @@ def _finite(column: pd.Series) -> tuple[np.ndarray, Problems]:
     else:
         values, problems = _parse_numbers(objects(column))
     for k in np.flatnonzero(np.isinf(values)):
-        problems.append((int(k), f"{_shown(column.iloc[k])} is too large to be a figure"))
+        problems.append((int(k), f"{brief(column.iloc[k])} is too large to be a figure"))
         values[k] = np.nan
     return values, problems
 
@@ -142,14 +142,7 @@ def _number(cell: object) -> Parsed:
     except NumberFormatError as exc:
         return math.nan, str(exc)
     except (TypeError, ValueError, OverflowError):
-        return math.nan, f"{_shown(cell)} is not a number"
-
-
-def _shown(value: object) -> str:
-    """A value as the user wrote it, for a message (numpy numbers as plain numbers)."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    return repr(value) if isinstance(value, str) else f"{value}"
+        return math.nan, f"{brief(cell)} is not a number"
 
 
 def flags(column: pd.Series, name: str) -> tuple[np.ndarray, Problems]:

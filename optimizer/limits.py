@@ -12,7 +12,7 @@ import math
 import numbers
 from typing import TypeGuard
 
-from optimizer.numbers import format_whole
+from optimizer.numbers import brief, format_whole
 
 # --- numbers ---------------------------------------------------------------------------------------
 MAX_KR = 1e12  # 1.000 mia. kr.: far above any municipal pulje, far below where float kroner lose whole kroner
@@ -47,7 +47,7 @@ def check_number(value: object, what: str, *, high: float, low: float = 0.0, nou
     noun says what is expected ("amount in kroner", "share between 0 and 1"). numpy numbers are accepted;
     the message shows the value as given.
     """
-    shown = _shown(value.item() if is_real(value) and hasattr(value, "item") else value)
+    shown = brief(value)
     a = "an" if noun[:1] in "aeiou" else "a"
     if not is_real(value):
         raise ValueError(f"{what} must be a non-negative {noun}, got {shown}")
@@ -74,7 +74,7 @@ def check_year(value: object, what: str) -> int:
         text = value.strip()
         number = int(text) if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_YEAR)) else None
     if not is_real(number) or not MIN_YEAR <= number <= MAX_YEAR or number != int(number):
-        raise ValueError(f"{what} must be a year ({MIN_YEAR}-{MAX_YEAR}), got {_shown(value)}")
+        raise ValueError(f"{what} must be a year ({MIN_YEAR}-{MAX_YEAR}), got {brief(value)}")
     return int(number)
 
 
@@ -90,12 +90,3 @@ def check_count(value: int, what: str, *, cap: int, flag: str = "") -> int:
 
 def _limit(high: float) -> str:
     return format_whole(high) if high >= 1000 else f"{high:g}"
-
-
-def _shown(value: object) -> str:
-    """The value as given (repr for text), shortened if it is very long."""
-    try:
-        text = repr(value) if isinstance(value, str) else str(value)
-    except ValueError:  # an int of more than 4300 digits
-        return "a number of more than 4300 digits"
-    return text if len(text) <= 40 else f"{text[:12]}… ({len(text)} characters)"

@@ -51,7 +51,7 @@ def parse_number(value: object) -> float:
         text = text[: match.start()].strip()
     if text in {"-", "–"}:
         raise NumberFormatError(
-            f"{_brief(value)} is not a number: write 0 for no money, or leave the cell empty if unknown"
+            f"{brief(value)} is not a number: write 0 for no money, or leave the cell empty if unknown"
         )
     negative = text.startswith("-")
     if negative:
@@ -65,11 +65,11 @@ def parse_number(value: object) -> float:
         number = float(text)
     elif _ENGLISH.match(text):
         raise NumberFormatError(
-            f"{_brief(value)} looks English-formatted; write it the Danish way (1.234,50) or plain (1234.5)"
+            f"{brief(value)} looks English-formatted; write it the Danish way (1.234,50) or plain (1234.5)"
         )
     else:
         raise NumberFormatError(
-            f"{_brief(value)} is not a number (expected e.g. 150000, 150.000, 150.000 kr. or 0,15 mio.)"
+            f"{brief(value)} is not a number (expected e.g. 150000, 150.000, 150.000 kr. or 0,15 mio.)"
         )
     return _finite((-number if negative else number) * multiplier, value)
 
@@ -84,17 +84,21 @@ def _finite(number: float, value: object) -> float:
     except OverflowError:
         result = math.inf
     if math.isinf(result):
-        raise NumberFormatError(f"{_brief(value)} is infinite or too large to compute with")
+        raise NumberFormatError(f"{brief(value)} is infinite or too large to compute with")
     return result
 
 
-def _brief(value: object) -> str:
-    """A cell's value for a message: as given, or its first characters if it is long."""
+def brief(value: object) -> str:
+    """A value as the user gave it, for a message: text in quotes, numbers (numpy's too) plain, a long one cut
+    to its first characters and its length."""
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        value = value.item()
     try:
-        text = str(value)
+        text = value if isinstance(value, str) else str(value)
     except ValueError:  # an int of more than 4300 digits
         return "a number of more than 4300 digits"
-    return repr(value) if len(text) <= 40 else f"{text[:20]!r}… ({len(text)} characters)"
+    quoted = repr if isinstance(value, str) else str
+    return quoted(text) if len(text) <= 40 else f"{quoted(text[:20])}… ({len(text)} characters)"
 
 
 def numbers_in(text: str) -> set[float]:
