@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from optimizer.catalog import goal_titles, validate_catalog
+from optimizer.cells import objects
 from optimizer.constraints import Constraint, Year
 from optimizer.errors import InputProblem, SpecError
 from optimizer.limits import MAX_KR, MAX_REACH, MAX_WEIGHT, check_number, is_real
@@ -136,13 +138,38 @@ class Known:
 
 @dataclass(frozen=True)
 class _Checked:
-    """A catalog these Inputs checked already and own (passed on by `replace`), with the names it holds."""
+    """A catalog these Inputs checked already and own (passed on by `replace`), with the names it holds and its
+    columns as arrays."""
 
     catalog: pd.DataFrame
     names: _Names
+    columns: tuple[Table, Table]
 
 
 _Names = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # ids, udvalg, goals
+Table = dict[str, np.ndarray]  # catalog columns as arrays, for some of its rows
+
+
+def catalog_columns(catalog: pd.DataFrame) -> tuple[Table, Table]:
+    """A validated catalog's columns as read-only arrays (numbers as floats, scalable as True/False/None), for
+    the indsatser and for the fixed lines: read once when Inputs check their catalog, not on every solve."""
+    bare = catalog.copy(deep=False)
+    bare.attrs = {}  # each column read without copying the catalog's attributes
+    table: Table = {}
+    for column in ("id", "name", "udvalg", "goals", "reach_unit", "requires", "asks"):
+        table[column] = bare[column].to_numpy(dtype=object)
+    for column in ("cost_kr", "min_kr", "max_kr", "setup_kr", "reach", "reach_min", "reach_max", "stars", "intensity"):
+        table[column] = bare[column].to_numpy(dtype=float)
+    table["scalable"] = objects(bare["scalable"])
+    is_fixed = bare["fixed"].to_numpy(dtype=bool)
+    if is_fixed.any():
+        parts = ({c: v[~is_fixed] for c, v in table.items()}, {c: v[is_fixed] for c, v in table.items()})
+    else:
+        parts = (table, {c: v[:0] for c, v in table.items()})
+    for part in parts:
+        for values in part.values():
+            values.setflags(write=False)
+    return parts
 
 
 def _names(catalog: pd.DataFrame) -> _Names:
@@ -163,7 +190,8 @@ class Inputs:
     """Everything a solve depends on. Built once, checked once; `replace()` gives a changed copy.
 
     catalog: a validated catalog (load_catalog, or a DataFrame in the same schema, which is checked). Inputs keep
-    their own checked copy; `replace()` passes it on without checking it again (edit a copy and pass that).
+    their own checked copy, its columns read into arrays once; `replace()` passes both on without checking or
+    reading them again (edit a copy of the catalog and pass that).
     budget: kroner for one year, or {year: kroner} to plan several years at once.
     goal_weights: weight per goal key (default 1 each); evidence_weight: a star multiplies value by (1 + w).
     constraints: values from optimizer.constraints; assumptions: figures the catalog lacks.
@@ -176,6 +204,7 @@ class Inputs:
     constraints: tuple[Constraint, ...] = ()
     assumptions: Assumptions = field(default_factory=Assumptions)
     _names: _Names = field(init=False, repr=False, compare=False)  # set by __post_init__, passed on by replace()
+    _columns: tuple[Table, Table] = field(init=False, repr=False, compare=False)  # the same
 
     def __post_init__(self) -> None:
         problems: list[InputProblem] = []
@@ -183,6 +212,7 @@ class Inputs:
         checked = self.catalog if isinstance(self.catalog, _Checked) else None
         set_(self, "catalog", checked.catalog if checked else validate_catalog(self.catalog))
         set_(self, "_names", checked.names if checked else _names(self.catalog))
+        set_(self, "_columns", checked.columns if checked else catalog_columns(self.catalog))
         set_(self, "budget", _budget(self.budget, problems))
         set_(self, "goal_weights", _numbers(self.goal_weights or {}, ("goal_weights",), MAX_WEIGHT, problems))
         try:
@@ -227,8 +257,13 @@ class Inputs:
 
     def replace(self, **changes: Any) -> Inputs:
         """A copy with some fields changed (checked again; the catalog only when it is among them)."""
-        changes.setdefault("catalog", _Checked(self.catalog, self._names))
+        changes.setdefault("catalog", _Checked(self.catalog, self._names, self._columns))
         return dataclasses.replace(self, **changes)
+
+    @property
+    def columns(self) -> tuple[Table, Table]:
+        """The catalog's columns as read-only arrays, for the indsatser and the fixed lines (catalog_columns)."""
+        return self._columns
 
     def known(self) -> Known:
         ids, udvalg, goals = self._names

@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 
 from optimizer.catalog import goals_assumed
-from optimizer.cells import objects, per_distinct
+from optimizer.cells import per_distinct
 from optimizer.constraints import Exclude, MaxFunding, MinFunding, Year, application_order
 from optimizer.errors import InputProblem, MissingDataError, SpecError
-from optimizer.inputs import Assumptions, Inputs
+from optimizer.inputs import Assumptions, Inputs, Table
 from optimizer.notes import Note, kroner, number, why
 
 _Cell = TypeVar("_Cell", bound=Hashable)
@@ -248,7 +248,7 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
     """
     catalog, a = inputs.catalog, inputs.assumptions
     years, pulje = inputs.years, np.array(inputs.pulje, dtype=float)
-    rows, fixed_rows = _columns(catalog)
+    rows, fixed_rows = inputs.columns
     ids = list(rows["id"])
     index = _Index(ids)
     excluded = {c.id for c in inputs.constraints if isinstance(c, Exclude) and (c.year is None or len(years) == 1)}
@@ -319,27 +319,6 @@ def prepare(inputs: Inputs, *, optimizing: bool = True) -> Instance:
         requires=_requires(rows),
         notes=tuple(notes),
     )
-
-
-Table = dict[str, np.ndarray]  # catalog columns as arrays, for some of its rows
-
-
-def _columns(catalog: pd.DataFrame) -> tuple[Table, Table]:
-    """The catalog's columns as arrays (numbers as floats, scalable as True/False/None), for the indsatser and
-    for the fixed lines."""
-    bare = catalog.copy(deep=False)
-    bare.attrs = {}  # each column read without copying the catalog's attributes
-    table: Table = {}
-    for column in ("id", "name", "udvalg", "goals", "reach_unit", "requires", "asks"):
-        table[column] = bare[column].to_numpy(dtype=object)
-    for column in ("cost_kr", "min_kr", "max_kr", "setup_kr", "reach", "reach_min", "reach_max", "stars", "intensity"):
-        table[column] = bare[column].to_numpy(dtype=float)
-    table["scalable"] = objects(bare["scalable"])
-    is_fixed = bare["fixed"].to_numpy(dtype=bool)
-    if not is_fixed.any():
-        return table, {column: values[:0] for column, values in table.items()}
-    return ({column: values[~is_fixed] for column, values in table.items()},
-            {column: values[is_fixed] for column, values in table.items()})  # fmt: skip
 
 
 class _Index:
