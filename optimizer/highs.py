@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from optimizer.fastpath import Bounds, Shape, shape_of, solve_knapsack, solve_lp
+from optimizer.fastpath import Bounds, Shape, shape_of, solve_enumerated, solve_knapsack, solve_lp
 from optimizer.model import LinearModel
 from optimizer.status import Status
 from optimizer.ties import FACE_TOL, TIE_TOL, tie_objective
@@ -96,6 +96,7 @@ class CompiledModel:
         self._is_relaxed = False
         self._highs: highspy.Highs | None = None
         self._shape: Shape | bool | None = False  # False: not looked at yet
+        self._aside: set[bool] = set()  # where the fast path stepped aside, by relaxed or not (see _fast)
 
     @property
     def highs(self) -> highspy.Highs:
@@ -240,33 +241,38 @@ class CompiledModel:
             return fast if fast is not None else self._without_col_duals(self._run(duals=True))
 
     def _fast(self, *, any_size: bool = False) -> RawSolution | None:
-        """The fast paths' answer for the current objective and bounds, or None where they step aside. An LP is
-        sorted from SORTED_LP columns when its only rows are the budget's and bounds (any_size: any LP, e.g. the
-        relaxation of a model the knapsack answered)."""
+        """The fast paths' answer for the current objective and bounds, or None where they step aside. A small
+        all-or-nothing model is enumerated whatever its rows; an LP is sorted from SORTED_LP columns when its
+        only rows are the budget's and bounds (any_size: any LP, e.g. the relaxation of a model the knapsack
+        answered)."""
         integer = self.model.integer & (not self._is_relaxed)
+        bounds = Bounds(self._lower, self._upper, self._row_lower, self._row_upper)
+        scaled = self._scaled(self.objective)
+        if integer.all():
+            enumerated = solve_enumerated(self.model, scaled, tie_objective(self.model, scaled), bounds)
+            if enumerated is not None:
+                return RawSolution(Status.OPTIMAL, enumerated, float(self.objective @ enumerated))
         if not integer.any() and not any_size and self.model.n_cols < SORTED_LP:
             return None  # a small LP: HiGHS answers in well under a millisecond
         if self._shape is False:
             self._shape = shape_of(self.model)
         shape = self._shape
-        if shape is None or isinstance(shape, bool):
+        if shape is None or isinstance(shape, bool) or self._is_relaxed in self._aside:
             return None
-        bounds = Bounds(self._lower, self._upper, self._row_lower, self._row_upper)
-        scaled = self._scaled(self.objective)[None, :]
         values: np.ndarray | None = None
         duals: np.ndarray | None = None
         if integer.all():
-            knapsack = solve_knapsack(self.model, shape, scaled, bounds)
+            knapsack = solve_knapsack(self.model, shape, scaled[None, :], bounds)
             if knapsack is not None and knapsack[1][0]:
                 values = knapsack[0][0]
         elif not integer.any() and (any_size or shape.other_rows.size == 0):  # small LPs returned above
-            lp = solve_lp(self.model, shape, scaled, bounds)
+            lp = solve_lp(self.model, shape, scaled[None, :], bounds)
             if lp is not None and lp[2][0] and not np.isnan(lp[1][0]).any():
                 values, duals = lp[0][0], lp[1][0] * self._scale
         else:
             return None
         if values is None:
-            self._shape = None  # another row binds: the re-solves of this model go straight to the solver
+            self._aside.add(self._is_relaxed)  # another row binds: the re-solves of this kind go to the solver
             return None
         return RawSolution(Status.OPTIMAL, values, float(self.objective @ values), duals)
 
