@@ -31,7 +31,7 @@ DP_CHUNK_CELLS = 1 << 17  # draws × budget steps worked on at once (fits a proc
 TIE_WEIGHT = TIE_TOL / 100  # the knapsack maximizes value + this × tie value: equal values are told apart by
 # the tie value, and no value difference above 2·10⁻¹¹ of the total is ever outweighed by it
 ROW_TOL = 1e-9  # relative: a row this close to a bound holds with equality
-MAX_ENUMERATED = 16  # free binary columns up to which every allocation is tried (2¹⁶ allocations: well under 1 ms)
+MAX_ENUMERATED = 16  # free binary columns up to which every allocation is tried (2¹⁶: 2-3 ms; from 18 HiGHS is faster)
 
 
 @dataclass(frozen=True)
