@@ -382,17 +382,20 @@ def solve_enumerated(model: LinearModel, objective: np.ndarray, tie: np.ndarray,
     free = np.flatnonzero(upper > lower)
     if free.size > MAX_ENUMERATED:
         return None
-    matrix = np.zeros((model.n_rows, model.n_cols))
-    np.add.at(matrix, (model.row_of, model.row_index), model.row_value)
+    position = np.full(model.n_cols, -1)
+    position[free] = np.arange(free.size)
+    on_free = position[model.row_index] >= 0
+    matrix = np.zeros((model.n_rows, free.size))  # the rows over the free columns only
+    np.add.at(matrix, (model.row_of[on_free], position[model.row_index[on_free]]), model.row_value[on_free])
     low, high = bounds.row_lower, bounds.row_upper
     limited = np.isfinite(low) | np.isfinite(high)
-    matrix, low, high = matrix[limited], low[limited], high[limited]
     slack = ROW_TOL * np.maximum(1.0, np.maximum(np.abs(np.nan_to_num(low, posinf=0, neginf=0)),
                                                  np.abs(np.nan_to_num(high, posinf=0, neginf=0))))  # fmt: skip
-    held = matrix @ lower
-    low, high = low - held - slack, high - held + slack
+    held = model.activity(lower)
+    low, high = (low - held - slack)[limited], (high - held + slack)[limited]
+    matrix = matrix[limited]
     half = free.size // 2
-    terms = np.vstack([objective, tie, matrix])[:, free]
+    terms = np.vstack([objective[free], tie[free], matrix])
     first, second = _subset_sums(terms[:, :half]), _subset_sums(terms[:, half:])
     value = first[:, 0, None] + second[None, :, 0]  # allocations: one subset of each half of the free columns
     feasible = np.ones(value.shape, dtype=bool)
