@@ -1,5 +1,6 @@
-"""The fast paths (a knapsack for all-or-nothing models, a sort for LPs) give the solver's own answer on random
-catalogs, ties broken by id included, and step aside where a cap or a `requires` binds."""
+"""The fast paths (a knapsack for all-or-nothing models, a sort for LPs, every allocation tried for small
+all-or-nothing models) give the solver's own answer on random catalogs, ties broken by id included, and the
+knapsack and the sort step aside where a cap or a `requires` binds."""
 
 from __future__ import annotations
 
@@ -8,8 +9,21 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from optimizer import AllOrNothing, Inputs, Requires, UdvalgMax, compile_inputs
+from optimizer import (
+    AllOrNothing,
+    Inputs,
+    Lock,
+    MutuallyExclusive,
+    Requires,
+    SetupCost,
+    Status,
+    UdvalgMax,
+    compile_inputs,
+)
+from optimizer import fastpath as fastpath_module
 from optimizer import highs as highs_module
 from optimizer.fastpath import shape_of
 from optimizer.highs import CompiledModel, RawSolution
@@ -43,11 +57,18 @@ def solutions(inputs: Inputs) -> tuple[RawSolution | None, RawSolution]:
     return fast, general.solve()
 
 
+@pytest.fixture
+def no_enumeration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The knapsack's own answers: small models are not enumerated."""
+    monkeypatch.setattr(fastpath_module, "MAX_ENUMERATED", 0)
+
+
 def same(fast: RawSolution, general: RawSolution) -> None:
     assert math.isclose(fast.objective, general.objective, rel_tol=1e-9, abs_tol=1e-9)
     assert np.allclose(fast.values, general.values, atol=1e-7)
 
 
+@pytest.mark.usefixtures("no_enumeration")
 @pytest.mark.parametrize("seed", range(12))
 @pytest.mark.parametrize("share", [0.15, 0.4, 0.7])
 def test_the_knapsack_gives_the_solvers_allocation(seed: int, share: float) -> None:
@@ -73,6 +94,7 @@ def test_the_sort_gives_the_solvers_allocation_and_budget_dual(
     assert np.allclose(fast.row_duals, general.row_duals, rtol=1e-7, atol=1e-9)
 
 
+@pytest.mark.usefixtures("no_enumeration")
 @pytest.mark.parametrize("binary", [True, False], ids=["all-or-nothing", "scalable"])
 def test_twins_get_the_money_lower_id_first(binary: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(highs_module, "SORTED_LP", 0)
@@ -86,6 +108,7 @@ def test_twins_get_the_money_lower_id_first(binary: bool, monkeypatch: pytest.Mo
     assert funded["b"] == (0.0 if binary else 0.5)
 
 
+@pytest.mark.usefixtures("no_enumeration")
 @pytest.mark.parametrize("binary", [True, False], ids=["all-or-nothing", "scalable"])
 @pytest.mark.parametrize("seed", range(6))
 def test_a_binding_cap_makes_the_fast_path_step_aside(seed: int, binary: bool, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -115,6 +138,7 @@ def requires_inputs(binary: bool, budget: float, *, second_roll_out: bool = Fals
     return Inputs(make_catalog(rows), budget, evidence_weight=0)
 
 
+@pytest.mark.usefixtures("no_enumeration")
 def test_the_knapsack_keeps_a_requires_pair_itself() -> None:
     """All-or-nothing: a prerequisite and the indsats requiring it are one choice of three (neither, the
     prerequisite, both), so the knapsack gives the solver's answer though the rule binds."""
@@ -127,6 +151,7 @@ def test_the_knapsack_keeps_a_requires_pair_itself() -> None:
     assert list(fast.values) == [1.0, 1.0, 0.0]
 
 
+@pytest.mark.usefixtures("no_enumeration")
 def test_a_prerequisite_of_two_makes_the_knapsack_step_aside() -> None:
     inputs = requires_inputs(True, 150_000, second_roll_out=True)
     rules = (Requires("roll-out", "concept"), Requires("roll-out-2", "concept"))
@@ -181,3 +206,106 @@ def test_robustness_draws_solved_together_equal_one_solve_per_draw(case: str, bi
     alone = one_solve_per_draw(compiled, values)
     assert np.allclose(together[0], alone[0], atol=1.0)  # HiGHS leaves crumbs within its integrality tolerance
     assert np.allclose(together[1], alone[1], rtol=1e-8)
+
+
+@st.composite
+def small_binary_inputs(draw: st.DrawFn) -> Inputs:
+    """A few all-or-nothing indsatser over one or two years, with twins (ties) and asks and reaches from small
+    sets (more ties), and any of a binding udvalg cap, `requires` rules (a prerequisite of two among them), a
+    lock and a mutual exclusion."""
+    n = draw(st.integers(2, 7))
+    names = draw(st.lists(st.sampled_from("abcdefghijklmnop"), min_size=n + 2, max_size=n + 2, unique=True))
+    rows = []
+    for k in range(n):
+        rows.append({"id": names[k], "udvalg": "SU" if k == 0 else draw(st.sampled_from(["SU", "KFU"])), "goals": "job",
+                     "cost_kr": draw(st.integers(1, 8)) * 25_000, "reach": draw(st.sampled_from([0, 40, 80, 120])),
+                     "scalable": "false"})  # fmt: skip
+    for twin in names[n : n + draw(st.integers(0, 2))]:
+        rows.append(dict(rows[draw(st.integers(0, n - 1))], id=twin))
+    ids = [str(row["id"]) for row in rows]
+    total = sum(int(row["cost_kr"]) for row in rows)  # type: ignore[call-overload]
+    years = draw(st.sampled_from([(2025,), (2025, 2026)]))
+    budget = {year: draw(st.integers(0, 20)) * total / 20 for year in years}
+    rules: list[object] = []
+    if draw(st.booleans()):
+        rules.append(UdvalgMax("SU", kr=draw(st.integers(0, 8)) * 25_000))
+    pairs = st.tuples(st.sampled_from(ids), st.sampled_from(ids)).filter(lambda pair: pair[0] != pair[1])
+    rules += [Requires(later, first) for later, first in draw(st.lists(pairs, max_size=3, unique=True))]
+    if draw(st.booleans()):
+        locked = draw(st.sampled_from(rows))
+        rules.append(Lock(str(locked["id"]), kr=float(locked["cost_kr"])))  # type: ignore[arg-type]
+    if draw(st.booleans()):
+        exclusive = draw(st.lists(st.sampled_from(ids), min_size=2, max_size=3, unique=True))
+        rules.append(MutuallyExclusive(tuple(exclusive)))
+    return Inputs(make_catalog(rows), budget, evidence_weight=0, constraints=tuple(rules))  # type: ignore[arg-type]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(small_binary_inputs())
+def test_every_allocation_tried_gives_the_solvers_allocation(inputs: Inputs) -> None:
+    """A small all-or-nothing model is enumerated whatever rows bind, and the answer is HiGHS's, ties included;
+    it steps aside only where no allocation is feasible (the solver then says so, with its conflict)."""
+    fast, general = solutions(inputs)
+    if fast is None:
+        assert general.status is Status.INFEASIBLE
+    else:
+        assert general.status is Status.OPTIMAL
+        same(fast, general)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_set_up_starts_are_enumerated_or_left_to_the_solver(seed: int) -> None:
+    """A set-up start column has no tie value of its own: where the budget leaves it free to be 0 or 1, two
+    allocations tie in tie value too and the enumeration steps aside; where it answers, it is HiGHS's answer."""
+    catalog = random_catalog(seed, binary=True, n=5, twins=1)
+    ids = list(catalog["id"])
+    total = float(catalog["cost_kr"].sum())
+    inputs = Inputs(catalog, {2025: round(total * 0.5, -3), 2026: round(total * 0.6, -3)}, evidence_weight=0,
+                    constraints=(SetupCost(ids[0], kr=20_000), SetupCost(ids[1], kr=30_000)))  # fmt: skip
+    fast, general = solutions(inputs)
+    assert general.status is Status.OPTIMAL
+    if fast is not None:
+        same(fast, general)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_an_indsats_forced_in_is_enumerated_as_the_solver_solves_it(seed: int) -> None:
+    catalog = random_catalog(seed, binary=True, n=9, twins=2)
+    inputs = Inputs(catalog, round(float(catalog["cost_kr"].sum()) * 0.4, -3), evidence_weight=0,
+                    constraints=(UdvalgMax("SU", kr=round(float(catalog["cost_kr"].sum()) * 0.1, -3)),))  # fmt: skip
+    compiled = compile_inputs(inputs)
+    general = CompiledModel(compiled.model)
+    general._fast = lambda: None  # type: ignore[method-assign]
+    unforced = compiled.highs._fast()
+    assert unforced is not None
+    for column in np.flatnonzero(unforced.values == 0):
+        forced = [int(column)], [1.0], [1.0]
+        with compiled.highs.changed_cols(*forced), general.changed_cols(*forced):
+            fast, solved = compiled.highs._fast(), general.solve()
+        if solved.status is Status.OPTIMAL:
+            assert fast is not None and fast.values[column] == 1.0
+            same(fast, solved)
+        else:
+            assert fast is None, "no allocation is feasible: the solver says so, with its conflict"
+
+
+def test_more_free_columns_than_enumerated_go_to_the_other_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    catalog = random_catalog(0, binary=True, n=9, twins=2)
+    inputs = Inputs(catalog, round(float(catalog["cost_kr"].sum()) * 0.4, -3), evidence_weight=0,
+                    constraints=(UdvalgMax("SU", kr=round(float(catalog["cost_kr"].sum()) * 0.1, -3)),))  # fmt: skip
+    assert solutions(inputs)[0] is not None
+    monkeypatch.setattr(fastpath_module, "MAX_ENUMERATED", 10)
+    assert solutions(inputs)[0] is None, "11 free columns, and the cap binds (so the knapsack steps aside too)"
+
+
+@pytest.mark.usefixtures("no_enumeration")
+def test_the_relaxation_stepping_aside_leaves_the_knapsack_on() -> None:
+    """The LP relaxation (for the rates at the margin) leaves a budget its asks fill exactly to the solver (its
+    dual is not unique); the all-or-nothing re-solves still take the knapsack."""
+    catalog = random_catalog(1, binary=True)
+    compiled = compile_inputs(Inputs(catalog, float(catalog["cost_kr"].sum()), evidence_weight=0))
+    highs = compiled.highs
+    assert highs._fast() is not None
+    with highs._relaxed():
+        assert highs._fast(any_size=True) is None, "a degenerate relaxation: the solver answers it"
+    assert highs._fast() is not None

@@ -13,9 +13,11 @@ import pytest
 
 import optimizer
 from optimizer import Inputs, Status, UdvalgMax
+from optimizer import highs as highs_module
 from optimizer.highs import CompiledModel
 from optimizer.instance import prepare
 from optimizer.model import SCALE, LinearModel, build_model
+from tests.test_fastpath import random_catalog
 
 GOALS = {"a": "Goal A", "b": "Goal B", "c": "Goal C"}
 UDVALG = ("SU", "KFU", "AUU", "SU/KFU")
@@ -353,3 +355,54 @@ def test_nested_bounds_restore_the_outer_bounds() -> None:
         lp = compiled.highs.getLp()
         assert lp.col_upper_[0] == 0.0, "the outer block's bound on column 0 was lost when the inner block ended"
     assert_lp_bounds(compiled, model)
+
+
+def capped_binary_model(seed: int, n: int, twins: int) -> LinearModel:
+    """An all-or-nothing model with twins (ties) whose udvalg cap binds, so that no fast path answers it."""
+    catalog = random_catalog(seed, binary=True, n=n, twins=twins)
+    total = float(catalog["cost_kr"].sum())
+    inputs = Inputs(catalog, round(total * 0.4, -3), evidence_weight=0,
+                    constraints=(UdvalgMax("SU", kr=round(total * 0.12, -3)),))  # fmt: skip
+    return optimizer.compile_inputs(inputs).model
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_columns_held_by_value_are_alike_in_every_allocation_of_that_value(seed: int) -> None:
+    """Brute force over every allocation: those within the floor all have the held columns as the optimum has."""
+    model = capped_binary_model(seed, 9, 3)
+    compiled = CompiledModel(model)
+    with compiled._method("choose", "off"):
+        first = compiled._run()
+    assert first.values is not None
+    scaled = compiled._scaled(model.objective)
+    grid = ((np.arange(1 << model.n_cols)[:, None] >> np.arange(model.n_cols)) & 1).astype(float)
+    lower, upper = model.row_bounds()
+    activity = grid @ np.array([model.activity(column) for column in np.eye(model.n_cols)])
+    feasible = grid[((activity >= lower - 1e-9) & (activity <= upper + 1e-9)).all(axis=1)]
+    floor = np.sort(feasible @ scaled)[-4]  # a floor with the four best allocations above it
+    held = compiled._held_by_value(scaled, floor, first.values)
+    above = feasible[feasible @ scaled >= floor]
+    assert (above[:, held] == first.values[held]).all()
+
+
+def test_at_the_first_stages_value_most_columns_are_held() -> None:
+    model = capped_binary_model(0, 30, 15)
+    compiled = CompiledModel(model)
+    with compiled._method("choose", "off"):
+        first = compiled._run()
+    assert first.values is not None
+    scaled = compiled._scaled(model.objective)
+    held = compiled._held_by_value(scaled, float(scaled @ first.values) * (1 - 1e-9), first.values)
+    assert held.size > model.n_cols / 2
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_tie_breaks_speed_ups_leave_its_answer(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The MILP's second stage with columns held by value and TIE_BREAK_OPTIONS picks what it picks without them."""
+    model = capped_binary_model(seed, 30, 15)
+    fast = CompiledModel(model).solve()
+    monkeypatch.setattr(highs_module, "TIE_BREAK_OPTIONS", {})
+    monkeypatch.setattr(CompiledModel, "_held_by_value", lambda *_: np.zeros(0, dtype=int))
+    plain = CompiledModel(model).solve()
+    assert fast.status is Status.OPTIMAL and plain.status is Status.OPTIMAL
+    assert np.array_equal(fast.values, plain.values)
