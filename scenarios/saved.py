@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 
 from optimizer.catalog import files_beside
+from optimizer.inputs import Inputs
 from optimizer.result import Result
 from scenarios.bundled import BUNDLED
 from scenarios.library.errors import (
@@ -107,7 +108,7 @@ def stored_catalog(library: Library, key: str) -> CatalogFiles | None:
 def save(
     library: Library,
     settings: Settings,
-    catalog: pd.DataFrame,
+    catalog: pd.DataFrame | Inputs,
     files: CatalogFiles,
     result: Result | None,
     *,
@@ -116,7 +117,8 @@ def save(
     note: str = "",
 ) -> VersionInfo:
     """Save the settings as the next version of `name`, with the catalog's files (and the bundled catalog's
-    decided allocation as its baseline) and `result`, the solve of exactly these settings (None: solved here)."""
+    decided allocation as its baseline) and `result`, the solve of exactly these settings (None: solved here).
+    `catalog` may be Inputs over it, checked once (Settings.to_inputs)."""
     bundled = BUNDLED.get(settings.catalog)
     scenario = settings_scenario(
         settings,

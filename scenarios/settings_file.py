@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from optimizer import AllOrNothing, Assumptions, Exclude, GoalMin, Lock, Scalable, UdvalgMax, UdvalgMin
+from optimizer import AllOrNothing, Assumptions, Exclude, GoalMin, Inputs, Lock, Scalable, UdvalgMax, UdvalgMin
 from optimizer.constraints import Constraint, Year
 from optimizer.result import Result
 from scenarios.compare import compare
@@ -36,7 +36,7 @@ _REASON_LINE = re.compile(
 
 def settings_scenario(
     settings: Settings,
-    catalog: pd.DataFrame,
+    catalog: pd.DataFrame | Inputs,
     *,
     name: str,
     catalog_path: Path | None,
@@ -45,7 +45,7 @@ def settings_scenario(
     baseline_path: Path | None = None,
 ) -> Scenario:
     """The settings as a scenario over `catalog` read from these files (the reasons of locks, exclusions and
-    partial funding in its description)."""
+    partial funding in its description). `catalog` may be Inputs over it, checked once (Settings.to_inputs)."""
     return Scenario(
         name=name,
         inputs=settings.to_inputs(catalog),
@@ -59,7 +59,7 @@ def settings_scenario(
 
 def settings_toml(
     settings: Settings,
-    catalog: pd.DataFrame,
+    catalog: pd.DataFrame | Inputs,
     *,
     name: str,
     catalog_path: Path,
@@ -83,7 +83,7 @@ def _description(settings: Settings) -> str:
 
 def committee_workbook(
     settings: Settings,
-    catalog: pd.DataFrame,
+    catalog: pd.DataFrame | Inputs,
     result: Result,
     reference: Result | None,
     *,

@@ -26,9 +26,9 @@ PICK_NAME, PICK_VERSION, MESSAGE = "library_pick_name", "library_pick_version", 
 NOTE_LENGTH = 500
 
 
-def draw(settings: Settings, whatif: WhatIf, source: data.Source, catalog: pd.DataFrame) -> None:
+def draw(settings: Settings, whatif: WhatIf, source: data.Source) -> None:
     said = _message()
-    _save_form(settings, whatif.result, source, catalog)
+    _save_form(settings, whatif.result, source)
     try:
         listing = data.library().list()
     except LibraryError as exc:
@@ -60,7 +60,7 @@ def _say(text: str, *, error: bool = False) -> None:
 # --- saving ------------------------------------------------------------------------------------------
 
 
-def _save_form(settings: Settings, result: Result | None, source: data.Source, catalog: pd.DataFrame) -> None:
+def _save_form(settings: Settings, result: Result | None, source: data.Source) -> None:
     st.subheader(T["save_head"])
     st.caption(T["save_help"])
     kept = st.session_state.setdefault(KEPT, {})
@@ -81,7 +81,7 @@ def _save_form(settings: Settings, result: Result | None, source: data.Source, c
         type="primary",
         disabled=result is None,
         on_click=_save,
-        args=(settings, result, source, catalog),
+        args=(settings, result, source),
         key=state.key("library_save"),
     )
     if result is None:
@@ -92,7 +92,7 @@ def _keep(key: str) -> None:
     st.session_state.setdefault(KEPT, {})[key] = st.session_state.get(key, "")
 
 
-def _save(settings: Settings, result: Result | None, source: data.Source, catalog: pd.DataFrame) -> None:
+def _save(settings: Settings, result: Result | None, source: data.Source) -> None:
     """Save the settings shown when the button was pressed, with their result; the session is then on that
     version (its link names it)."""
     name, author = _typed(NAME), _typed(AUTHOR)
@@ -102,7 +102,14 @@ def _save(settings: Settings, result: Result | None, source: data.Source, catalo
         return
     try:
         info = saved.save(
-            data.library(), settings, catalog, source.files, result, name=name, author=author, note=_typed(NOTE)
+            data.library(),
+            settings,
+            data.checked(source),
+            source.files,
+            result,
+            name=name,
+            author=author,
+            note=_typed(NOTE),
         )
     except LibraryError as exc:
         _say(saved.library_problem(exc), error=True)

@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
-import pandas as pd
 import streamlit as st
 
 from optimizer import PuljeError
@@ -38,7 +37,7 @@ def catalog_name(source: data.Source) -> str:
     return CATALOG_NAMES.get(source.key, source.name)
 
 
-def draw(settings: Settings, whatif: WhatIf, source: data.Source, catalog: pd.DataFrame) -> None:
+def draw(settings: Settings, whatif: WhatIf, source: data.Source) -> None:
     st.subheader(T["link_head"])
     st.caption(T["link_help"] + ("" if source.key in BUNDLED else " " + T["link_upload"]))
     st.code(link(), language=None, wrap_lines=True)
@@ -48,7 +47,7 @@ def draw(settings: Settings, whatif: WhatIf, source: data.Source, catalog: pd.Da
     stem = T["file_stem"].format(catalog=source.key.replace(":", "-"))
     name = T["scenario_name"].format(catalog=catalog_name(source))
     try:
-        toml = _toml(settings, catalog, source, name)
+        toml = _toml(settings, source, name)
     except PuljeError:
         toml = None
     left, right = st.columns(2)
@@ -66,7 +65,7 @@ def draw(settings: Settings, whatif: WhatIf, source: data.Source, catalog: pd.Da
     if result is not None and result.is_ok:
         right.download_button(
             T["excel"],
-            lambda: _workbook(settings, catalog, whatif, source, name),
+            lambda: _workbook(settings, whatif, source, name),
             file_name=f"{stem}.xlsx",
             mime=XLSX,
             help=T["excel_help"],
@@ -83,11 +82,11 @@ def draw(settings: Settings, whatif: WhatIf, source: data.Source, catalog: pd.Da
     )
 
 
-def _toml(settings: Settings, catalog: pd.DataFrame, source: data.Source, name: str) -> str:
+def _toml(settings: Settings, source: data.Source, name: str) -> str:
     bundled = BUNDLED.get(source.key)
     return settings_toml(
         settings,
-        catalog,
+        data.checked(source),
         name=name,
         catalog_path=source.path if bundled else Path(source.name),
         baseline_path=bundled.decided_path if bundled else None,
@@ -95,13 +94,13 @@ def _toml(settings: Settings, catalog: pd.DataFrame, source: data.Source, name: 
     )
 
 
-def _workbook(settings: Settings, catalog: pd.DataFrame, whatif: WhatIf, source: data.Source, name: str) -> bytes:
+def _workbook(settings: Settings, whatif: WhatIf, source: data.Source, name: str) -> bytes:
     assert whatif.result is not None
     origin = settings.reference_origin if settings.reference is not None else "decided"
     with tempfile.TemporaryDirectory() as folder:
         return committee_workbook(
             settings,
-            catalog,
+            data.checked(source),
             whatif.result,
             whatif.reference,
             name=name,

@@ -79,7 +79,7 @@ def _draw() -> None:
                 assumptions.draw(settings, whatif, pulje_note_key(source), catalog)
         if tabs[4].open:
             with tabs[4]:
-                sharing.draw(settings, whatif, source, catalog)
+                sharing.draw(settings, whatif, source)
         if tabs[5].open:
             with tabs[5]:
-                library.draw(settings, whatif, source, catalog)
+                library.draw(settings, whatif, source)
