@@ -211,6 +211,8 @@ def _text(value: float | None, kind: str, empty: str) -> str:
 
 
 def _slid(s_key: str, b_key: str, r_key: str, kind: str, empty: str, apply: Apply) -> None:
+    if not state.is_current(s_key):
+        return
     ss = st.session_state
     moved = float(ss[s_key])
     value = None if (empty == "top" and moved >= ss[r_key]) or (empty == "zero" and moved == 0) else moved
@@ -227,6 +229,8 @@ def _show(b_key: str, text: str) -> None:
 
 
 def _typed(s_key: str, b_key: str, r_key: str, kind: str, empty: str, apply: Apply) -> None:
+    if not state.is_current(b_key):
+        return
     ss = st.session_state
     text = str(ss[b_key]).strip()
     if text == ss.get(b_key + ":shown"):  # the echo of what the slider put there, or the value already set

@@ -188,6 +188,13 @@ def key(*parts: object) -> str:
     return ":".join(str(p) for p in (st.session_state.get(GEN, 0), *parts))
 
 
+def is_current(widget_key: str) -> bool:
+    """Whether a widget key is of the current generation. A browser can still send a change to a widget the
+    last rebuild replaced (a slider moved while a save re-keys the widgets); its key and value are gone, so
+    the callback drops that change and the run draws the current widgets, showing the settings as they are."""
+    return widget_key.startswith(f"{st.session_state.get(GEN, 0)}:")
+
+
 def notice(head: str, lines: list[str] | None = None, *, error: bool = False) -> None:
     """A message for the top of the page, shown on the next run of the whole page."""
     st.session_state.setdefault(NOTICES, []).append((head, list(lines or []), error))

@@ -86,7 +86,7 @@ def _about(source: data.Source) -> None:
 
 def _chosen(key: str) -> None:
     choice = st.session_state.get(key)
-    if choice == state.source().key:
+    if not state.is_current(key) or choice == state.source().key:
         return
     try:
         found = data.source_of(str(choice))
@@ -122,7 +122,8 @@ def _uploaded(key: str) -> None:
 
 
 def _committee(key: str) -> None:
-    state.set_committee(bool(st.session_state.get(key)))
+    if state.is_current(key):
+        state.set_committee(bool(st.session_state.get(key)))
 
 
 def _reset() -> None:
