@@ -103,6 +103,21 @@ def test_an_empty_library_lists_nothing(library: Library) -> None:
     assert library.list().empty and library.names() == ()
 
 
+def test_the_stamp_changes_with_every_version_added_and_only_then(library: Library, workspace: Path) -> None:
+    """The app keeps its list of versions until the stamp changes: a save and a restore each change it, reading
+    does not."""
+    stamps = [library.stamp()]
+    library.save(example(workspace, LABOUR), "Plan", "Kim")
+    stamps.append(library.stamp())
+    library.list(), library.summary("Plan", 1), library.versions("Plan")
+    assert library.stamp() == stamps[-1]
+    library.save(example(workspace, LABOUR), "Plan", "Kim")
+    stamps.append(library.stamp())
+    library.restore("Plan", 1, "Ole")
+    stamps.append(library.stamp())
+    assert len(set(stamps)) == 4 and stamps[0] == (0, None)
+
+
 def edit_a_reach(catalog: Path) -> None:
     """Change a figure the value depends on (a reach; a cost would be overridden by the per-year asks)."""
     text = catalog.read_text(encoding="utf-8")

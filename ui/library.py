@@ -30,7 +30,8 @@ def draw(settings: Settings, whatif: WhatIf, source: data.Source) -> None:
     said = _message()
     _save_form(settings, whatif.result, source)
     try:
-        listing = data.library().list()
+        library = data.library()
+        listing, shown = _read(library.url.render_as_string(hide_password=False), library.stamp())
     except LibraryError as exc:
         problem = saved.library_problem(exc)
         if problem not in said:  # the save just said it
@@ -40,7 +41,7 @@ def draw(settings: Settings, whatif: WhatIf, source: data.Source) -> None:
     if listing.empty:
         st.info(T["empty"])
         return
-    _versions(listing)
+    _versions(shown)
     _pick(listing)
     comparison(listing)
 
@@ -132,13 +133,21 @@ def _typed(key: str) -> str:
 # --- the versions: list, open, restore ---------------------------------------------------------------------
 
 
-def _versions(listing: pd.DataFrame) -> None:
-    """Every saved version: name, version, who saved it when, its value, status and note."""
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _read(url: str, stamp: tuple[int, int | None]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The library's versions, and the table of them as shown: read and formatted once per change of the
+    library (Library.stamp), not on every run of the tab (the page only reads them)."""
+    listing = data.library().list()
     shown = listing.assign(
         saved=[saved.saved_time(moment) for moment in listing["created_at"]],
         status=[status_text(s, short=True) for s in listing["status"]],
         objective=pd.to_numeric(listing["objective"], errors="coerce"),
     )
+    return listing, shown
+
+
+def _versions(shown: pd.DataFrame) -> None:
+    """Every saved version: name, version, who saved it when, its value, status and note."""
     labels = T["columns"]
     kinds = {"version": Kind.COUNT, "objective": Kind.VALUE}
     show(shown, labels, kinds=kinds, height=min(38 + 35 * len(shown), 320), widths={"note": "medium"})

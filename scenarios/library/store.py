@@ -157,6 +157,13 @@ class Library:
             rows = current.execute(query).all()
         return pd.DataFrame([tuple(row) for row in rows], columns=LIST_COLUMNS)
 
+    def stamp(self) -> tuple[int, int | None]:
+        """What changes whenever a version is added (the count of versions and the highest row id; versions are
+        only ever added), read in one small query: a reader can keep its list until the stamp changes."""
+        with session(self.engine) as current:
+            count, highest = current.execute(select(func.count(), func.max(VersionRow.id))).one()
+        return int(count), highest
+
     def names(self) -> tuple[str, ...]:
         """The names in the library, sorted."""
         with session(self.engine) as current:
