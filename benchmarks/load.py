@@ -23,7 +23,8 @@ author, note, pulje and allocation that session had (the allocation checked agai
 settings), none lost, none extra, none mixed up. The CPU time of the server(s), Chromium, this driver and the
 rest of the machine and the load average are reported beside them, since all share this machine's cores.
 
-`python -m benchmarks.load` (or `make bench-load`): prints the figures and writes benchmarks/results/load.json.
+`python -m benchmarks.load` (or `make bench-load`): prints the figures and writes benchmarks/results/load.json, with
+the app servers' logs beside it (load-server0.log, ...), where a failed session's traceback is.
 Not part of `make test`: it takes a minute and a half and loads both cores.
 """
 
@@ -198,7 +199,8 @@ def main(argv: list[str] | None = None) -> None:
         url_db = f"sqlite:///{Path(folder) / 'library.db'}"
         env = {"PULJE_DATABASE_URL": url_db, "PULJE_CACHE_DIR": str(Path(folder) / "cache")}
         with ExitStack() as stack:
-            urls = [stack.enter_context(served_app(Path(folder) / f"server{k}.log", env)) for k in range(args.servers)]
+            RESULTS.mkdir(parents=True, exist_ok=True)  # the servers' logs are kept there, to read a failure in
+            urls = [stack.enter_context(served_app(RESULTS / f"load-server{k}.log", env)) for k in range(args.servers)]
             pids = [_server_pid(url) for url in urls]
             calm = asyncio.run(alone(urls[0], pids[0], args.sessions + args.browser_sessions))
             load_before = os.getloadavg()
@@ -213,7 +215,6 @@ def main(argv: list[str] | None = None) -> None:
     }
     if not args.quiet:
         print(json.dumps(report, indent=2, ensure_ascii=False))
-    RESULTS.mkdir(parents=True, exist_ok=True)
     records = {"save_records": [asdict(s) for s in saves]}  # "saves" is the count
     (RESULTS / "load.json").write_text(json.dumps(report | records, indent=2))
 
