@@ -123,16 +123,20 @@ def read_text(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[str
     workbook, a PDF, binary data) or that no encoding decodes raises InputFileError saying so.
     """
     path = Path(path)
-    data = read_bytes(path, max_bytes=max_bytes)
+    return decode_text(path.name, read_bytes(path, max_bytes=max_bytes))
+
+
+def decode_text(name: str, data: bytes) -> tuple[str, str]:
+    """The text of a file's bytes already read (named `name` in messages), as read_text gives it."""
     kind = kind_of(data)
     if kind is not Kind.TEXT:
-        raise InputFileError(f"{path.name} is {kind.value}, not a text file")
-    text, encoding = _decode(path.name, data)
+        raise InputFileError(f"{name} is {kind.value}, not a text file")
+    text, encoding = _decode(name, data)
     if encoding != "UTF-8":
-        message = f"{path.name} is not UTF-8; it was read as {encoding}"
+        message = f"{name} is not UTF-8; it was read as {encoding}"
         if encoding == "Windows-1252":
             message += ": check that æ, ø and å came out right, or save the file as UTF-8"
-        warnings.warn(EncodingNote(message, encoding), stacklevel=2)
+        warnings.warn(EncodingNote(message, encoding), stacklevel=3)
     return text, encoding
 
 

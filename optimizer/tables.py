@@ -17,7 +17,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from optimizer.errors import CatalogError, InputFileError, Problem
-from optimizer.files import Kind, check_readable, file_kind, read_text
+from optimizer.files import Kind, check_readable, decode_text, kind_of, read_bytes
 from optimizer.limits import MAX_COLUMNS, MAX_ROWS
 from optimizer.numbers import format_whole
 from optimizer.workbook import Grid, read_sheet
@@ -93,11 +93,12 @@ def check_header(origin: str, cells: Sequence[object], *, row: int = 1) -> None:
 def _csv_grid(path: Path) -> Grid:
     origin = path.name
     try:
-        kind = file_kind(path)
+        data = read_bytes(path)  # read once: what it is, then its text
+        kind = kind_of(data)
         if kind is not Kind.TEXT:
             rename = ": rename it to .xlsx" if kind is Kind.ZIP else ""
             raise InputFileError(f"{origin} is {kind.value}, not a CSV text file{rename}")
-        text, _ = read_text(path)
+        text, _ = decode_text(origin, data)
     except InputFileError as exc:
         raise CatalogError(origin, [Problem(str(exc))]) from None
     first_line = text.split("\n", 1)[0]
