@@ -72,20 +72,22 @@ def shape_of(model: LinearModel) -> Shape | None:
     column_preference, idle = np.zeros(model.n_cols), np.zeros(model.n_cols)
     column_preference[model.share_cols] = preference
     idle[model.share_cols] = np.where(inst.cost > 0, -SPEND_PENALTY * inst.cost / max(inst.cost.max(), 1.0), 0.0)
-    pairs, pair_rows = _pairs(model, rest)
+    pairs, pair_rows = _pairs(model, rest, year_of)
     return Shape(budget, year_of, weight, single, cols, model.row_value[model.row_start[single]], rest,
                  column_preference, idle, pairs, pair_rows)  # fmt: skip
 
 
-def _pairs(model: LinearModel, rows: np.ndarray) -> tuple[tuple[tuple[int, int], ...], np.ndarray]:
-    """`requires` rows s[later] − s[first] ≤ 0 on two columns, each column in one such row at most."""
+def _pairs(model: LinearModel, rows: np.ndarray, year_of: np.ndarray) -> tuple[tuple[tuple[int, int], ...], np.ndarray]:
+    """`requires` rows s[later] − s[first] ≤ 0 on two columns of one budget row, each column in one such row at
+    most (a later asking only in a year after its prerequisite's last ask is left to the row check)."""
     found, seen = [], set()
     for r in rows:
         entries = slice(model.row_start[r], model.row_start[r + 1])
         cols, coefs = model.row_index[entries], model.row_value[entries]
         if model.rows[r].kind == "requires" and len(cols) == 2 and sorted(coefs) == [-1.0, 1.0]:
             later, first = (int(c) for c in (cols if coefs[0] > 0 else cols[::-1]))
-            if later not in seen and first not in seen and model.row_upper[r] == 0:
+            same_year = year_of[later] == year_of[first] >= 0
+            if same_year and later not in seen and first not in seen and model.row_upper[r] == 0:
                 found.append((r, first, later))
                 seen |= {later, first}
     return tuple((first, later) for _, first, later in found), np.array([r for r, _, _ in found], dtype=int)
@@ -122,7 +124,9 @@ def _lp_draws(
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Each draw's LP optimum (the shares only) by sorting, with the mask of the draws answered. A `requires`
     pair within a year is one indsats funded at one share where the later is worth more per krone than its
-    prerequisite (then the pair's money is best spent on both together), else two, the prerequisite first."""
+    prerequisite (then the pair's money is best spent on both together), else two, the prerequisite first. None
+    (the solver answers) where a pair's bounds differ, its prerequisite is held above 0 or its later is (a lock:
+    the prerequisite must then rise to it, which the sort does not do)."""
     folded = _folded(shape, bounds)
     if folded is None or (objective < 0).any() or not _only_budget_columns(shape, *folded):
         return None
@@ -134,7 +138,9 @@ def _lp_draws(
         pairs = [(position[f], position[later]) for f, later in shape.pairs if f in position and later in position]
         firsts, laters = np.array([f for f, _ in pairs], dtype=int), np.array([la for _, la in pairs], dtype=int)
         low, high = lower[cols], upper[cols]
-        if math.isfinite(bounds.row_lower[r]) or (low[firsts] != 0).any() or (high[firsts] != high[laters]).any():
+        if math.isfinite(bounds.row_lower[r]) or (low[firsts] != 0).any() or (low[laters] != 0).any():
+            return None
+        if (high[firsts] != high[laters]).any():
             return None
         value, weight = objective[:, cols].copy(), shape.weight[cols]
         together = value[:, firsts] / weight[firsts] < value[:, laters] / weight[laters]
@@ -199,6 +205,10 @@ def _fill(value: np.ndarray, weight: np.ndarray, low: np.ndarray, high: np.ndarr
     room = budget - weight @ low
     if room < -ROW_TOL * max(1.0, abs(budget)):
         return None  # infeasible: the solver says so, with its conflict
+    if not weight.size:  # a year nothing is asked in: its budget is slack
+        none = np.zeros((len(value), 0))
+        unique = np.full(len(value), room > ROW_TOL * max(1.0, abs(budget)))
+        return none, np.zeros(len(value)), unique, none.astype(bool)
     draws = np.arange(len(value))[:, None]
     capacity = (high - low) * weight
     ratio = value / weight

@@ -9,13 +9,16 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from optimizer import (
     AllOrNothing,
+    Compiled,
+    Exclude,
     Inputs,
     Lock,
+    MaxFunding,
     MutuallyExclusive,
     Requires,
     SetupCost,
@@ -25,7 +28,8 @@ from optimizer import (
 )
 from optimizer import fastpath as fastpath_module
 from optimizer import highs as highs_module
-from optimizer.fastpath import shape_of
+from optimizer.errors import SpecError
+from optimizer.fastpath import shape_of, solve_many
 from optimizer.highs import CompiledModel, RawSolution
 from scenarios import Scenario, load_scenario
 from scenarios.robustness import _solve_draws, draw_values
@@ -309,3 +313,153 @@ def test_the_relaxation_stepping_aside_leaves_the_knapsack_on() -> None:
     with highs._relaxed():
         assert highs._fast(any_size=True) is None, "a degenerate relaxation: the solver answers it"
     assert highs._fast() is not None
+
+
+@st.composite
+def small_requires_inputs(draw: st.DrawFn, *, binary: bool) -> Inputs:
+    """A few indsatser over one or two years with `requires` rules (some prerequisites asking only in the first
+    year and their later only in the second), twins, and any of a lock (a full or half ask, one year or every
+    year), an exclusion, a funding cap and a binding udvalg cap."""
+    n = draw(st.integers(2, 6))
+    names = draw(st.lists(st.sampled_from("abcdefghijklmnop"), min_size=n + 2, max_size=n + 2, unique=True))
+    years = draw(st.sampled_from([(2025,), (2025, 2026)]))
+    rows = []
+    for k in range(n):
+        cost = draw(st.integers(1, 8)) * 25_000
+        row = {"id": names[k], "udvalg": "SU" if k == 0 else draw(st.sampled_from(["SU", "KFU"])), "goals": "job",
+               "cost_kr": cost, "reach": draw(st.sampled_from([0, 40, 80, 120])),
+               "scalable": "false" if binary else "true"}  # fmt: skip
+        if len(years) == 2:
+            first, second = draw(st.sampled_from([(1, 1), (1, 1), (1, 0), (0, 1)]))
+            row["asks"] = f"2025={cost * first}; 2026={cost * second}"
+        rows.append(row)
+    for twin in names[n : n + draw(st.integers(0, 2))]:
+        rows.append(dict(rows[draw(st.integers(0, n - 1))], id=twin))
+    ids = [str(row["id"]) for row in rows]
+    total = sum(int(row["cost_kr"]) for row in rows)  # type: ignore[call-overload]
+    budget = {year: draw(st.integers(0, 20)) * total / 20 for year in years}
+    pairs = st.tuples(st.sampled_from(ids), st.sampled_from(ids)).filter(lambda pair: pair[0] != pair[1])
+    required = draw(st.lists(pairs, max_size=3, unique=True))
+    rules: list[object] = [Requires(later, first) for later, first in required]
+    if draw(st.booleans()):  # a lock, on the later of a rule as often as on any indsats
+        locked_id = draw(st.sampled_from([*ids, *[later for later, _ in required] * len(ids)]))
+        locked = next(row for row in rows if row["id"] == locked_id)
+        share = 1.0 if binary else draw(st.sampled_from([1.0, 1.0, 0.5]))
+        year = draw(st.sampled_from([None, *years]))
+        rules.append(Lock(str(locked["id"]), kr=share * float(locked["cost_kr"]), year=year))  # type: ignore[arg-type]
+    if draw(st.booleans()):
+        rules.append(Exclude(draw(st.sampled_from(ids))))
+    if not binary and draw(st.booleans()):
+        capped = draw(st.sampled_from(rows))
+        rules.append(MaxFunding(str(capped["id"]), kr=float(capped["cost_kr"]) / 2))  # type: ignore[arg-type]
+    if draw(st.integers(0, 3)) == 0:
+        rules.append(UdvalgMax("SU", kr=draw(st.integers(0, 8)) * 25_000))
+    return Inputs(make_catalog(rows), budget, evidence_weight=0, constraints=tuple(rules))  # type: ignore[arg-type]
+
+
+def tied_draws(draw: st.DrawFn, n: int) -> np.ndarray:
+    """A few draws of value per indsats from a small set (so indsatser tie within a draw, and with their twins)."""
+    count = draw(st.integers(1, 5))
+    values = draw(st.lists(st.sampled_from([0.0, 1.0, 2.0, 3.0, 4.5]), min_size=count * n, max_size=count * n))
+    return np.array(values).reshape(count, n)
+
+
+def compiled_or_reject(inputs: Inputs) -> Compiled:
+    """The compiled model, or the example rejected where its rules contradict the catalog (a lock in a year the
+    indsats asks nothing, a lock above a funding cap)."""
+    try:
+        return compile_inputs(inputs)
+    except SpecError:
+        reject()
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["scalable", "all-or-nothing"])
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(data=st.data())
+def test_draws_with_requires_locks_and_exclusions_equal_one_solve_per_draw(binary: bool, data: st.DataObject) -> None:
+    """Robustness's draws solved at once (the sort or the knapsack, `requires` pairs kept by them) give what one
+    HiGHS solve per draw gives, draw by draw, where a lock holds a pair's later up, a prerequisite is excluded or
+    capped, or a pair spans two years; where the model is infeasible no draw is answered by the fast path."""
+    compiled = compiled_or_reject(data.draw(small_requires_inputs(binary=binary)))
+    values = tied_draws(data.draw, compiled.instance.n)
+    general = CompiledModel(compiled.model)
+    general._fast = lambda: None  # type: ignore[method-assign]
+    if general.solve().status is not Status.OPTIMAL:
+        batch = solve_many(compiled.model, compiled.model.objectives_for(values))
+        assert batch is None or not batch[1].any(), "an infeasible model: the solver says so, with its conflict"
+        return
+    together = _solve_draws(compiled, values, False)
+    alone = one_solve_per_draw(compiled, values)
+    assert np.allclose(together[0], alone[0], atol=1.0)  # HiGHS leaves crumbs within its integrality tolerance
+    assert np.allclose(together[1], alone[1], rtol=1e-8, atol=1e-9)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(inputs=small_requires_inputs(binary=False))
+def test_the_sort_with_requires_locks_and_exclusions_gives_the_solvers_answer(inputs: Inputs) -> None:
+    """A CompiledModel solve of an LP with `requires` rules, locks, exclusions and caps: the sort answers only
+    where it gives HiGHS's allocation and row duals (else it steps aside)."""
+    compiled = compiled_or_reject(inputs)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(highs_module, "SORTED_LP", 0)
+        fast = compiled.highs._fast()
+    general = CompiledModel(compiled.model)
+    general._fast = lambda: None  # type: ignore[method-assign]
+    solved = general.solve()
+    if fast is None:
+        return
+    assert solved.status is Status.OPTIMAL
+    same(fast, solved)
+    assert fast.row_duals is not None and solved.row_duals is not None
+    assert np.allclose(fast.row_duals, solved.row_duals, rtol=1e-7, atol=1e-9)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(inputs=small_requires_inputs(binary=True))
+def test_the_sorted_relaxation_with_requires_locks_and_exclusions_gives_the_solvers_duals(inputs: Inputs) -> None:
+    """The LP relaxation of an all-or-nothing model (the rates at the margin) sorted with `requires` rules, locks
+    and exclusions among its rows: where the sort answers, its value and row duals are HiGHS's."""
+    compiled = compiled_or_reject(inputs)
+    fast = compiled.highs.solve_relaxation()
+    general = CompiledModel(compiled.model)
+    general._fast = lambda **_: None  # type: ignore[method-assign]
+    solved = general.solve_relaxation()
+    assert fast.status is solved.status
+    if solved.status is not Status.OPTIMAL:
+        return
+    assert math.isclose(fast.objective, solved.objective, rel_tol=1e-9, abs_tol=1e-9)
+    assert fast.row_duals is not None and solved.row_duals is not None
+    assert np.allclose(fast.row_duals, solved.row_duals, rtol=1e-7, atol=1e-9)
+
+
+def test_draws_with_a_lock_on_a_pairs_later_equal_one_solve_per_draw() -> None:
+    """The roll-out locked at its full ask: the concept it requires must be funded in full too. The sort's pair
+    (one indsats from the later's lower bound up) would count the lock twice and fund the roll-out twice over; it
+    steps aside and the solver answers."""
+    inputs = requires_inputs(False, 400_000)
+    inputs = inputs.replace(constraints=(Requires("roll-out", "concept"), Lock("roll-out", kr=100_000)))
+    compiled = compile_inputs(inputs)
+    values = np.array([[5.0, 0.01, 3.0], [4.0, 0.03, 1.0]])
+    together, alone = _solve_draws(compiled, values, False), one_solve_per_draw(compiled, values)
+    assert np.allclose(together[0], alone[0], atol=1.0)
+    assert np.allclose(together[1], alone[1], rtol=1e-8)
+    assert (together[0][:, 0] == 100_000).all(), "the lock holds"
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["scalable", "all-or-nothing"])
+def test_a_requires_across_years_is_checked_by_the_fast_paths(binary: bool) -> None:
+    """The concept asks in 2025 only, the roll-out in 2026 only: their `requires` row joins two budget rows, so
+    it is no pair of one year's sort or knapsack and is checked like any other row."""
+    rows = [{"id": "roll-out", "cost_kr": 100_000, "reach": 500, "asks": "2025=0; 2026=100000"},
+            {"id": "concept", "cost_kr": 100_000, "reach": 1, "asks": "2025=100000; 2026=0"},
+            {"id": "other", "cost_kr": 100_000, "reach": 300}]  # fmt: skip
+    for row in rows:
+        row.update(udvalg="SU", goals="job", scalable="false" if binary else "true")
+    inputs = Inputs(make_catalog(rows), {2025: 100_000, 2026: 200_000}, evidence_weight=0,
+                    constraints=(Requires("roll-out", "concept"),))  # fmt: skip
+    compiled = compile_inputs(inputs)
+    values = np.array([[5.0, 0.01, 3.0], [1.0, 0.01, 3.0]])
+    together, alone = _solve_draws(compiled, values, False), one_solve_per_draw(compiled, values)
+    assert np.allclose(together[0], alone[0], atol=1.0)
+    assert np.allclose(together[1], alone[1], rtol=1e-8)
+    assert together[0][0, 0] == together[0][0, 1] == 100_000, "the roll-out only with its concept"
