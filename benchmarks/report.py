@@ -15,13 +15,16 @@ never asserted in `make test`. This file and `growth.png` are rewritten by every
 
 How pulje solves a model (optimizer/highs.py and optimizer/fastpath.py choose by its shape, and every
 fast path gives the solver's own answer, ties broken by id; tests/test_fastpath.py compares them):
-- all-or-nothing indsatser: an exact knapsack over the budget in steps of the asks' common divisor, the
-  budget rows solved and every other row checked afterwards (a `requires` pair within a year is one choice
-  of three); where another row binds, HiGHS's branch and bound;
+- all-or-nothing indsatser: at most 16 free columns, every allocation tried against every row (the sums of
+  two halves' subsets), the tie-break taken as the solver's second stage takes it; otherwise an exact
+  knapsack over the budget in steps of the asks' common divisor, the budget rows solved and every other row
+  checked afterwards (a `requires` pair within a year is one choice of three); where another row binds,
+  HiGHS's branch and bound without presolve, whose tie-break stage first holds the columns every allocation
+  of the optimal value has alike (a bound from the LP relaxation's duals) and cuts at the root only;
 - an LP of at least 2.000 columns whose only rows are the budget's (and rows on one column): a sort by value
-  per krone; other LPs of at least 5.000 columns: HiGHS's interior point method without presolve (its
-  presolve and dual simplex are slow on many alike columns), then its simplex method for the tie-break on
-  the optimal face, which is skipped where that face is a single point; smaller models: HiGHS's defaults;
+  per krone; other LPs of at least 5.000 columns: HiGHS's interior point method, then its simplex method for
+  the tie-break on the optimal face, which is skipped where that face is a single point; smaller LPs: HiGHS's
+  simplex; all without HiGHS's presolve (slow on many alike columns, and no help on these models);
 - robustness: all draws at once by the knapsack or the sort (with `requires` pairs), the general path for
   the draws where another row binds.
 PDLP was measured too and left out: its answer is within 10⁻⁴, not exact.
