@@ -295,6 +295,8 @@ def _knapsack(value: np.ndarray, tie: np.ndarray, sizes: np.ndarray, steps: int,
     chosen = np.zeros((draws, items), dtype=bool)
     chunk = max(1, DP_CHUNK_CELLS // (steps + 1))
     options = [[(list(option), int(sizes[list(option)].sum())) for option in group] for group in choices]
+    with_buffer = np.empty((min(chunk, draws), steps + 1))  # reused: a fresh array per item costs its page faults
+    better_buffer = np.empty((min(chunk, draws), steps + 1), dtype=bool)
     for start in range(0, draws, chunk):
         part = key[start : start + chunk]
         best = np.zeros((len(part), steps + 1))
@@ -304,9 +306,12 @@ def _knapsack(value: np.ndarray, tie: np.ndarray, sizes: np.ndarray, steps: int,
             for o, (members, size) in enumerate(group, start=1):
                 if size > steps:
                     continue
-                with_it = before[:, : steps + 1 - size] + part[:, members].sum(axis=1, keepdims=True)
-                np.copyto(taken[g, :, size:], o, where=with_it > best[:, size:])
-                np.maximum(best[:, size:], with_it, out=best[:, size:])
+                width = steps + 1 - size
+                with_it = np.add(before[:, :width], part[:, members].sum(axis=1, keepdims=True),
+                                 out=with_buffer[: len(part), :width])  # fmt: skip
+                better = np.greater(with_it, best[:, size:], out=better_buffer[: len(part), :width])
+                np.copyto(taken[g, :, size:], o, where=better)
+                np.copyto(best[:, size:], with_it, where=better)
         room = np.full(len(part), steps)
         rows = np.arange(len(part))
         for g in range(len(options) - 1, -1, -1):

@@ -486,6 +486,7 @@ def solve_cvar(model: LinearModel, draw_objectives: np.ndarray, alpha: float, ti
     n, m = model.n_cols, model.n_rows
     scale = float(np.max(np.abs(draw_objectives))) or 1.0
     highs = new_highs(time_limit)
+    highs.setOptionValue("presolve", "off")  # as in CompiledModel.solve: 0,44 -> 0,31 s on Copenhagen's 2.000 draws
     highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
     start, index, value = model.column_matrix()
     lower, upper = model.row_bounds()
