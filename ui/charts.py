@@ -4,6 +4,8 @@ frontier between two goals, the price of evidence and the core index."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import altair as alt
 import pandas as pd
 
@@ -41,21 +43,41 @@ def short(name: str) -> str:
     return name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1] + "…"
 
 
+def bar_labels(names: list[str]) -> list[str]:
+    """Each name short enough for the axis, and no two alike (a bar per label: two indsatser under one label
+    would be drawn as one bar of their sum): names that begin alike keep their end instead
+    ("Undervisning af lærere …: metodehæfte"), and names still alike are numbered."""
+    shown = [short(name) for name in names]
+    counts = Counter(shown)
+    half = (NAME_CHARS - 2) // 2
+    shown = [
+        label if counts[label] == 1 or len(name) <= NAME_CHARS else f"{name[:half].rstrip()} …{name[-half:]}"
+        for name, label in zip(names, shown, strict=True)
+    ]
+    counts, seen = Counter(shown), Counter[str]()
+    numbered = []
+    for label in shown:
+        seen[label] += 1
+        numbered.append(label if counts[label] == 1 else f"{label} ({seen[label]})")
+    return numbered
+
+
 def allocation(table: pd.DataFrame, status_labels: dict[str, str], *, large: bool = False) -> dict:
     """A bar per indsats (kroner over the plan, coloured by status), the reference marked by a black tick.
 
     Written as a Vega-Lite spec (the renderer Altair uses) rather than through Altair: this chart is redrawn
     on every slider move, and building it through Altair's validation takes longer than the solve."""
+    names = table["name"].tolist()
     records = [
         {
-            "label": short(name),
+            "label": label,
             "name": name,
             "amount_kr": float(now),
             "reference_kr": _plain(ref),
             "status_text": status_labels[status],
         }
-        for name, now, ref, status in zip(
-            table["name"], table["amount_kr"], table["reference_kr"], table["status"], strict=True
+        for label, name, now, ref, status in zip(
+            bar_labels(names), names, table["amount_kr"], table["reference_kr"], table["status"], strict=True
         )
     ]
     present = [s for s in COLORS if s in set(table["status"])]
