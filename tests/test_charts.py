@@ -1,5 +1,5 @@
-"""The allocation chart draws one bar per indsats: Copenhagen's catalog has two indsatser whose names share
-their first 48 characters, which were drawn as one bar of their sum with two reference ticks."""
+"""The allocation and core-index charts draw one bar per indsats: Copenhagen's catalog has two indsatser whose
+names share their first 48 characters, which were drawn as one bar of their sum with two reference ticks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from optimizer import load_catalog
 from scenarios.bundled import BUNDLED
-from ui.charts import NAME_CHARS, allocation, bar_labels
+from ui.charts import NAME_CHARS, allocation, bar_labels, core_index
 from ui_text import STATUS
 
 
@@ -21,6 +21,8 @@ def test_every_copenhagen_indsats_gets_a_bar_of_its_own() -> None:
     by_label = {r["label"]: r["name"] for r in records}
     assert any(label.endswith("metodehæfte") for label in by_label)  # the pair tells itself apart by its end
     assert all(len(label) <= NAME_CHARS for label in by_label)
+    core = core_index(pd.DataFrame({"name": names, "core_pct": 50.0})).to_dict()
+    assert len({row["label"] for row in next(iter(core["datasets"].values()))}) == len(names)
 
 
 @given(st.lists(st.text(alphabet="ab :", min_size=1, max_size=70), min_size=1, max_size=12))

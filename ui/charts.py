@@ -262,7 +262,7 @@ def evidence_price(points: pd.DataFrame) -> alt.Chart:
 
 def core_index(table: pd.DataFrame) -> alt.Chart:
     """The share of draws in which each indsats is funded."""
-    data = table.assign(label=table["name"].map(short))
+    data = table.assign(label=bar_labels(table["name"].tolist()))
     chart = (
         alt.Chart(data)
         .mark_bar(color="#1f4e9c")
