@@ -115,7 +115,7 @@ def test_the_stamp_changes_with_every_version_added_and_only_then(library: Libra
     stamps.append(library.stamp())
     library.restore("Plan", 1, "Ole")
     stamps.append(library.stamp())
-    assert len(set(stamps)) == 4 and stamps[0] == (0, None)
+    assert len(set(stamps)) == 4 and stamps[0] == (0, None, None)
 
 
 def edit_a_reach(catalog: Path) -> None:

@@ -134,7 +134,7 @@ def _typed(key: str) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _read(url: str, stamp: tuple[int, int | None]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _read(url: str, stamp: tuple[object, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The library's versions, and the table of them as shown: read and formatted once per change of the
     library (Library.stamp), not on every run of the tab (the page only reads them)."""
     listing = data.library().list()

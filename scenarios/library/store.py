@@ -157,12 +157,14 @@ class Library:
             rows = current.execute(query).all()
         return pd.DataFrame([tuple(row) for row in rows], columns=LIST_COLUMNS)
 
-    def stamp(self) -> tuple[int, int | None]:
-        """What changes whenever a version is added (the count of versions and the highest row id; versions are
-        only ever added), read in one small query: a reader can keep its list until the stamp changes."""
+    def stamp(self) -> tuple[int, int | None, datetime | None]:
+        """What changes whenever a version is added (versions are only ever added): their count, the highest row
+        id and the newest time, read in one small query; a reader can keep its list until the stamp changes (the
+        time tells apart another library put in this one's place with as many versions)."""
         with session(self.engine) as current:
-            count, highest = current.execute(select(func.count(), func.max(VersionRow.id))).one()
-        return int(count), highest
+            row = current.execute(select(func.count(), func.max(VersionRow.id), func.max(VersionRow.created_at)))
+            count, highest, newest = row.one()
+        return int(count), highest, newest
 
     def names(self) -> tuple[str, ...]:
         """The names in the library, sorted."""
