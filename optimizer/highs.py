@@ -143,18 +143,6 @@ class CompiledModel:
         return highs
 
     @contextmanager
-    def _method(self, solver: str, presolve: str) -> Iterator[None]:
-        """Temporarily another HiGHS method (e.g. the interior point method for a large LP's first stage)."""
-        highs = self.highs
-        highs.setOptionValue("solver", solver)
-        highs.setOptionValue("presolve", presolve)
-        try:
-            yield
-        finally:
-            highs.setOptionValue("solver", "choose")  # HiGHS's defaults, which new_highs keeps
-            highs.setOptionValue("presolve", "choose")
-
-    @contextmanager
     def _options(self, values: dict[str, bool | int | float | str]) -> Iterator[None]:
         """Temporarily other HiGHS options, restoring the ones set before."""
         highs = self.highs
@@ -237,9 +225,9 @@ class CompiledModel:
         if fast is not None:
             return fast
         if self.model.is_mip:
-            with self._method("choose", "off"):  # HiGHS's MIP presolve costs more than it saves on these models
+            with self._options({"presolve": "off"}):  # HiGHS's MIP presolve costs more than it saves on these models
                 return self._stages(self._run(duals=True), break_ties)
-        with self._method("ipm" if self.large_lp else "choose", "off"):
+        with self._options({"solver": "ipm" if self.large_lp else "choose", "presolve": "off"}):
             first = self._run(duals=True)
         return self._stages(first, break_ties)
 

@@ -166,6 +166,12 @@ class Instance:
         """full_value() at the instance's reach, computed once: a solve reads it to build, tabulate and explain."""
         return _frozen(self.value_by_goal().sum(axis=1), copy=False)
 
+    def shares(self, amounts: np.ndarray) -> np.ndarray:
+        """n × years: the share of each year's ask that `amounts` (kroner, n × years) fund (0 where nothing is
+        asked)."""
+        shares: np.ndarray = np.divide(amounts, self.cost, out=np.zeros_like(amounts), where=self.cost > 0)
+        return shares
+
     def value_per_kr(self) -> np.ndarray:
         """n × years: value per krone in each year (0 where the indsats asks for nothing)."""
         cost = np.where(self.cost > 0, self.cost, np.inf)

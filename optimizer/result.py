@@ -275,7 +275,7 @@ def conflict_dict(conflict: Conflict) -> dict[str, Any]:
 def tabulate(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
     """The allocation table for amounts in kroner (n × years)."""
     asked = inst.cost.sum(axis=1)
-    shares = np.divide(amounts, inst.cost, out=np.zeros_like(amounts), where=inst.cost > 0)
+    shares = inst.shares(amounts)
     value = shares * inst.full_value()[:, None]
     total = amounts.sum(axis=1)
     labels = inst.labels
@@ -316,7 +316,7 @@ def _by_udvalg(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
 def _by_goal(inst: Instance, amounts: np.ndarray) -> pd.DataFrame:
     """Per goal: kroner to the indsatser serving it (an indsats counts under every goal it serves) and the
     value credited to the goal."""
-    shares = np.divide(amounts, inst.cost, out=np.zeros_like(amounts), where=inst.cost > 0)
+    shares = inst.shares(amounts)
     return pd.DataFrame(
         {
             "goal": _texts(inst.goal_keys),

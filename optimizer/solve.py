@@ -240,8 +240,7 @@ def evaluate(
     inst = prepare(inputs.replace(constraints=()), optimizing=False)
     fixed_ids = set(inputs.catalog.loc[inputs.catalog["fixed"], "id"])
     matrix = _amount_matrix(inst, amounts, fixed_ids)
-    shares = np.divide(matrix, inst.cost, out=np.zeros_like(matrix), where=inst.cost > 0)
-    value = float((shares * inst.full_value()[:, None]).sum())
+    value = float((inst.shares(matrix) * inst.full_value()[:, None]).sum())
     return _result(inst, None, Status.EVALUATED, value, matrix, "", started, notes=_evaluation_notes(inst, matrix))
 
 

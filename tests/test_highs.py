@@ -371,7 +371,7 @@ def test_columns_held_by_value_are_alike_in_every_allocation_of_that_value(seed:
     """Brute force over every allocation: those within the floor all have the held columns as the optimum has."""
     model = capped_binary_model(seed, 9, 3)
     compiled = CompiledModel(model)
-    with compiled._method("choose", "off"):
+    with compiled._options({"presolve": "off"}):
         first = compiled._run()
     assert first.values is not None
     scaled = compiled._scaled(model.objective)
@@ -388,7 +388,7 @@ def test_columns_held_by_value_are_alike_in_every_allocation_of_that_value(seed:
 def test_at_the_first_stages_value_most_columns_are_held() -> None:
     model = capped_binary_model(0, 30, 15)
     compiled = CompiledModel(model)
-    with compiled._method("choose", "off"):
+    with compiled._options({"presolve": "off"}):
         first = compiled._run()
     assert first.values is not None
     scaled = compiled._scaled(model.objective)
