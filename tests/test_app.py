@@ -276,20 +276,25 @@ def test_a_binding_limit_not_in_kroner_has_a_blank_gain_and_the_page_says_why() 
     assert ui_text.EXPLAIN["binding_blank"] in [c.value for c in at.caption]
 
 
+def send_from_replaced(at, stale, value: object) -> None:
+    """Re-key every widget (Start forfra), then run as a page does that still sends `stale`'s change at `value`
+    beside the current widgets' states, as a browser did under load while a save re-keyed its widgets."""
+    next(b for b in at.button if b.label == ui_text.APP["reset"]).click().run()
+    assert_clean(at)
+    stale.set_value(value)
+    states = at._tree.get_widget_states()
+    states.widgets.append(stale._widget_state)
+    at._run(states)
+
+
 def test_a_change_sent_by_a_slider_that_a_rebuild_replaced_is_dropped_and_the_page_drawn_anew() -> None:
     """Under load a browser sent a slider's change just after a save had re-keyed the widgets: the callback read
     a key the rebuild had removed, and that session's every later run failed. Now the change is dropped and
     the run draws the current widgets, with the settings as they are."""
     at = run_app({"katalog": "fb2021"})
     label = ui_text.CONTROLS["pulje_year"].format(year=2021)
-    stale = slider(at, label)
-    next(b for b in at.button if b.label == ui_text.APP["reset"]).click().run()  # re-keys every widget
-    assert_clean(at)
     shown = box(at, label).value
-    stale.set_value(500_000.0)
-    states = at._tree.get_widget_states()  # what the page sends, with the replaced slider's change in it
-    states.widgets.append(stale._widget_state)
-    at._run(states)
+    send_from_replaced(at, slider(at, label), 500_000.0)
     assert_clean(at)
     assert box(at, label).value == shown
     slider(at, label).set_value(500_000.0).run()  # the current slider moves the pulje as ever
@@ -300,12 +305,7 @@ def test_a_change_sent_by_a_slider_that_a_rebuild_replaced_is_dropped_and_the_pa
 def test_a_change_sent_by_a_catalog_choice_that_a_rebuild_replaced_opens_nothing_and_says_nothing() -> None:
     """The same race on the catalog choice said that the catalog was an upload the library did not have."""
     at = run_app({"katalog": "fb2021"})
-    stale = next(s for s in at.selectbox if s.label == ui_text.APP["catalog"])
-    next(b for b in at.button if b.label == ui_text.APP["reset"]).click().run()
-    stale.set_value("kk2019")
-    states = at._tree.get_widget_states()
-    states.widgets.append(stale._widget_state)
-    at._run(states)
+    send_from_replaced(at, next(s for s in at.selectbox if s.label == ui_text.APP["catalog"]), "kk2019")
     assert_clean(at)
     assert not at.error, [e.value for e in at.error]
     assert at.query_params["katalog"] == "fb2021"
