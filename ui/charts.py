@@ -19,6 +19,7 @@ FUNDING = [TRADEOFFS[k] for k in ("funded", "partly_funded", "not_funded")]  # l
 LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]}}
 ROW_PX = 26  # height per indsats in the bar charts
 NAME_CHARS = 48  # longer names are cut in the charts (the table beside them holds the full names)
+LARGE_NAME_CHARS = 40  # the committee view's axis, in its large type, has room for about as many
 COLORS = {
     "funded": "#1b6b3a",
     "partly": "#4f9a62",
@@ -39,27 +40,41 @@ def _finish(chart: alt.Chart | alt.LayerChart, *, large: bool = False) -> alt.Ch
     )
 
 
-def short(name: str) -> str:
-    return name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1] + "…"
+def short(name: str, limit: int = NAME_CHARS) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def bar_labels(names: list[str]) -> list[str]:
-    """Each name short enough for the axis, and no two alike (a bar per label: two indsatser under one label
-    would be drawn as one bar of their sum): names that begin alike keep their end instead
-    ("Undervisning af lærere …: metodehæfte"), and names still alike are numbered."""
-    shown = [short(name) for name in names]
-    counts = Counter(shown)
-    half = (NAME_CHARS - 2) // 2
-    shown = [
-        label if counts[label] == 1 or len(name) <= NAME_CHARS else f"{name[:half].rstrip()} …{name[-half:]}"
-        for name, label in zip(names, shown, strict=True)
-    ]
+def bar_labels(names: list[str], limit: int = NAME_CHARS) -> list[str]:
+    """Each name at most `limit` characters, and no two alike (a bar per label: two indsatser under one label
+    would be drawn as one bar of their sum): names cut alike show their first words and then the words they
+    differ in ("Undervisning af lærere i … metodehæfte"), and names still alike are numbered."""
+    shown = [short(name, limit) for name in names]
+    groups: dict[str, list[str]] = {}
+    for name, label in zip(names, shown, strict=True):
+        groups.setdefault(label, []).append(name)
+    told = {label: _told_apart(alike, limit) for label, alike in groups.items() if len(alike) > 1}
+    shown = [told[label][name] if label in told else label for name, label in zip(names, shown, strict=True)]
     counts, seen = Counter(shown), Counter[str]()
     numbered = []
     for label in shown:
         seen[label] += 1
         numbered.append(label if counts[label] == 1 else f"{label} ({seen[label]})")
     return numbered
+
+
+def _told_apart(alike: list[str], limit: int) -> dict[str, str]:
+    """Names cut to one label, each as the words they all begin with (as many as fit), " … " and its words from
+    the first in which they differ (cut if long); a name with no such words keeps its cut label."""
+    words = [name.split(" ") for name in alike]
+    same = 0
+    while all(len(w) > same for w in words) and len({w[same] for w in words}) == 1:
+        same += 1
+    tails = {name: short(" ".join(w[same:]), limit // 2) for name, w in zip(alike, words, strict=True)}
+    room = limit - max(len(tail) for tail in tails.values()) - len(" … ")
+    common = " ".join(words[0][:same])
+    head = common[:room] if len(common) <= room else common[: common.rfind(" ", 0, room + 1) + 1]
+    head = head.rstrip(" :,;–-")
+    return {name: f"{head} … {tail}" if head and tail else short(name, limit) for name, tail in tails.items()}
 
 
 def allocation(table: pd.DataFrame, status_labels: dict[str, str], *, large: bool = False) -> dict:
@@ -77,7 +92,12 @@ def allocation(table: pd.DataFrame, status_labels: dict[str, str], *, large: boo
             "status_text": status_labels[status],
         }
         for label, name, now, ref, status in zip(
-            bar_labels(names), names, table["amount_kr"], table["reference_kr"], table["status"], strict=True
+            bar_labels(names, LARGE_NAME_CHARS if large else NAME_CHARS),
+            names,
+            table["amount_kr"],
+            table["reference_kr"],
+            table["status"],
+            strict=True,
         )
     ]
     present = [s for s in COLORS if s in set(table["status"])]
