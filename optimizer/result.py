@@ -82,6 +82,17 @@ class Conflict:
         return tuple(dict.fromkeys(name for group in self.sets for name in group))
 
 
+@dataclass(frozen=True)
+class BudgetUse:
+    """One year's pulje and its use, in kroner."""
+
+    year: Year
+    pulje_kr: float
+    fixed_kr: float  # the fixed lines taken off the top
+    allocated_kr: float  # NaN without an allocation
+    unused_kr: float
+
+
 @dataclass(frozen=True, eq=False)
 class Result:
     """The result of solve() or evaluate(). Read `allocation` only when `is_ok`.
@@ -172,33 +183,26 @@ class Result:
             raise SolverError("an evaluated allocation has no model to write")
         return write_model(self.model, path)
 
-    @property
-    def budget_use(self) -> pd.DataFrame:
-        """Per year: the pulje, the fixed lines taken off the top, what is allocated and what is left."""
-        records = []
-        for year in self.years:
-            allocated = float(self.allocation[year_column(year)].sum()) if self.is_ok else math.nan
+    @cached_property
+    def budget_use(self) -> tuple[BudgetUse, ...]:
+        """Per year: the pulje, the fixed lines taken off the top, what is allocated and what is left (the
+        allocated amount is not a number without an allocation)."""
+        uses = []
+        for t, year in enumerate(self.years):
+            allocated = float(self.amounts[:, t].sum()) if self.is_ok else math.nan
             fixed = self.fixed.get(year, 0.0)
-            records.append(
-                {
-                    "year": year,
-                    "pulje_kr": self.pulje[year],
-                    "fixed_kr": fixed,
-                    "allocated_kr": allocated,
-                    "unused_kr": self.pulje[year] - fixed - allocated,
-                }
-            )
-        return pd.DataFrame(records, columns=["year", "pulje_kr", "fixed_kr", "allocated_kr", "unused_kr"])
+            uses.append(BudgetUse(year, self.pulje[year], fixed, allocated, self.pulje[year] - fixed - allocated))
+        return tuple(uses)
 
     def outcome_lines(self, next_100k: dict[Year, float] | None = None) -> list[str]:
         """The pulje's use per year, the total value and, given `next_100k` (explain.budget_next_100k), what
         another 100.000 kr. buys, with the rate at the margin beside it; in plain words."""
         lines = []
-        for use in self.budget_use.to_dict("records"):
-            label = "" if use["year"] is None else f" {use['year']}"
+        for use in self.budget_use:
+            label = "" if use.year is None else f" {use.year}"
             lines.append(
-                f"Pulje{label}: {format_kr(use['pulje_kr'])}, fixed lines {format_kr(use['fixed_kr'])}, "
-                f"allocated {format_kr(use['allocated_kr'])}, unused {format_kr(use['unused_kr'])}"
+                f"Pulje{label}: {format_kr(use.pulje_kr)}, fixed lines {format_kr(use.fixed_kr)}, "
+                f"allocated {format_kr(use.allocated_kr)}, unused {format_kr(use.unused_kr)}"
             )
         lines.append(f"Total value (objective): {format_number(self.objective)}.")
         source = "LP relaxation's rate" if self.rates_from_relaxation else "rate at the margin"

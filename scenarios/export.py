@@ -109,13 +109,13 @@ def _summary(book: Book, run: ScenarioRun, comparison: Comparison | None, gains:
     if result.conflict is not None:  # why there is no allocation (the core's words)
         rows.append((T["conflict"], result.conflict.message, None))
     rows.append((T["objective"], result.objective, Kind.VALUE))
-    for use in result.budget_use.to_dict("records"):
-        suffix = "" if use["year"] is None else f" {use['year']}"
+    for use in result.budget_use:
+        suffix = "" if use.year is None else f" {use.year}"
         rows += [
-            (T["pulje"] + suffix, use["pulje_kr"], Kind.KRONER),
-            (T["fixed_lines"] + suffix, use["fixed_kr"], Kind.KRONER),
-            (T["allocated"] + suffix, use["allocated_kr"], Kind.KRONER),
-            (T["unused"] + suffix, use["unused_kr"], Kind.KRONER),
+            (T["pulje"] + suffix, use.pulje_kr, Kind.KRONER),
+            (T["fixed_lines"] + suffix, use.fixed_kr, Kind.KRONER),
+            (T["allocated"] + suffix, use.allocated_kr, Kind.KRONER),
+            (T["unused"] + suffix, use.unused_kr, Kind.KRONER),
         ]
     for year, value in gains.items():
         rows.append((T["next_100k"] + ("" if year is None else f" {year}"), value, Kind.VALUE))

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from optimizer import Result, solve
+from optimizer.constraints import UdvalgMin
 from scenarios import load_scenario
 from tests.conftest import ROOT
 
@@ -80,3 +81,30 @@ def test_the_tables_read_after_a_pickle_round_trip_are_the_same() -> None:
     pd.testing.assert_frame_equal(copy.allocation, result.allocation)
     pd.testing.assert_frame_equal(copy.by_udvalg, result.by_udvalg)
     pd.testing.assert_frame_equal(copy.by_goal, result.by_goal)
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_the_budget_use_adds_up_each_years_allocation_under_its_pulje(name: str) -> None:
+    """Per year: the allocated amount is the allocation's column total, and pulje = fixed + allocated + unused;
+    with the pulje cut by 100.000 kr. a year, the re-solve's figures follow it."""
+    inputs = load_scenario(ROOT / "scenarios" / "examples" / f"{name}.toml").inputs
+    pulje = solve(inputs).pulje
+    less = pulje[None] - 100_000 if None in pulje else {y: kr - 100_000 for y, kr in pulje.items()}
+    for inputs_now in (inputs, inputs.replace(budget=less)):
+        result = solve(inputs_now)
+        assert result.is_ok
+        assert [use.year for use in result.budget_use] == list(result.years)
+        for use, column in zip(result.budget_use, year_columns(result), strict=True):
+            assert math.isclose(use.allocated_kr, result.allocation[column].sum(), rel_tol=1e-12, abs_tol=1e-6)
+            assert use.pulje_kr == result.pulje[use.year] and use.fixed_kr == result.fixed[use.year]
+            assert math.isclose(use.pulje_kr, use.fixed_kr + use.allocated_kr + use.unused_kr, abs_tol=1e-6)
+            assert use.unused_kr >= -1e-6
+
+
+def test_the_budget_use_of_a_result_without_an_allocation_says_nothing_is_allocated() -> None:
+    catalog = pd.DataFrame({"id": ["a"], "name": ["A"], "udvalg": ["SU"], "goals": ["g"], "cost_kr": ["100000"],
+                            "reach": ["10"], "scalable": ["true"]})  # fmt: skip
+    result = solve(catalog, 50_000, evidence_weight=0, constraints=[UdvalgMin("SU", kr=80_000)])
+    assert not result.is_ok
+    (use,) = result.budget_use
+    assert use.pulje_kr == 50_000 and math.isnan(use.allocated_kr) and math.isnan(use.unused_kr)

@@ -28,7 +28,7 @@ SORTS = {
 def budget_bar(result: Result) -> None:
     """Per year: how much of the pulje is allocated, as a bar and in words (kept in view while scrolling)."""
     with st.container(key="budget_bar"):
-        for use in result.budget_use.itertuples(index=False):
+        for use in result.budget_use:
             available = use.pulje_kr - use.fixed_kr
             share = 0.0 if available <= 0 else min(1.0, max(0.0, use.allocated_kr / available))
             words = {
