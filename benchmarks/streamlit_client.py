@@ -104,6 +104,7 @@ class Session:
         self._page_hash = ""
         self._drawn: set[str] = set()
         self._tabs: dict[tuple[int, ...], Widget] = {}
+        self._within: dict[str, str] = {}  # a fragment -> the fragment whose run drew it (a nested fragment)
 
     async def open(self, query: str) -> Exchange:
         """Connect and run the page for a link ending in `?query`, as a tab that loads it does."""
@@ -178,6 +179,8 @@ class Session:
             self.query = msg.page_info_changed.query_string
         elif kind == "delta":
             self._draw(msg)
+            if fragment and msg.delta.fragment_id not in ("", fragment):
+                self._within[msg.delta.fragment_id] = fragment
         elif kind == "script_finished":
             status = msg.script_finished
             if status != EARLY:  # a run cut short drew only part of the page: forget nothing yet
@@ -185,11 +188,18 @@ class Session:
                 self.widgets = {
                     key: widget
                     for key, widget in self.widgets.items()
-                    if key in self._drawn or (ran is not None and widget.fragment != ran)
+                    if key in self._drawn or (ran is not None and not self._inside(widget.fragment, ran))
                 }
             self._drawn, self._tabs = set(), {}
             return status != EARLY
         return False
+
+    def _inside(self, fragment: str, ran: str) -> bool:
+        """Whether a widget of `fragment` was drawn by a run of `ran` (it is `ran`, or nested in it), so that a
+        run of `ran` that did not draw it again has removed it."""
+        while fragment != ran and fragment in self._within:
+            fragment = self._within[fragment]
+        return fragment == ran
 
     def _draw(self, msg: ForwardMsg) -> None:
         delta, path = msg.delta, tuple(msg.metadata.delta_path)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from benchmarks.load_check import verify
-from benchmarks.load_plan import LIBRARY, MOVED, Save, author, box_label, pulje_label, save_name, save_note
+from benchmarks.load_plan import LIBRARY, LIBRARY_TAB, MOVED, Save, author, box_label, pulje_label, save_name, save_note
 from benchmarks.load_protocol import ProtocolUser, open_protocol_user
 from benchmarks.report import _load_section
 from benchmarks.streamlit_client import ProtocolError
@@ -71,6 +71,29 @@ def test_a_protocol_session_moves_saves_and_the_library_holds_what_it_sent(serve
     assert library.summary(saved.name, saved.version).info.author == author(SESSION)
     with pytest.raises(ProtocolError):  # back on the tab "Fordeling": the tab "Bibliotek"'s widgets are not drawn
         user.client.widget("button", LIBRARY["save"])
+
+
+async def _typed_note(url: str) -> tuple[list[str], list[str]]:
+    """What the page draws when a session types a note in the tab "Bibliotek", and when it then moves the pulje."""
+    user = await open_protocol_user(url, SESSION + 1, asyncio.Semaphore(1))
+    client = user.client
+    try:
+        await client.change(client.widget("tab_container", LIBRARY_TAB), LIBRARY_TAB)
+        typed = await client.change(client.widget("text_input", LIBRARY["note"]), "Til mødet")
+        slider = client.widget("slider", pulje_label(MOVED))
+        moved = await client.change(slider, slider.value[0] - slider.proto.step)
+        return [e.WhichOneof("type") for _, e in typed.elements()], [e.WhichOneof("type") for _, e in moved.elements()]
+    finally:
+        await client.close()
+
+
+def test_typing_a_note_re_runs_the_tab_bibliotek_only(served: tuple[str, Library]) -> None:
+    """The tab is a part of the page of its own: the note's rerun draws the tab's boxes again, not the budget bar
+    nor the sliders (nothing is solved again), while a slider's move draws the result and the tab alike."""
+    typed, moved = asyncio.run(_typed_note(served[0]))
+    assert "text_input" in typed and "button" in typed
+    assert "progress" not in typed and "slider" not in typed
+    assert {"progress", "slider", "text_input", "button"} <= set(moved)
 
 
 FIGURES = {"moves": 10, "move_p50_s": 0.1, "move_p95_s": 0.2, "move_max_s": 0.3, "saves": 2, "save_p50_s": 0.4,

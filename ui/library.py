@@ -16,22 +16,27 @@ from scenarios.library.records import TEXT_LENGTH
 from scenarios.settings import Settings
 from scenarios.whatif import WhatIf
 from ui import data, sharing, state
+from ui.fragment import part
 from ui.library_compare import comparison
 from ui.tables import md, show
 from ui_text import LIBRARY as T
 
 NAME, AUTHOR, NOTE = "library_name", "library_author", "library_note"  # not re-keyed: kept all session
+Labels = dict[str, dict[int, str]]  # per name: version -> its label in the picker
 KEPT = "library_typed"  # what was typed, kept while the tab is closed (Streamlit forgets a widget not drawn)
 PICK_NAME, PICK_VERSION, MESSAGE = "library_pick_name", "library_pick_version", "library_message"
 NOTE_LENGTH = 500
 
 
+@part
 def draw(settings: Settings, whatif: WhatIf, source: data.Source) -> None:
+    """The tab, as a part of the page of its own: typing a name or a note, or picking a version, re-runs this
+    tab only (the settings and their result are the ones the workspace drew with)."""
     said = _message()
     _save_form(settings, whatif.result, source)
     try:
         library = data.library()
-        listing, shown = _read(library.url.render_as_string(hide_password=False), library.stamp())
+        listing, shown, labels = _read(library.url.render_as_string(hide_password=False), library.stamp())
     except LibraryError as exc:
         problem = saved.library_problem(exc)
         if problem not in said:  # the save just said it
@@ -42,7 +47,7 @@ def draw(settings: Settings, whatif: WhatIf, source: data.Source) -> None:
         st.info(T["empty"])
         return
     _versions(shown)
-    _pick(listing)
+    _pick(labels)
     comparison(listing)
 
 
@@ -134,16 +139,23 @@ def _typed(key: str) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _read(url: str, stamp: tuple[object, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The library's versions, and the table of them as shown: read and formatted once per change of the
-    library (Library.stamp), not on every run of the tab (the page only reads them)."""
+def _read(url: str, stamp: tuple[object, ...]) -> tuple[pd.DataFrame, pd.DataFrame, Labels]:
+    """The library's versions, the table of them as shown, and per name its versions' labels in the picker
+    (oldest first): read and formatted once per change of the library (Library.stamp), not on every run of
+    the tab (the page only reads them)."""
     listing = data.library().list()
+    times = [saved.saved_time(moment) for moment in listing["created_at"]]
     shown = listing.assign(
-        saved=[saved.saved_time(moment) for moment in listing["created_at"]],
+        saved=times,
         status=[status_text(s, short=True) for s in listing["status"]],
         objective=pd.to_numeric(listing["objective"], errors="coerce"),
     )
-    return listing, shown
+    labels: Labels = {}
+    rows = zip(listing["name"].tolist(), listing["version"].tolist(), listing["author"].tolist(), times, strict=True)
+    for name, version, author, time in rows:
+        words = {"version": int(version), "author": author, "time": time}
+        labels.setdefault(name, {})[int(version)] = T["version_label"].format(**words)
+    return listing, shown, labels
 
 
 def _versions(shown: pd.DataFrame) -> None:
@@ -153,25 +165,18 @@ def _versions(shown: pd.DataFrame) -> None:
     show(shown, labels, kinds=kinds, height=min(38 + 35 * len(shown), 320), widths={"note": "medium"})
 
 
-def _pick(listing: pd.DataFrame) -> None:
+def _pick(labels: Labels) -> None:
     """Choose a name and one of its versions; open it, restore it as the newest, or copy its link."""
-    names = list(dict.fromkeys(listing["name"]))
+    names = list(labels)
     on = state.saved()
     if st.session_state.get(PICK_NAME) not in names:
         st.session_state[PICK_NAME] = on.name if on is not None and on.name in names else names[0]
     left, right = st.columns(2)
     name = left.selectbox(T["choose_name"], names, key=PICK_NAME)
-    rows = listing[listing["name"] == name].set_index("version")
-    numbers = [int(v) for v in rows.index]
+    numbers = list(labels[name])
     if st.session_state.get(PICK_VERSION) not in numbers:
         st.session_state[PICK_VERSION] = on.version if on is not None and on.name == name else numbers[-1]
-
-    def label(version: int) -> str:
-        row = rows.loc[version]
-        words = {"version": version, "author": row["author"], "time": saved.saved_time(row["created_at"])}
-        return T["version_label"].format(**words)
-
-    version = right.selectbox(T["choose_version"], numbers, key=PICK_VERSION, format_func=label)
+    version = right.selectbox(T["choose_version"], numbers, key=PICK_VERSION, format_func=labels[name].__getitem__)
     opening, restoring = st.columns(2)
     opening.button(T["open"], help=T["open_help"], on_click=_open, args=(name, version), key="library_open")
     restoring.button(

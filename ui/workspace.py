@@ -3,19 +3,17 @@ and the result follows within a fraction of a second."""
 
 from __future__ import annotations
 
-import logging
-
 import streamlit as st
 
 from scenarios.bundled import has_decided
 from scenarios.settings import Settings
 from scenarios.whatif import WhatIf
 from ui import assumptions, controls, data, editor, explain, library, results, sharing, state, tradeoffs
+from ui.fragment import part
 from ui.topbar import pulje_note_key
 from ui_text import APP, RESULTS
 
 TABS = "result_tabs"
-log = logging.getLogger(__name__)
 
 
 def analysed(settings: Settings, source: data.Source) -> tuple[Settings, WhatIf]:
@@ -30,19 +28,9 @@ def analysed(settings: Settings, source: data.Source) -> tuple[Settings, WhatIf]
     return settings, whatif
 
 
-@st.fragment
+@part
 def workspace() -> None:
-    if state.take_rerun_app():
-        st.rerun(scope="app")
-    try:
-        _draw()
-    except Exception:  # a bug must not put a traceback in front of a committee; the log keeps it
-        log.exception("the workspace could not be drawn")
-        st.error(APP["unexpected"])
-    state.write_url()
-
-
-def _draw() -> None:
+    """The controls beside the result and its tabs (the tab "Bibliotek" a part of its own within)."""
     settings, source = state.settings(), state.source()
     if settings is None:
         st.info(APP["no_catalog"])
