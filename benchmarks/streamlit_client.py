@@ -105,6 +105,7 @@ class Session:
         self._drawn: set[str] = set()
         self._tabs: dict[tuple[int, ...], Widget] = {}
         self._within: dict[str, str] = {}  # a fragment -> the fragment whose run drew it (a nested fragment)
+        self._fragments: set[str] = set()  # the fragments whose elements this run drew
 
     async def open(self, query: str) -> Exchange:
         """Connect and run the page for a link ending in `?query`, as a tab that loads it does."""
@@ -179,18 +180,19 @@ class Session:
             self.query = msg.page_info_changed.query_string
         elif kind == "delta":
             self._draw(msg)
-            if fragment and msg.delta.fragment_id not in ("", fragment):
-                self._within[msg.delta.fragment_id] = fragment
+            self._fragments.add(msg.delta.fragment_id)
         elif kind == "script_finished":
             status = msg.script_finished
             if status != EARLY:  # a run cut short drew only part of the page: forget nothing yet
                 ran = fragment if status == FRAGMENT_DONE else None
+                if ran is not None:  # a fragment drawn by this fragment's run is nested in it
+                    self._within |= dict.fromkeys(self._fragments - {ran, ""}, ran)
                 self.widgets = {
                     key: widget
                     for key, widget in self.widgets.items()
                     if key in self._drawn or (ran is not None and not self._inside(widget.fragment, ran))
                 }
-            self._drawn, self._tabs = set(), {}
+            self._drawn, self._tabs, self._fragments = set(), {}, set()
             return status != EARLY
         return False
 

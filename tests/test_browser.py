@@ -149,3 +149,29 @@ def test_a_version_saved_in_the_library_opens_from_its_link_in_a_fresh_browser(b
     assert figures(fresh) == shown
     assert math.isclose(danish(shown[0]), expected.objective, abs_tol=0.005)
     fresh.context.close()
+
+
+def test_the_name_and_author_typed_stay_in_their_boxes_while_another_tab_opens(browser: Browser, app_url: str) -> None:
+    """The tab "Bibliotek" reruns on its own; a box the browser unmounted (the tab "Fordeling" was open) still
+    shows what was typed, and a second save under the same name needs only a new note."""
+    page = open_app(browser, f"{app_url}?katalog=fb2021", LAPTOP)
+    settled(page)
+    tabs = ui_text.RESULTS["tabs"]
+    page.get_by_role("tab", name=tabs[5]).click()
+    page.get_by_role("textbox", name=LIBRARY["name"]).fill("Forslag med to versioner")
+    author = page.get_by_role("textbox", name=LIBRARY["author"])
+    author.fill("Playwright")
+    author.press("Enter")
+    settled(page)
+    for version in (1, 2):
+        page.get_by_role("tab", name=tabs[0]).click()
+        settled(page)
+        page.get_by_role("tab", name=tabs[5]).click()
+        settled(page)
+        assert page.get_by_role("textbox", name=LIBRARY["name"]).input_value() == "Forslag med to versioner"
+        assert page.get_by_role("textbox", name=LIBRARY["author"]).input_value() == "Playwright"
+        page.get_by_role("button", name=LIBRARY["save"], exact=True).click()
+        saved = LIBRARY["saved"].format(name="Forslag med to versioner", version=version)
+        expect(page.get_by_text(saved)).to_be_visible(timeout=20_000)
+        settled(page)
+    page.context.close()

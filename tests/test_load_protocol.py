@@ -35,8 +35,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Libr
         yield url, Library(url_db, cache=folder / "check-cache")
 
 
-async def _moves_saves_moves(url: str) -> tuple[ProtocolUser, list[float], Save, list[dict[str, float]]]:
-    """One session: a move, a save, another move; the slider's value after each move, the save, the timings."""
+async def _moves_saves_moves(url: str) -> tuple[ProtocolUser, list[float], list[Save], list[dict[str, float]]]:
+    """One session: a move, a save, another move, a second save (its name and author still in their boxes); the
+    slider's value after each move, the saves, the timings."""
     user = await open_protocol_user(url, SESSION, asyncio.Semaphore(1))
     try:
         values, timings = [], []
@@ -45,8 +46,9 @@ async def _moves_saves_moves(url: str) -> tuple[ProtocolUser, list[float], Save,
         saved = await user.save(1)
         timings.append(await user.move())  # after the save every widget is re-keyed: a new id for the slider
         values.append(user.client.widget("slider", pulje_label(MOVED)).value[0])
+        again = await user.save(2)
         assert await user.problems() == []
-        return user, values, saved, timings
+        return user, values, [saved, again], timings
     finally:
         await user.client.close()
 
@@ -55,17 +57,20 @@ def test_a_protocol_session_moves_saves_and_the_library_holds_what_it_sent(serve
     url, library = served
     catalog = load_catalog(BUNDLED["fb2021"].path)
     start = dict(start_settings("fb2021", catalog).budget)[MOVED]
-    user, values, saved, timings = asyncio.run(_moves_saves_moves(url))
+    user, values, (saved, again), timings = asyncio.run(_moves_saves_moves(url))
     assert values == [start - 1_000, start - 2_000]  # one slider step (1.000 kr.) down each time
     assert all(set(t) == {"move", "finished"} and 0 < t["move"] <= t["finished"] for t in timings)
-    # the server took the moves: the page's link and the box beside the slider say the pulje
-    assert f"pulje.{MOVED}={start - 2_000:.0f}" in user.client.query
+    # the server took the moves: the box beside the slider says the pulje, and the page's link names the version
+    # saved last with it
+    assert user.client.query.endswith(f"version={again.version}")
     assert user.client.widget("text_input", box_label(MOVED)).value == f"{start - 2_000:,.0f}".replace(",", ".")
     assert len([w for w in user.client.widgets.values() if w.label == pulje_label(MOVED)]) == 1  # old ids forgotten
     assert (saved.name, saved.version, saved.note) == (save_name(SESSION), 1, save_note(SESSION, 1))
     assert saved.pulje == {2021: start - 1_000, 2022: 700_000 - 1_000 * SESSION}
     # the library holds exactly that save, with the author, note, pulje and allocation the session had
-    assert verify(library, [saved]) == ({"lost": [], "mixed_up": [], "unconfirmed": []}, 1)
+    assert (again.name, again.version, again.note) == (save_name(SESSION), 2, save_note(SESSION, 2))
+    assert again.pulje == {2021: start - 2_000, 2022: 700_000 - 1_000 * SESSION}
+    assert verify(library, [saved, again]) == ({"lost": [], "mixed_up": [], "unconfirmed": []}, 2)
     stored = settings_from_scenario(library.open(saved.name, saved.version), "fb2021")
     assert dict(stored.budget) == saved.pulje
     assert library.summary(saved.name, saved.version).info.author == author(SESSION)

@@ -181,8 +181,10 @@ def _paired(
     shown, tip = as_label(label), md(help) if help else None  # a catalog's names are Markdown to Streamlit
     st.markdown(md(label), help=tip)  # the label above slider and box, full width: a long title wraps there
     row = st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False)  # one block
-    row.slider(shown, float(low), float(top), step=float(step), key=s_key, on_change=_slid, args=args,
-               label_visibility="collapsed")  # fmt: skip
+    # value= is what the key holds already: without it Streamlit copies the whole session state to find out
+    # whether the slider is a range (a third of a slider's cost)
+    row.slider(shown, float(low), float(top), value=ss[s_key], step=float(step), key=s_key, on_change=_slid,
+               args=args, label_visibility="collapsed")  # fmt: skip
     row.text_input(
         as_label(T["box"].format(label=label)),
         key=b_key,

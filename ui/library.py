@@ -73,9 +73,8 @@ def _save_form(settings: Settings, result: Result | None, source: data.Source) -
     on = state.saved()
     if on is not None and not kept.get(NAME):
         kept[NAME] = on.name
-    for key in (NAME, AUTHOR, NOTE):
-        if key not in st.session_state:
-            st.session_state[key] = kept.get(key, "")
+    for key in (NAME, AUTHOR, NOTE):  # set on every run of the tab: a browser that unmounted a box (another
+        st.session_state[key] = kept.get(key, "")  # tab was open) shows it empty unless the run sends its text
     name, author = st.columns(2)
     name.text_input(T["name"], key=NAME, help=T["name_help"], max_chars=TEXT_LENGTH, on_change=_keep, args=(NAME,))
     author.text_input(
