@@ -513,7 +513,7 @@ def _capped_knapsack(key: np.ndarray, size: np.ndarray, group: np.ndarray, caps:
     (_prices) bound every allocation's key by `bound` less the reduced costs it goes against, and a greedy
     allocation's key is reached, so an item whose reduced cost exceeds their gap keeps its LP side in the
     optimum. Over the free items: each group's knapsack under its cap, whose best keys per weight (its Pareto
-    points) are merged group by group, then with the knapsack of the free uncapped items over the budget."""
+    points) are merged group by group, then with the knapsack of the free uncapped items over the budget left."""
     caps = np.minimum(caps, budget)
     reduced, bound = _prices(key, size, group, caps, budget)
     floor = float(key @ _greedy(key, size, group, caps, budget))
@@ -537,7 +537,7 @@ def _capped_knapsack(key: np.ndarray, size: np.ndarray, group: np.ndarray, caps:
         merged, weight = _merged(best, own, budget)
         picks.append((weight, best.size))
         best = merged
-    rest, taken = _best_per_weight(key[uncapped], size[uncapped], budget)
+    rest, taken = _best_per_weight(key[uncapped], size[uncapped], budget, budget - (best.size - 1))
     spent = np.arange(best.size)
     total = int(np.argmax(best + rest[budget - spent]))  # the steps the groups take together
     chosen[uncapped] = _traced(taken, size[uncapped], budget - total)
@@ -585,25 +585,37 @@ def _greedy(key: np.ndarray, size: np.ndarray, group: np.ndarray, caps: np.ndarr
     return chosen
 
 
-def _best_per_weight(key: np.ndarray, size: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
-    """0/1 knapsack: per number of steps up to `steps` the best key within it, and per item and steps whether
-    the item was taken there (for _traced). Equal keys keep the earlier items' choice."""
+def _best_per_weight(key: np.ndarray, size: np.ndarray, steps: int, lowest: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """0/1 knapsack: per number of steps from `lowest` up to `steps` the best key within it, and per item and
+    steps whether the item was taken there (for _traced). Equal keys keep the earlier items' choice. After k
+    items only the steps up to their total ask can differ (above, the best is the one at that total), and only
+    those from `lowest` less the later items' asks can still lead to `lowest`: the rest is not worked out."""
     best = np.zeros(steps + 1)
     taken = np.zeros((key.size, steps + 1), dtype=bool)
+    asked = np.cumsum(size)
+    lowest = min(lowest, int(asked[-1]) if asked.size else 0)
+    buffer, known = np.empty(steps + 1), 0  # best is worked out up to `known` steps
     for item in range(key.size):
-        need = int(size[item])
-        if need > steps:
+        need, top = int(size[item]), min(steps, int(asked[item]))
+        if top > known:
+            best[known + 1 : top + 1] = best[known]
+            known = top
+        low = max(need, lowest - int(asked[-1] - asked[item]))
+        if low > top:
             continue
-        with_it = best[: steps + 1 - need] + key[item]
-        better = np.greater(with_it, best[need:], out=taken[item, need:])
-        np.copyto(best[need:], with_it, where=better)
+        with_it = np.add(best[low - need : top + 1 - need], key[item], out=buffer[: top + 1 - low])
+        better = np.greater(with_it, best[low : top + 1], out=taken[item, low : top + 1])
+        np.copyto(best[low : top + 1], with_it, where=better)
+    best[known + 1 :] = best[known]
     return best, taken
 
 
 def _traced(taken: np.ndarray, size: np.ndarray, steps: int) -> np.ndarray:
     """The items of _best_per_weight's best choice within `steps`."""
     chosen = np.zeros(len(taken), dtype=bool)
+    asked = np.cumsum(size)
     for item in range(len(taken) - 1, -1, -1):
+        steps = min(steps, int(asked[item]))  # above the items' total ask, the best is the one at it
         if taken[item, steps]:
             chosen[item], steps = True, steps - int(size[item])
     return chosen
