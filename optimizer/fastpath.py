@@ -33,7 +33,9 @@ DP_CHUNK_CELLS = 1 << 17  # draws × budget steps worked on at once (fits a proc
 TIE_WEIGHT = TIE_TOL / 100  # the knapsack maximizes value + this × tie value: equal values are told apart by
 # the tie value, and no value difference above 2·10⁻¹¹ of the total is ever outweighed by it
 ROW_TOL = 1e-9  # relative: a row this close to a bound holds with equality
-MAX_CAPPED_CELLS = 20_000_000  # free items × steps of solve_capped's knapsacks, and of their merge (about 40 ms)
+CAPPED_CELLS_PER_ITEM = 20_000  # solve_capped's knapsacks and their merge work out at most this many free items ×
+# steps per indsats and year (or MAX_DP_CELLS): HiGHS's time on such models grows faster than their size (measured,
+# five binding udvalg caps: 5 ms at 60 indsatser, 35 ms at 200, 360 ms at 1.000; 2·10⁷ cells take about 30 ms)
 MAX_ENUMERATED = 16  # free binary columns up to which every allocation is tried (2¹⁶: 2-3 ms; from 18 HiGHS is faster)
 
 
@@ -514,7 +516,7 @@ def _capped_knapsack(key: np.ndarray, size: np.ndarray, group: np.ndarray, caps:
     allocation's key is reached, so an item whose reduced cost exceeds their gap keeps its LP side in the
     optimum. Over the free items: each group's knapsack under its cap, whose best keys per weight (its Pareto
     points) are merged group by group, then with the knapsack of the free uncapped items over the budget left."""
-    caps = np.minimum(caps, budget)
+    caps, limit = np.minimum(caps, budget), max(MAX_DP_CELLS, CAPPED_CELLS_PER_ITEM * key.size)
     reduced, bound = _prices(key, size, group, caps, budget)
     floor = float(key @ _greedy(key, size, group, caps, budget))
     fixed = np.abs(reduced) > bound - floor + ROW_TOL * max(1.0, abs(bound))
@@ -525,11 +527,11 @@ def _capped_knapsack(key: np.ndarray, size: np.ndarray, group: np.ndarray, caps:
     uncapped = np.flatnonzero(~fixed & (group < 0))
     groups = [np.flatnonzero(~fixed & (group == g)) for g in range(caps.size)]
     cells = uncapped.size * (budget + 1) + sum(items.size * (int(caps[g]) + 1) for g, items in enumerate(groups))
-    if budget < 0 or (caps < 0).any() or cells > MAX_CAPPED_CELLS:
+    if budget < 0 or (caps < 0).any() or cells > limit:
         return None  # (the greedy allocation keeps every fixing, so the first cannot happen)
     tables = [_best_per_weight(key[items], size[items], int(caps[g])) for g, items in enumerate(groups)]
     points = sum(int((np.diff(own, prepend=-np.inf) > 0).sum()) for own, _ in tables)
-    if points * (min(int(caps.sum()), budget) + 1) > MAX_CAPPED_CELLS:
+    if points * (min(int(caps.sum()), budget) + 1) > limit:
         return None  # the groups' merge would be too large
     chosen: np.ndarray = inside.copy()
     best, picks = np.zeros(1), []  # the groups' best keys per total weight, and per group the weight it takes

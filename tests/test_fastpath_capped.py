@@ -149,11 +149,14 @@ def test_a_shared_indsats_makes_it_step_aside() -> None:
 
 
 def test_too_large_a_knapsack_is_left_to_the_solver(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fastpath_module, "MAX_CAPPED_CELLS", 10)
+    """60 indsatser, a budget of about 4.700 steps of 1.000 kr.: allowed 5.000 cells, the knapsack steps aside."""
     catalog = generated(60, 0)
     budget = round(float(catalog["cost_kr"].sum()) * 0.3, -3)
-    capped, _ = capped_and_general(Inputs(catalog, budget, evidence_weight=0, constraints=(UdvalgMax("U0", kr=1e5),)))
-    assert capped is None
+    inputs = Inputs(catalog, budget, evidence_weight=0, constraints=(UdvalgMax("U0", kr=1e5),))
+    assert capped_and_general(inputs)[0] is not None
+    monkeypatch.setattr(fastpath_module, "MAX_DP_CELLS", 5_000)
+    monkeypatch.setattr(fastpath_module, "CAPPED_CELLS_PER_ITEM", 0)
+    assert capped_and_general(inputs)[0] is None
 
 
 def test_a_cap_broken_by_the_columns_held_is_left_to_the_solver() -> None:
