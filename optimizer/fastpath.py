@@ -523,7 +523,8 @@ def _capped_knapsack(key: np.ndarray, size: np.ndarray, group: np.ndarray, caps:
     inside = fixed & (reduced > 0)
     budget -= int(size[inside].sum())
     caps = caps - np.bincount(group[inside & (group >= 0)], weights=size[inside & (group >= 0)], minlength=caps.size)
-    caps = np.minimum(caps, budget).astype(np.int64)
+    free_asks = np.bincount(group[~fixed & (group >= 0)], weights=size[~fixed & (group >= 0)], minlength=caps.size)
+    caps = np.minimum(np.minimum(caps, budget), free_asks).astype(np.int64)  # (above what its free items ask: alike)
     uncapped = np.flatnonzero(~fixed & (group < 0))
     groups = [np.flatnonzero(~fixed & (group == g)) for g in range(caps.size)]
     cells = uncapped.size * (budget + 1) + sum(items.size * (int(caps[g]) + 1) for g, items in enumerate(groups))
