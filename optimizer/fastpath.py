@@ -5,15 +5,17 @@ id as optimizer/ties.py says):
   budget's dual is the value per krone of the indsats funded in part;
 - an all-or-nothing model: each year a knapsack by dynamic programming over the budget in steps of the
   largest common divisor of the asks (exact: the asks are whole kroner);
-- a small all-or-nothing model (at most MAX_ENUMERATED free columns), whatever its rows: every allocation tried.
+- a small all-or-nothing model (at most MAX_ENUMERATED free columns), whatever its rows: every allocation tried;
+- an all-or-nothing model whose other rows are caps on the asks of columns no other cap holds (udvalg caps),
+  where the knapsack steps aside: the caps kept by the knapsack itself (solve_capped), after reduced-cost fixing
+  leaves it few free items.
 
-Both solve the model with its budget rows only (a row on one column becomes a bound on it) and then check
-every other row. The model with fewer rows has at least the full model's optimum, so an answer satisfying
-every row is the full model's optimum, and the tie-break over its larger set of optima picks the same
-allocation. Where a row is violated (a cap or a `requires` binds), or holds with equality in an LP (its dual
-would not be unique), or the LP's budget dual is not unique, they step aside (None) and the solver runs.
-Every function but the enumeration takes a batch of objectives (draws × columns): robustness solves all its draws
-at once.
+The sort and the knapsack solve the model with its budget rows only (a row on one column becomes a bound on
+it) and then check every other row. The model with fewer rows has at least the full model's optimum, so an
+answer satisfying every row is the full model's optimum, and the tie-break over its larger set of optima picks
+the same allocation. Where a row is violated (a cap or a `requires` binds), or holds with equality in an LP (its
+dual would not be unique), or the LP's budget dual is not unique, they step aside (None) and the solver runs.
+The sort and the knapsack take a batch of objectives (draws × columns): robustness solves all its draws at once.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ DP_CHUNK_CELLS = 1 << 17  # draws × budget steps worked on at once (fits a proc
 TIE_WEIGHT = TIE_TOL / 100  # the knapsack maximizes value + this × tie value: equal values are told apart by
 # the tie value, and no value difference above 2·10⁻¹¹ of the total is ever outweighed by it
 ROW_TOL = 1e-9  # relative: a row this close to a bound holds with equality
+CAPPED_CELLS_PER_ITEM = 20_000  # solve_capped's knapsacks and their merge work out at most this many free items ×
+# steps per indsats and year (or MAX_DP_CELLS): HiGHS's time on such models grows faster than their size (measured,
+# five binding udvalg caps: 5 ms at 60 indsatser, 35 ms at 200, 360 ms at 1.000; 2·10⁷ cells take about 30 ms)
 MAX_ENUMERATED = 16  # free binary columns up to which every allocation is tried (2¹⁶: 2-3 ms; from 18 HiGHS is faster)
 
 
@@ -439,3 +444,198 @@ def _subset_sums(terms: np.ndarray) -> np.ndarray:
     for column in terms.T:
         sums = np.vstack([sums, sums + column])
     return sums
+
+
+def solve_capped(model: LinearModel, shape: Shape, objective: np.ndarray, bounds: Bounds) -> np.ndarray | None:
+    """An all-or-nothing model's optimum (one scaled objective), tie-break included, where every row besides the
+    budget's and bounds is an upper cap on the asks of its own columns and no column is in two caps (udvalg
+    caps): per year a knapsack over the budget with each capped group's own knapsack under its cap merged in
+    (_capped_knapsack). None where a row is of another kind, the asks have no common step or the knapsack would
+    be too large (the solver answers)."""
+    folded = _folded(shape, bounds)
+    if folded is None or (objective < 0).any() or not _only_budget_columns(shape, *folded):
+        return None
+    lower, upper = np.ceil(folded[0] - 1e-9), np.floor(folded[1] + 1e-9)
+    if (lower > upper).any() or (lower < 0).any() or (upper > 1).any():
+        return None
+    cap_of = _cap_of(model, shape, bounds)
+    if cap_of is None:
+        return None
+    key = objective + TIE_WEIGHT * np.where(objective == 0, shape.idle, objective * shape.preference)
+    values, held = lower.copy(), model.activity(lower)
+    for t, r in enumerate(shape.budget_rows):
+        in_year = shape.year_of == t
+        cols = np.flatnonzero(in_year & (upper > lower))
+        caps = np.unique(cap_of[in_year & (cap_of >= 0)])
+        if math.isfinite(bounds.row_lower[r]) or (shape.year_of[np.isin(cap_of, caps)] != t).any():
+            return None  # a floor on the budget, or a cap over two years
+        rows = np.concatenate([[r], caps]).astype(int)
+        left = bounds.row_upper[rows] - held[rows]
+        if (left < -ROW_TOL * np.maximum(1.0, np.abs(bounds.row_upper[rows]))).any():
+            return None  # the columns held already break a row: the solver says so, with its conflict
+        if cols.size == 0:
+            continue
+        kroner = shape.weight[cols] * SCALE
+        whole = np.round(kroner)
+        if not (np.allclose(kroner, whole, rtol=0, atol=1e-6) and (whole > 0).all()):
+            return None
+        step = int(np.gcd.reduce(whole.astype(np.int64)))
+        if left.max() * SCALE / step > MAX_DP_CELLS:
+            return None  # too fine a step
+        steps = np.floor(np.maximum(left * SCALE / step, 0.0) + 1e-9).astype(np.int64)
+        group = np.where(cap_of[cols] >= 0, np.searchsorted(caps, cap_of[cols]), -1)
+        chosen = _capped_knapsack(key[cols], (whole // step).astype(np.int64), group, steps[1:], int(steps[0]))
+        if chosen is None:
+            return None
+        values[cols] = chosen
+    return values
+
+
+def _cap_of(model: LinearModel, shape: Shape, bounds: Bounds) -> np.ndarray | None:
+    """Per column: the other row that caps it (-1: none); None unless every other row is a cap Σ ask·x ≤ limit
+    (coefficients the columns' budget coefficients, no lower limit) and no column is in two."""
+    cap_of = np.full(model.n_cols, -1)
+    for r in shape.other_rows:
+        entries = slice(model.row_start[r], model.row_start[r + 1])
+        cols, coefs = model.row_index[entries], model.row_value[entries]
+        if math.isfinite(bounds.row_lower[r]) or not math.isfinite(bounds.row_upper[r]) or (cap_of[cols] >= 0).any():
+            return None
+        if cols.size == 0 and bounds.row_upper[r] < 0:
+            return None  # a row on nothing that cannot hold: the solver says so
+        if (shape.year_of[cols] < 0).any() or not np.allclose(coefs, shape.weight[cols], rtol=1e-12, atol=0):
+            return None
+        cap_of[cols] = r
+    return cap_of
+
+
+def _capped_knapsack(key: np.ndarray, size: np.ndarray, group: np.ndarray, caps: np.ndarray,
+                     budget: int) -> np.ndarray | None:  # fmt: skip
+    """0/1 knapsack maximizing `key` within `budget` steps where the items of group g (≥ 0) together take at most
+    caps[g] steps; None where it would be too large. Exact by reduced-cost fixing: the LP relaxation's prices
+    (_prices) bound every allocation's key by `bound` less the reduced costs it goes against, and a greedy
+    allocation's key is reached, so an item whose reduced cost exceeds their gap keeps its LP side in the
+    optimum. Over the free items: each group's knapsack under its cap, whose best keys per weight (its Pareto
+    points) are merged group by group, then with the knapsack of the free uncapped items over the budget left."""
+    caps, limit = np.minimum(caps, budget), max(MAX_DP_CELLS, CAPPED_CELLS_PER_ITEM * key.size)
+    reduced, bound = _prices(key, size, group, caps, budget)
+    floor = float(key @ _greedy(key, size, group, caps, budget))
+    fixed = np.abs(reduced) > bound - floor + ROW_TOL * max(1.0, abs(bound))
+    inside = fixed & (reduced > 0)
+    budget -= int(size[inside].sum())
+    caps = caps - np.bincount(group[inside & (group >= 0)], weights=size[inside & (group >= 0)], minlength=caps.size)
+    free_asks = np.bincount(group[~fixed & (group >= 0)], weights=size[~fixed & (group >= 0)], minlength=caps.size)
+    caps = np.minimum(np.minimum(caps, budget), free_asks).astype(np.int64)  # (above what its free items ask: alike)
+    uncapped = np.flatnonzero(~fixed & (group < 0))
+    groups = [np.flatnonzero(~fixed & (group == g)) for g in range(caps.size)]
+    cells = uncapped.size * (budget + 1) + sum(items.size * (int(caps[g]) + 1) for g, items in enumerate(groups))
+    if budget < 0 or (caps < 0).any() or cells > limit:
+        return None  # (the greedy allocation keeps every fixing, so the first cannot happen)
+    tables = [_best_per_weight(key[items], size[items], int(caps[g])) for g, items in enumerate(groups)]
+    points = sum(int((np.diff(own, prepend=-np.inf) > 0).sum()) for own, _ in tables)
+    if points * (min(int(caps.sum()), budget) + 1) > limit:
+        return None  # the groups' merge would be too large
+    chosen: np.ndarray = inside.copy()
+    best, picks = np.zeros(1), []  # the groups' best keys per total weight, and per group the weight it takes
+    for own, _ in tables:
+        merged, weight = _merged(best, own, budget)
+        picks.append((weight, best.size))
+        best = merged
+    rest, taken = _best_per_weight(key[uncapped], size[uncapped], budget, budget - (best.size - 1))
+    spent = np.arange(best.size)
+    total = int(np.argmax(best + rest[budget - spent]))  # the steps the groups take together
+    chosen[uncapped] = _traced(taken, size[uncapped], budget - total)
+    for items, (_, own_taken), (weight, before) in zip(groups[::-1], tables[::-1], picks[::-1], strict=True):
+        chosen[items] = _traced(own_taken, size[items], int(weight[total]))
+        total = min(total - int(weight[total]), before - 1)
+    return chosen.astype(float)
+
+
+def _prices(key: np.ndarray, size: np.ndarray, group: np.ndarray, caps: np.ndarray,
+            budget: int) -> tuple[np.ndarray, float]:  # fmt: skip
+    """The LP relaxation's price per step of the budget (λ) and of each cap (μ_g), found by sorting, with each
+    item's reduced cost (key − (λ + μ_g)·size) and the bound λ·budget + Σ μ_g·caps[g] + Σ max(reduced, 0) on any
+    allocation's key. Any prices ≥ 0 give a valid bound; the LP's give the tightest."""
+    ratio = key / size
+    order = np.argsort(-ratio, kind="stable")
+    order = order[key[order] > 0]
+    counted = size.astype(float)  # the steps an item takes of the budget in the LP: what its cap leaves it
+    breaks = np.zeros(caps.size)  # per group: the ratio of its item cut by its cap (0: the cap leaves all)
+    for g in range(caps.size):
+        items = order[group[order] == g]
+        after = np.cumsum(size[items])
+        cut = np.searchsorted(after, caps[g], side="right")
+        breaks[g] = ratio[items[cut]] if cut < items.size else 0.0
+        counted[items] = np.clip(caps[g] - (after - size[items]), 0, size[items])
+    cut = np.searchsorted(np.cumsum(counted[order]), budget, side="right")
+    budget_price = float(ratio[order[cut]]) if cut < order.size else 0.0
+    cap_price = np.maximum(breaks - budget_price, 0.0)
+    reduced = key - (budget_price + np.append(cap_price, 0.0)[group]) * size  # group -1 (no cap): the 0 appended
+    return reduced, float(budget_price * budget + cap_price @ caps + np.maximum(reduced, 0.0).sum())
+
+
+def _greedy(key: np.ndarray, size: np.ndarray, group: np.ndarray, caps: np.ndarray, budget: int) -> np.ndarray:
+    """A feasible allocation: the items of positive key by key per step, each that still fits."""
+    chosen = np.zeros(key.size, dtype=bool)
+    left, cap_left = budget, caps.copy()
+    for item in np.argsort(-key / size, kind="stable"):
+        g, need = group[item], size[item]
+        if key[item] <= 0:
+            break
+        if need <= left and (g < 0 or need <= cap_left[g]):
+            chosen[item], left = True, left - need
+            if g >= 0:
+                cap_left[g] -= need
+    return chosen
+
+
+def _best_per_weight(key: np.ndarray, size: np.ndarray, steps: int, lowest: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """0/1 knapsack: per number of steps from `lowest` up to `steps` the best key within it, and per item and
+    steps whether the item was taken there (for _traced). Equal keys keep the earlier items' choice. After k
+    items only the steps up to their total ask can differ (above, the best is the one at that total), and only
+    those from `lowest` less the later items' asks can still lead to `lowest`: the rest is not worked out."""
+    best = np.zeros(steps + 1)
+    taken = np.zeros((key.size, steps + 1), dtype=bool)
+    asked = np.cumsum(size)
+    lowest = min(lowest, int(asked[-1]) if asked.size else 0)
+    buffer, known = np.empty(steps + 1), 0  # best is worked out up to `known` steps
+    for item in range(key.size):
+        need, top = int(size[item]), min(steps, int(asked[item]))
+        if top > known:
+            best[known + 1 : top + 1] = best[known]
+            known = top
+        low = max(need, lowest - int(asked[-1] - asked[item]))
+        if low > top:
+            continue
+        with_it = np.add(best[low - need : top + 1 - need], key[item], out=buffer[: top + 1 - low])
+        better = np.greater(with_it, best[low : top + 1], out=taken[item, low : top + 1])
+        np.copyto(best[low : top + 1], with_it, where=better)
+    best[known + 1 :] = best[known]
+    return best, taken
+
+
+def _traced(taken: np.ndarray, size: np.ndarray, steps: int) -> np.ndarray:
+    """The items of _best_per_weight's best choice within `steps`."""
+    chosen = np.zeros(len(taken), dtype=bool)
+    asked = np.cumsum(size)
+    for item in range(len(taken) - 1, -1, -1):
+        steps = min(steps, int(asked[item]))  # above the items' total ask, the best is the one at it
+        if taken[item, steps]:
+            chosen[item], steps = True, steps - int(size[item])
+    return chosen
+
+
+def _merged(best: np.ndarray, own: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two best-key-per-weight tables merged (max-plus convolution, up to `limit` steps), with the weight the
+    second takes at each total. Only the second's Pareto points (more key than at any fewer steps) are tried."""
+    merged = np.full(min(best.size + own.size - 1, limit + 1), -np.inf)
+    weight = np.zeros(merged.size, dtype=np.int64)
+    within = np.pad(best, (0, merged.size - best.size), mode="edge")  # within more steps: the best within all
+    for steps in np.flatnonzero(np.diff(own, prepend=-np.inf) > 0):
+        if steps >= merged.size:
+            break
+        width = merged.size - steps
+        with_it = within[:width] + own[steps]
+        better = with_it > merged[steps : steps + width]
+        np.copyto(merged[steps : steps + width], with_it, where=better)
+        np.copyto(weight[steps : steps + width], steps, where=better)
+    return merged, weight

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from optimizer.fastpath import Bounds, Shape, shape_of, solve_enumerated, solve_knapsack, solve_lp
+from optimizer.fastpath import Bounds, Shape, shape_of, solve_capped, solve_enumerated, solve_knapsack, solve_lp
 from optimizer.model import LinearModel
 from optimizer.status import Status
 from optimizer.ties import FACE_TOL, TIE_TOL, tie_objective
@@ -89,14 +89,14 @@ class CompiledModel:
     """A LinearModel compiled once; change the objective or bounds and solve again.
 
     A solve first tries the exact fast paths of optimizer/fastpath.py (a sort where only the budget binds, a
-    knapsack for all-or-nothing models); otherwise HiGHS solves it, the model being passed to HiGHS on first
-    need. The method follows the model's shape: an LP of at least LARGE_LP columns runs the interior point
-    method without presolve (HiGHS's presolve and dual simplex are slow on many alike columns), the second
-    stage the simplex method; a MILP runs without presolve (measured by benchmarks/: HiGHS's MIP presolve
-    took half the time of a 1.000-indsats model with caps and more than it saved on the pabulib budgets);
-    smaller LPs HiGHS's choice of method, without presolve too (measured: 0,1 ms less on the bundled
-    Copenhagen catalog, 11 -> 3,6 ms at 1.000 indsatser with five udvalg caps, 124 -> 7,6 ms at 3.000). The
-    HiGHS object stays inside: results keep plain arrays, so they can be pickled and cached.
+    knapsack for all-or-nothing models, under udvalg caps too); otherwise HiGHS solves it, the model being passed to
+    HiGHS on first need. The method follows the model's shape: an LP of at least LARGE_LP columns runs the interior
+    point method without presolve (HiGHS's presolve and dual simplex are slow on many alike columns), the second
+    stage the simplex method; a MILP runs without presolve (measured by benchmarks/: HiGHS's MIP presolve took half
+    the time of a 1.000-indsats model with caps and more than it saved on the pabulib budgets); smaller LPs HiGHS's
+    choice of method, without presolve too (measured: 0,1 ms less on the bundled Copenhagen catalog, 11 -> 3,6 ms at
+    1.000 indsatser with five udvalg caps, 124 -> 7,6 ms at 3.000). The HiGHS object stays inside: results keep
+    plain arrays, so they can be pickled and cached.
     """
 
     def __init__(self, model: LinearModel, *, time_limit: float = DEFAULT_TIME_LIMIT):
@@ -275,6 +275,8 @@ class CompiledModel:
             knapsack = solve_knapsack(self.model, shape, scaled[None, :], bounds)
             if knapsack is not None and knapsack[1][0]:
                 values = knapsack[0][0]
+            elif shape.other_rows.size:  # a row binds, or too many steps: the knapsack under caps may answer
+                values = solve_capped(self.model, shape, scaled, bounds)
         elif not integer.any() and (any_size or shape.other_rows.size == 0):  # small LPs returned above
             lp = solve_lp(self.model, shape, scaled[None, :], bounds)
             if lp is not None and lp[2][0] and not np.isnan(lp[1][0]).any():

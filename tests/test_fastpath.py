@@ -24,6 +24,7 @@ from optimizer import (
     SetupCost,
     Status,
     UdvalgMax,
+    UdvalgMin,
     compile_inputs,
 )
 from optimizer import fastpath as fastpath_module
@@ -112,23 +113,44 @@ def test_twins_get_the_money_lower_id_first(binary: bool, monkeypatch: pytest.Mo
     assert funded["b"] == (0.0 if binary else 0.5)
 
 
-@pytest.mark.usefixtures("no_enumeration")
-@pytest.mark.parametrize("binary", [True, False], ids=["all-or-nothing", "scalable"])
-@pytest.mark.parametrize("seed", range(6))
-def test_a_binding_cap_makes_the_fast_path_step_aside(seed: int, binary: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(highs_module, "SORTED_LP", 0)
+def half_capped(seed: int, binary: bool) -> Inputs:
+    """A random catalog with a cap on SU at half of what SU gets without it (so the cap binds)."""
     catalog = random_catalog(seed, binary=binary)
     budget = round(float(catalog["cost_kr"].sum()) * 0.6, -3)
     inputs = Inputs(catalog, budget, evidence_weight=0)
     unlimited, _ = solutions(inputs)
     assert unlimited is not None
     spent_su = float(compile_inputs(inputs).model.kroner(unlimited.values)[catalog["udvalg"] == ("SU",)].sum())
-    capped = inputs.replace(constraints=(UdvalgMax("SU", kr=round(spent_su / 2, -3)),))
+    return inputs.replace(constraints=(UdvalgMax("SU", kr=round(spent_su / 2, -3)),))
+
+
+@pytest.mark.usefixtures("no_enumeration")
+@pytest.mark.parametrize("seed", range(6))
+def test_a_binding_cap_makes_the_sort_step_aside(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(highs_module, "SORTED_LP", 0)
+    capped = half_capped(seed, binary=False)
     fast, general = solutions(capped)
-    assert fast is None, "the cap binds: the fast path must leave the model to the solver"
+    assert fast is None, "the cap binds: the sort must leave the model to the solver"
     assert shape_of(compile_inputs(capped).model) is not None, "the model's shape alone would not refuse it"
     solved = compile_inputs(capped).solve()
     assert math.isclose(solved.objective, general.objective, rel_tol=1e-9)
+
+
+@pytest.mark.usefixtures("no_enumeration")
+@pytest.mark.parametrize("seed", range(6))
+def test_a_binding_cap_leaves_all_or_nothing_to_the_knapsack_under_caps(seed: int) -> None:
+    """The plain knapsack's answer breaks the cap; the knapsack under caps (solve_capped) gives the solver's."""
+    capped = half_capped(seed, binary=True)
+    compiled = compile_inputs(capped)
+    highs = compiled.highs
+    bounds = fastpath_module.Bounds(highs._lower, highs._upper, *highs.row_bounds())
+    shape = shape_of(compiled.model)
+    assert shape is not None
+    plain = fastpath_module.solve_knapsack(compiled.model, shape, highs._scaled(highs.objective)[None, :], bounds)
+    assert plain is not None and not plain[1][0], "the plain knapsack's answer breaks the cap"
+    fast, general = solutions(capped)
+    assert fast is not None
+    same(fast, general)
 
 
 def requires_inputs(binary: bool, budget: float, *, second_roll_out: bool = False) -> Inputs:
@@ -296,10 +318,11 @@ def test_an_indsats_forced_in_is_enumerated_as_the_solver_solves_it(seed: int) -
 def test_more_free_columns_than_enumerated_go_to_the_other_paths(monkeypatch: pytest.MonkeyPatch) -> None:
     catalog = random_catalog(0, binary=True, n=9, twins=2)
     inputs = Inputs(catalog, round(float(catalog["cost_kr"].sum()) * 0.4, -3), evidence_weight=0,
-                    constraints=(UdvalgMax("SU", kr=round(float(catalog["cost_kr"].sum()) * 0.1, -3)),))  # fmt: skip
+                    constraints=(UdvalgMax("SU", kr=round(float(catalog["cost_kr"].sum()) * 0.1, -3)),
+                                 UdvalgMin("KFU", kr=10_000)))  # fmt: skip
     assert solutions(inputs)[0] is not None
     monkeypatch.setattr(fastpath_module, "MAX_ENUMERATED", 10)
-    assert solutions(inputs)[0] is None, "11 free columns, and the cap binds (so the knapsack steps aside too)"
+    assert solutions(inputs)[0] is None, "11 free columns, the cap binds (the knapsack steps aside), a floor is no cap"
 
 
 @pytest.mark.usefixtures("no_enumeration")
