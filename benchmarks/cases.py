@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -117,9 +118,15 @@ def milp(repeat: int) -> list[dict]:
     ours = solve(inputs)
     theirs = pulp_cbc(frame, value, budget, binary=True, caps=caps)
     assert abs(ours.objective - theirs) <= 1e-6 * theirs, (ours.objective, theirs)
-    timed = alternating(lambda: solve(inputs), lambda: pulp_cbc(frame, value, budget, binary=True, caps=caps), repeat)
+    cbc = lambda: pulp_cbc(frame, value, budget, binary=True, caps=caps)  # noqa: E731
+    timed = alternating(lambda: solve(inputs), cbc, repeat)
+    with mock.patch("optimizer.highs.solve_capped", return_value=None):  # where the knapsack under caps steps aside
+        assert abs(solve(inputs).objective - theirs) <= 1e-6 * theirs
+        general = alternating(lambda: solve(inputs), cbc, max(3, repeat // 3))
     return [{"workload": "MILP: 1.000 all-or-nothing indsatser, 5 udvalg caps, proven optimal",
-             "baseline": "PuLP loops + CBC", **timed, "target": "ratio ≤ 1", "met": timed["ratio"] <= 1}]  # fmt: skip
+             "baseline": "PuLP loops + CBC", **timed, "target": "ratio ≤ 1", "met": timed["ratio"] <= 1},
+            {"workload": "MILP: the same through HiGHS (the general path, where the knapsack under caps steps aside)",
+             "baseline": "PuLP loops + CBC", **general, "target": "(beside: no target)", "met": None}]  # fmt: skip
 
 
 def robustness_runs(draws: int, sample: int) -> list[dict]:

@@ -29,8 +29,9 @@ LARGE_LP = 5_000  # columns from which an LP's first stage runs the interior poi
 SORTED_LP = 2_000  # columns from which an LP with only budget rows (and bounds) is sorted, not passed to HiGHS
 MIP_REL_GAP = 1e-9
 # A MILP's second stage starts from the first stage's optimum, and its value row leaves few allocations to tell
-# apart: cuts at the root only, and no heuristics hunting for better starts (on benchmarks/cases.py's
-# 1.000-indsats model with five caps: 170 → 140 ms, on top of the columns held by value).
+# apart: cuts at the root only, and no heuristics hunting for better starts (measured on benchmarks/cases.py's
+# 1.000-indsats model with five caps through HiGHS, which the knapsack under caps now answers: 170 → 140 ms, on
+# top of the columns held by value).
 TIE_BREAK_OPTIONS: dict[str, bool | int | float | str] = {
     "mip_allow_cut_separation_at_nodes": False,
     "mip_heuristic_effort": 0.0,
@@ -339,8 +340,9 @@ class CompiledModel:
         """The MILP's second stage: a row keeps the value within TIE_TOL of the first stage's, and the objective
         becomes the id-weighted value; the first stage's allocation is the starting point. The binary columns
         that every allocation of that value has alike are held first (_held_by_value), and HiGHS runs with
-        TIE_BREAK_OPTIONS: on a 1.000-indsats model with five caps (benchmarks/cases.py) each of the two halves
-        the stage's time or nearly, as the value row leaves few allocations to tell apart."""
+        TIE_BREAK_OPTIONS: on a 1.000-indsats model with five caps through HiGHS (benchmarks/cases.py's, which
+        fastpath.solve_capped answers now) each of the two halves the stage's time or nearly, as the value row
+        leaves few allocations to tell apart."""
         assert first.values is not None
         scaled = self._scaled(self.objective)
         scaled_value = float(scaled @ first.values)
