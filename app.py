@@ -7,10 +7,10 @@ import logging
 
 import streamlit as st
 
-from ui import committee, data, state, style, topbar
+from ui import committee, data, state, style, topbar, workspace
 from ui.sharing import catalog_name
 from ui.tables import md
-from ui.workspace import analysed, workspace
+from ui.workspace import analysed
 from ui_text import APP
 
 st.set_page_config(page_title=APP["page_title"], layout="wide", initial_sidebar_state="collapsed")
@@ -30,7 +30,7 @@ def page() -> None:
         state.write_url()
         return
     topbar.draw()
-    workspace()
+    workspace.draw()
 
 
 try:

@@ -11,10 +11,21 @@ from collections.abc import Iterator
 import pytest
 
 from benchmarks.load_check import verify
-from benchmarks.load_plan import LIBRARY, LIBRARY_TAB, MOVED, Save, author, box_label, pulje_label, save_name, save_note
+from benchmarks.load_plan import (
+    LIBRARY,
+    LIBRARY_TAB,
+    MOVED,
+    YEARS,
+    Save,
+    author,
+    box_label,
+    pulje_label,
+    save_name,
+    save_note,
+)
 from benchmarks.load_protocol import ProtocolUser, open_protocol_user
 from benchmarks.report import _load_section
-from benchmarks.streamlit_client import ProtocolError
+from benchmarks.streamlit_client import Exchange, ProtocolError
 from optimizer import load_catalog
 from scenarios.bundled import BUNDLED, start_settings
 from scenarios.library.store import Library
@@ -99,6 +110,37 @@ def test_typing_a_note_re_runs_the_tab_bibliotek_only(served: tuple[str, Library
     assert "text_input" in typed and "button" in typed
     assert "progress" not in typed and "slider" not in typed
     assert {"progress", "slider", "text_input", "button"} <= set(moved)
+
+
+async def _pulje_then_weight(url: str) -> tuple[Exchange, Exchange]:
+    """What the page draws when a session moves the pulje, and when it then moves a goal's weight."""
+    user = await open_protocol_user(url, SESSION + 2, asyncio.Semaphore(1))
+    client = user.client
+    try:
+        slider = client.widget("slider", pulje_label(MOVED))
+        pulje = await client.change(slider, slider.value[0] - slider.proto.step)
+        weight = next(w for w in client.widgets.values() if w.kind == "slider" and "Pulje" not in w.label)
+        return pulje, await client.change(weight, weight.value[0] + 1.0)
+    finally:
+        await client.close()
+
+
+def test_a_pulje_move_draws_the_result_without_the_weights_and_a_weight_move_draws_both(
+    served: tuple[str, Library],
+) -> None:
+    """The pulje's sliders and the result are one fragment; the weights and limits are drawn with the whole page,
+    so a pulje move does not draw them again, and a weight's move re-runs the page, result included."""
+    pulje, weight = asyncio.run(_pulje_then_weight(served[0]))
+
+    def sliders(exchange: Exchange) -> set[str]:
+        return {e.slider.label for _, e in exchange.elements() if e.WhichOneof("type") == "slider"}
+
+    def value(exchange: Exchange) -> str:
+        return next(e.metric.body for _, e in exchange.elements() if e.WhichOneof("type") == "metric")
+
+    assert sliders(pulje) == {pulje_label(year) for year in YEARS}
+    assert {pulje_label(year) for year in YEARS} < sliders(weight)  # the weights too
+    assert value(weight) != value(pulje)  # the result follows the weight (one goal counts double now)
 
 
 FIGURES = {"moves": 10, "move_p50_s": 0.1, "move_p95_s": 0.2, "move_max_s": 0.3, "saves": 2, "save_p50_s": 0.4,

@@ -26,15 +26,20 @@ BOX_PX = 112  # the number box beside a slider: room for "10.000.000"
 Apply = Callable[[Settings, float | None], Settings]
 
 
-def draw(settings: Settings, catalog: pd.DataFrame, ranges: Ranges) -> None:
-    """Every control, in the order a committee thinks: money, what counts, then limits (`ranges`: the
-    sliders' ranges for the catalog, data.ranges)."""
+def pulje(settings: Settings, ranges: Ranges) -> None:
+    """The controls' head and the money: the pulje of each year (`ranges`: the sliders' ranges for the
+    catalog, data.ranges)."""
     st.subheader(T["head"])
     for year, kr in settings.budget:
         label = T["pulje"] if year is None else T["pulje_year"].format(year=year)
         _paired(
             ("pulje", year), label, kr, 0.0, ranges.pulje_high, ranges.step, "kr", _budget(year), help=T["pulje_help"]
         )
+
+
+def weights_and_limits(settings: Settings, catalog: pd.DataFrame, ranges: Ranges) -> None:
+    """Below the pulje, in the order a committee thinks: what counts (a weight per goal, the evidence), then
+    the limits."""
     titles = goal_titles(catalog)
     with st.expander(T["weights"], expanded=True):
         st.caption(T["weights_help"])

@@ -15,10 +15,10 @@ from scenarios.library.errors import LibraryError
 from scenarios.library.records import TEXT_LENGTH
 from scenarios.settings import Settings
 from scenarios.whatif import WhatIf
-from ui import data, sharing, state
+from ui import data, sharing, state, tables
 from ui.fragment import part
 from ui.library_compare import comparison
-from ui.tables import md, show
+from ui.tables import md
 from ui_text import LIBRARY as T
 
 NAME, AUTHOR, NOTE = "library_name", "library_author", "library_note"  # not re-keyed: kept all session
@@ -36,7 +36,7 @@ def draw(settings: Settings, whatif: WhatIf, source: data.Source) -> None:
     _save_form(settings, whatif.result, source)
     try:
         library = data.library()
-        listing, shown, labels = _read(library.url.render_as_string(hide_password=False), library.stamp())
+        listing, table, labels = _read(library.url.render_as_string(hide_password=False), library.stamp())
     except LibraryError as exc:
         problem = saved.library_problem(exc)
         if problem not in said:  # the save just said it
@@ -46,7 +46,7 @@ def draw(settings: Settings, whatif: WhatIf, source: data.Source) -> None:
     if listing.empty:
         st.info(T["empty"])
         return
-    _versions(shown)
+    tables.draw(table, height=min(38 + 35 * len(listing), 320))
     _pick(labels)
     comparison(listing)
 
@@ -138,10 +138,10 @@ def _typed(key: str) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _read(url: str, stamp: tuple[object, ...]) -> tuple[pd.DataFrame, pd.DataFrame, Labels]:
-    """The library's versions, the table of them as shown, and per name its versions' labels in the picker
-    (oldest first): read and formatted once per change of the library (Library.stamp), not on every run of
-    the tab (the page only reads them)."""
+def _read(url: str, stamp: tuple[object, ...]) -> tuple[pd.DataFrame, tables.TextTable, Labels]:
+    """The library's versions; the table of them as shown (name, version, who saved it when, its value, status
+    and note); per name its versions' labels in the picker (oldest first): read and formatted once per change of
+    the library (Library.stamp), not on every run of the tab (the page only reads them)."""
     listing = data.library().list()
     times = [saved.saved_time(moment) for moment in listing["created_at"]]
     shown = listing.assign(
@@ -149,19 +149,14 @@ def _read(url: str, stamp: tuple[object, ...]) -> tuple[pd.DataFrame, pd.DataFra
         status=[status_text(s, short=True) for s in listing["status"]],
         objective=pd.to_numeric(listing["objective"], errors="coerce"),
     )
+    kinds = {"version": Kind.COUNT, "objective": Kind.VALUE}
+    table = tables.text_table(shown, T["columns"], kinds=kinds, widths={"note": "medium"})
     labels: Labels = {}
     rows = zip(listing["name"].tolist(), listing["version"].tolist(), listing["author"].tolist(), times, strict=True)
     for name, version, author, time in rows:
         words = {"version": int(version), "author": author, "time": time}
         labels.setdefault(name, {})[int(version)] = T["version_label"].format(**words)
-    return listing, shown, labels
-
-
-def _versions(shown: pd.DataFrame) -> None:
-    """Every saved version: name, version, who saved it when, its value, status and note."""
-    labels = T["columns"]
-    kinds = {"version": Kind.COUNT, "objective": Kind.VALUE}
-    show(shown, labels, kinds=kinds, height=min(38 + 35 * len(shown), 320), widths={"note": "medium"})
+    return listing, table, labels
 
 
 def _pick(labels: Labels) -> None:
