@@ -18,9 +18,13 @@ fast path gives the solver's own answer, ties broken by id; tests/test_fastpath.
 - all-or-nothing indsatser: at most 16 free columns, every allocation tried against every row (the sums of
   two halves' subsets), the tie-break taken as the solver's second stage takes it; otherwise an exact
   knapsack over the budget in steps of the asks' common divisor, the budget rows solved and every other row
-  checked afterwards (a `requires` pair within a year is one choice of three); where another row binds,
-  HiGHS's branch and bound without presolve, whose tie-break stage first holds the columns every allocation
-  of the optimal value has alike (a bound from the LP relaxation's duals) and cuts at the root only;
+  checked afterwards (a `requires` pair within a year is one choice of three); where an udvalg cap binds
+  (and every other row is a cap on indsatser under no other cap), a knapsack that keeps the caps itself: the
+  LP relaxation's prices (by sorting) and a greedy allocation fix most indsatser by reduced cost, and each
+  capped udvalg's knapsack is merged through its best points with the knapsack of the rest; where another
+  row binds, HiGHS's branch and bound without presolve, whose tie-break stage first holds the columns
+  every allocation of the optimal value has alike (a bound from the LP relaxation's duals) and cuts at the
+  root only;
 - an LP of at least 2.000 columns whose only rows are the budget's (and rows on one column): a sort by value
   per krone; other LPs of at least 5.000 columns: HiGHS's interior point method, then its simplex method for
   the tie-break on the optimal face, which is skipped where that face is a single point; smaller LPs: HiGHS's
