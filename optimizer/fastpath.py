@@ -264,13 +264,10 @@ def solve_knapsack(
             return None  # infeasible: the solver says so, with its conflict
         if cols.size == 0:
             continue
-        kroner = shape.weight[cols] * SCALE
-        whole = np.round(kroner)
-        if not (np.allclose(kroner, whole, rtol=0, atol=1e-6) and (whole > 0).all()):
+        stepped = _common_step(shape.weight[cols], room)
+        if stepped is None:
             return None
-        step = int(np.gcd.reduce(whole.astype(np.int64)))
-        if not 0 <= room / step < MAX_DP_CELLS:
-            return None  # too fine a step
+        whole, step = stepped
         steps = math.floor(room / step + 1e-9)
         if len(cols) * (steps + 1) > MAX_DP_CELLS:
             return None
@@ -279,6 +276,17 @@ def solve_knapsack(
     free = upper > lower
     kept = [free[first] and free[later] for first, later in shape.pairs]  # a pair with a column held is checked
     return values, _rows_hold(model, shape, values, bounds, strictly=False, handled=shape.pair_rows[kept])
+
+
+def _common_step(weight: np.ndarray, room: float) -> tuple[np.ndarray, int] | None:
+    """The asks (budget coefficients) in whole kroner and their largest common divisor; None unless every ask
+    is a positive whole number of kroner and `room` (kroner) is fewer than MAX_DP_CELLS such steps."""
+    kroner = weight * SCALE
+    whole = np.round(kroner)
+    if not (np.allclose(kroner, whole, rtol=0, atol=1e-6) and (whole > 0).all()):
+        return None
+    step = int(np.gcd.reduce(whole.astype(np.int64)))
+    return (whole, step) if 0 <= room / step < MAX_DP_CELLS else None  # else too fine a step
 
 
 def _choices(cols: np.ndarray, paired: dict[int, int]) -> list[tuple[tuple[int, ...], ...]]:
@@ -475,13 +483,10 @@ def solve_capped(model: LinearModel, shape: Shape, objective: np.ndarray, bounds
             return None  # the columns held already break a row: the solver says so, with its conflict
         if cols.size == 0:
             continue
-        kroner = shape.weight[cols] * SCALE
-        whole = np.round(kroner)
-        if not (np.allclose(kroner, whole, rtol=0, atol=1e-6) and (whole > 0).all()):
+        stepped = _common_step(shape.weight[cols], left.max() * SCALE)
+        if stepped is None:
             return None
-        step = int(np.gcd.reduce(whole.astype(np.int64)))
-        if left.max() * SCALE / step > MAX_DP_CELLS:
-            return None  # too fine a step
+        whole, step = stepped
         steps = np.floor(np.maximum(left * SCALE / step, 0.0) + 1e-9).astype(np.int64)
         group = np.where(cap_of[cols] >= 0, np.searchsorted(caps, cap_of[cols]), -1)
         chosen = _capped_knapsack(key[cols], (whole // step).astype(np.int64), group, steps[1:], int(steps[0]))
