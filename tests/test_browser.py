@@ -1,7 +1,8 @@
 """The app in a real browser: `streamlit run app.py` on a free port, Debian's Chromium driven by Playwright.
 
 A slider moved with the keyboard changes the result to what the core computes for the new pulje, a shared
-link opened in a fresh browser shows the same numbers, a version saved in the library opens from its link, and
+link opened in a fresh browser shows the same numbers, a version saved in the library opens from its link, a
+name and author typed in the tab "Bibliotek" are still in their boxes after another tab was open, and
 screenshots (the start, after the move, the
 committee view; at laptop and projector sizes) are saved under tests/artifacts/ (or $PULJE_ARTIFACTS), to be
 looked at by a person: the tests cannot judge how the page reads.
