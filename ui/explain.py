@@ -73,7 +73,6 @@ def conflict(whatif: WhatIf) -> None:
 
 def _apply(fixed: Settings) -> None:
     state.set_settings(fixed, rebuild=True)
-    state.rerun_app()  # the limits are drawn with the whole page
 
 
 def why(whatif: WhatIf, settings: Settings) -> None:

@@ -173,7 +173,8 @@ def saved() -> VersionInfo | None:
 
 
 def set_settings(new: Settings, *, rebuild: bool = False) -> None:
-    """New settings; `rebuild` re-keys the widgets so they show the new values (a change not made by them)."""
+    """New settings; `rebuild` re-keys the widgets so they show the new values (a change not made by them),
+    and asks for a run of the whole page, as some widgets are drawn outside the fragments (the weights)."""
     st.session_state[SETTINGS] = new
     if rebuild:
         old = st.session_state.get(GEN, 0)
@@ -181,6 +182,7 @@ def set_settings(new: Settings, *, rebuild: bool = False) -> None:
         st.session_state[ERRORS] = {}
         for stale in [k for k in st.session_state if isinstance(k, str) and k.startswith(f"{old}:")]:
             del st.session_state[stale]  # the old generation's keys: Streamlit walks every key on every run
+        rerun_app()
 
 
 def key(*parts: object) -> str:
@@ -201,7 +203,8 @@ def notice(head: str, lines: list[str] | None = None, *, error: bool = False) ->
 
 
 def rerun_app() -> None:
-    """Ask for a run of the whole page after this callback (a fragment's callback that changed the catalog)."""
+    """Ask for a run of the whole page after this callback (a fragment's callback that changed the catalog or
+    re-keyed the widgets); a run of the whole page takes the request itself (app.page)."""
     st.session_state[RERUN_APP] = True
 
 
